@@ -1,0 +1,3 @@
+using Afin.Cli;
+
+return AfinCommandLine.Run(args, Console.Out, Console.Error);

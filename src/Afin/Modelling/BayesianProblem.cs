@@ -1,0 +1,95 @@
+namespace Afin.Modelling;
+
+/// <summary>
+/// A Bayesian model over one latent vector z in R^d: one prior factor plus any number of observed
+/// likelihood blocks (families may be mixed, and there may be none). Instances are validated and
+/// immutable; build them with <see cref="Create"/> or read them from JSON with <see cref="ProblemJson"/>.
+/// </summary>
+public sealed class BayesianProblem
+{
+    private BayesianProblem(string? name, int dimension, Prior prior, IReadOnlyList<ObservationBlock> blocks)
+    {
+        Name = name;
+        Dimension = dimension;
+        Prior = prior;
+        Blocks = blocks;
+        ObservationCount = blocks.Sum(b => b.Count);
+    }
+
+    /// <summary>An optional label.</summary>
+    public string? Name { get; }
+
+    /// <summary>The dimension d of the latent vector.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The prior, with every vector expanded to length d.</summary>
+    public Prior Prior { get; }
+
+    /// <summary>The likelihood blocks, with per-row arguments expanded.</summary>
+    public IReadOnlyList<ObservationBlock> Blocks { get; }
+
+    /// <summary>The total number N of likelihood factors over all blocks.</summary>
+    public int ObservationCount { get; }
+
+    /// <summary>
+    /// Validates a problem and infers its dimension from the prior's vectors, the design matrices
+    /// and direct observations (or from <paramref name="dimension"/> when given).
+    /// </summary>
+    /// <param name="prior">The prior factor.</param>
+    /// <param name="blocks">The likelihood blocks; may be empty.</param>
+    /// <param name="dimension">The dimension d, needed only when nothing else fixes it.</param>
+    /// <param name="name">An optional label.</param>
+    /// <exception cref="ProblemValidationException">The problem is invalid; the message names the block, the field and what was expected.</exception>
+    public static BayesianProblem Create(Prior prior, IEnumerable<ObservationBlock>? blocks = null, int? dimension = null, string? name = null)
+    {
+        Check.NotNull("prior", prior);
+        var blockList = (blocks ?? []).ToList();
+        for (int i = 0; i < blockList.Count; i++)
+        {
+            Check.NotNull($"observations[{i}]", blockList[i]);
+        }
+        int d = InferDimension(prior, blockList, dimension);
+        var resolvedPrior = prior.Resolve(d);
+        var resolvedBlocks = blockList.Select((b, i) => b.Resolve(i, d)).ToArray();
+        return new BayesianProblem(name, d, resolvedPrior, resolvedBlocks);
+    }
+
+    /// <summary>True when the posterior is Gaussian in closed form: a Gaussian prior and only linear or direct Gaussian blocks.</summary>
+    public bool IsConjugate =>
+        Prior is GaussianPrior or FullRankGaussianPrior && Blocks.All(b => b is LinearGaussianBlock or DirectGaussianBlock);
+
+    /// <summary>The unnormalised log posterior (the log joint density) of this problem with its gradient.</summary>
+    public PosteriorLogDensity LogDensity() => new(this);
+
+    private static int InferDimension(Prior prior, List<ObservationBlock> blocks, int? dimension)
+    {
+        if (dimension is <= 0)
+        {
+            throw new ProblemValidationException("d", $"expected a positive integer, got {dimension}");
+        }
+        int? d = dimension;
+        string source = "d";
+        void Agree(int? implied, string from)
+        {
+            if (implied is null)
+            {
+                return;
+            }
+            if (d is null)
+            {
+                d = implied;
+                source = from;
+            }
+            else if (d != implied)
+            {
+                throw new ProblemValidationException(from, $"implies d = {implied}, but {source} implies d = {d}");
+            }
+        }
+        Agree(prior.ImpliedDimension, "prior");
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            Agree(blocks[i].ImpliedDimension, $"observations[{i}]");
+        }
+        return d ?? throw new ProblemValidationException("d", "cannot be inferred: give d, a vector prior, a design matrix or a direct observation");
+    }
+}

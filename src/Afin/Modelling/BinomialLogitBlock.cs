@@ -1,0 +1,58 @@
+using MathNet.Numerics;
+
+namespace Afin.Modelling;
+
+/// <summary>Aggregated logistic factors y_n ~ Binomial(total_n, sigmoid(x_n . z)).</summary>
+public sealed class BinomialLogitBlock : LinearBlock
+{
+    private double[] _logBinomial = [];
+
+    /// <summary>Creates the block; y holds integer counts with 0 &lt;= y_n &lt;= total_n, and <paramref name="totalCount"/> has length 1 (broadcast) or N.</summary>
+    public BinomialLogitBlock(double[,] x, double[] y, double[] totalCount) : base(x, y)
+    {
+        TotalCount = totalCount ?? throw new ArgumentNullException(nameof(totalCount));
+    }
+
+    /// <summary>Creates the block with one number of trials for every row.</summary>
+    public BinomialLogitBlock(double[,] x, double[] y, int totalCount) : this(x, y, [totalCount]) { }
+
+    /// <inheritdoc />
+    public override string Family => "binomial_logit";
+
+    /// <summary>The numbers of trials (length 1 or N), positive integers.</summary>
+    public double[] TotalCount { get; }
+
+    internal override ObservationBlock Resolve(int index, int d)
+    {
+        CheckDesign(index, d);
+        var total = ResolvePerRow(index, "total_count", TotalCount, positive: true);
+        for (int n = 0; n < total.Length && Count > 0; n++)
+        {
+            if (total[n] != Math.Floor(total[n]))
+            {
+                throw new ProblemValidationException(PathOf(index, $"total_count[{n}]"), $"expected a positive integer, got {Check.Format(total[n])}");
+            }
+        }
+        for (int n = 0; n < Y.Length; n++)
+        {
+            if (Y[n] < 0 || Y[n] != Math.Floor(Y[n]) || Y[n] > total[n])
+            {
+                throw new ProblemValidationException(PathOf(index, $"y[{n}]"), $"expected an integer count between 0 and total_count = {Check.Format(total[n])}, got {Check.Format(Y[n])}");
+            }
+        }
+        var resolved = new BinomialLogitBlock(ResolvedX(d), (double[])Y.Clone(), total);
+        resolved._logBinomial = new double[Y.Length];
+        for (int n = 0; n < Y.Length; n++)
+        {
+            resolved._logBinomial[n] = SpecialFunctions.BinomialLn((int)total[n], (int)Y[n]);
+        }
+        return resolved;
+    }
+
+    private protected override double LogFactor(int n, double eta, out double dEta)
+    {
+        double total = TotalCount[n];
+        dEta = Y[n] - total * Logistic.Sigmoid(eta);
+        return _logBinomial[n] + Y[n] * eta - total * Logistic.Softplus(eta);
+    }
+}

@@ -1,0 +1,77 @@
+namespace Afin.Modelling;
+
+/// <summary>
+/// A block whose factors depend on z only through the linear predictor eta_n = x_n . z. Keeps the
+/// design matrix row-major so the log-likelihood loop walks memory in order.
+/// </summary>
+public abstract class LinearBlock : ObservationBlock
+{
+    private protected LinearBlock(double[,] x, double[] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Y = y ?? throw new ArgumentNullException(nameof(y));
+        Rows = x.GetLength(0);
+        Columns = x.GetLength(1);
+        Design = Matrix.ToRowMajor(x);
+    }
+
+    /// <summary>The observed values, one per row.</summary>
+    public double[] Y { get; }
+
+    /// <summary>The design matrix as an N x d array (a copy).</summary>
+    public double[,] X => Matrix.FromRowMajor(Design, Rows, Columns);
+
+    /// <inheritdoc />
+    public override int Count => Y.Length;
+
+    /// <summary>Row n of the design matrix.</summary>
+    public ReadOnlySpan<double> Row(int n) => Design.AsSpan(n * Columns, Columns);
+
+    internal int Rows { get; }
+
+    internal int Columns { get; }
+
+    /// <summary>The design matrix, row-major.</summary>
+    internal double[] Design { get; }
+
+    internal override int? ImpliedDimension => Rows > 0 ? Columns : null;
+
+    /// <summary>Checks the shape and finiteness of x and y; derived families add their own label checks.</summary>
+    private protected void CheckDesign(int index, int d)
+    {
+        if (Rows != Y.Length)
+        {
+            throw new ProblemValidationException(PathOf(index, "x"), $"expected {Y.Length} rows (one per entry of y), got {Rows}");
+        }
+        if (Rows > 0 && Columns != d)
+        {
+            throw new ProblemValidationException(PathOf(index, "x"), $"expected rows of length d = {d}, got {Columns}");
+        }
+        for (int n = 0; n < Rows; n++)
+        {
+            Check.Finite(PathOf(index, $"x[{n}]"), Row(n));
+        }
+        Check.Finite(PathOf(index, "y"), Y);
+    }
+
+    /// <summary>The design with an explicit d columns even when there are no rows.</summary>
+    private protected double[,] ResolvedX(int d) => Rows == 0 ? new double[0, d] : X;
+
+    internal override double AddLogLikelihood(ReadOnlySpan<double> z, Span<double> gradient)
+    {
+        double logLik = 0;
+        var design = Design.AsSpan();
+        int d = z.Length;
+        for (int n = 0; n < Rows; n++)
+        {
+            var x = design.Slice(n * d, d);
+            double eta = Matrix.Dot(x, z);
+            logLik += LogFactor(n, eta, out double dEta);
+            Matrix.AddScaled(gradient, dEta, x);
+        }
+        return logLik;
+    }
+
+    /// <summary>log p(y_n | eta) and its derivative with respect to eta.</summary>
+    private protected abstract double LogFactor(int n, double eta, out double dEta);
+}

@@ -1,0 +1,43 @@
+namespace Afin.Modelling;
+
+/// <summary>
+/// A block of N observed likelihood factors of one family. A problem holds any number of blocks,
+/// possibly of different families; per-row arguments (sigma, df, total count) may be given as a
+/// single value, broadcast to every row.
+/// </summary>
+public abstract class ObservationBlock
+{
+    /// <summary>The family name used in the JSON format, e.g. <c>linear_gaussian</c>.</summary>
+    public abstract string Family { get; }
+
+    /// <summary>The number of likelihood factors (rows) in the block.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>The dimension this block fixes, or null when it has no rows.</summary>
+    internal abstract int? ImpliedDimension { get; }
+
+    /// <summary>Validates the block as observation <paramref name="index"/> of a d-dimensional problem and returns a copy with per-row vectors expanded.</summary>
+    internal abstract ObservationBlock Resolve(int index, int d);
+
+    /// <summary>Adds the block's log likelihood to the result and its gradient into <paramref name="gradient"/>.</summary>
+    internal abstract double AddLogLikelihood(ReadOnlySpan<double> z, Span<double> gradient);
+
+    /// <summary>The path prefix used in validation messages.</summary>
+    private protected string PathOf(int index, string field) => $"observations[{index}].{field}";
+
+    /// <summary>Validates and expands a per-row argument given as a scalar or one value per row.</summary>
+    private protected double[] ResolvePerRow(int index, string field, double[] values, bool positive)
+    {
+        string path = PathOf(index, field);
+        Check.BroadcastLength(path, values.Length, Count, "row");
+        if (positive)
+        {
+            Check.Positive(path, values);
+        }
+        else
+        {
+            Check.Finite(path, values);
+        }
+        return Check.Broadcast(values, Math.Max(Count, 1));
+    }
+}

@@ -1,0 +1,43 @@
+namespace Afin.Modelling;
+
+/// <summary>
+/// The prior factor of a <see cref="BayesianProblem"/>. Vector arguments may be given as a single
+/// value, which is broadcast to every coordinate once the problem's dimension is known.
+/// </summary>
+public abstract class Prior
+{
+    private protected Prior(double[] loc)
+    {
+        Loc = loc ?? throw new ArgumentNullException(nameof(loc));
+    }
+
+    /// <summary>The family name used in the JSON format, e.g. <c>gaussian</c>.</summary>
+    public abstract string Family { get; }
+
+    /// <summary>The location vector (length 1 or d).</summary>
+    public double[] Loc { get; }
+
+    /// <summary>The dimension this prior fixes on its own, or null when all its vectors are scalars.</summary>
+    internal virtual int? ImpliedDimension => Loc.Length > 1 ? Loc.Length : null;
+
+    /// <summary>Checks every field for dimension <paramref name="d"/> and returns a copy with all vectors of length d.</summary>
+    internal abstract Prior Resolve(int d);
+
+    /// <summary>Adds log p(z) to the result and its gradient into <paramref name="gradient"/>.</summary>
+    internal abstract double AddLogDensity(ReadOnlySpan<double> z, Span<double> gradient);
+
+    private protected double[] ResolveVector(string field, double[] values, int d, bool positive)
+    {
+        string path = $"prior.{field}";
+        Check.BroadcastLength(path, values.Length, d, "coordinate");
+        if (positive)
+        {
+            Check.Positive(path, values);
+        }
+        else
+        {
+            Check.Finite(path, values);
+        }
+        return Check.Broadcast(values, d);
+    }
+}

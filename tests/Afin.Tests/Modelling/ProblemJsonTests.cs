@@ -1,0 +1,46 @@
+using Afin.Modelling;
+
+namespace Afin.Tests.Modelling;
+
+[TestClass]
+public sealed class ProblemJsonTests
+{
+    [TestMethod]
+    public void EveryFamilySurvivesARoundTrip()
+    {
+        var rng = new Random(31);
+        foreach (var priorFamily in TestProblems.PriorFamilies)
+        {
+            var blocks = TestProblems.BlockFamilies.Select(f => TestProblems.RandomBlock(rng, f, 3, 2)).ToArray();
+            var problem = BayesianProblem.Create(TestProblems.RandomPrior(rng, priorFamily, 3), blocks, name: "round trip");
+            var again = ProblemJson.Parse(ProblemJson.Serialize(problem));
+            Assert.AreEqual(ProblemJson.Serialize(problem), ProblemJson.Serialize(again));
+            Assert.AreEqual("round trip", again.Name);
+            var z = TestProblems.RandomVector(rng, 3);
+            Assert.AreEqual(problem.LogDensity().Evaluate(z), again.LogDensity().Evaluate(z), 0, priorFamily);
+        }
+    }
+
+    [TestMethod]
+    public void TheInterchangeDocumentExampleParses()
+    {
+        const string json = """
+        {
+          "name": "optional label",
+          "d": 3,
+          "prior": { "family": "gaussian", "loc": 0.0, "scale": [1.0, 0.5, 2.0] },
+          "observations": [
+            { "family": "linear_gaussian",  "x": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], "y": [0.7, 0.1], "sigma": 0.35 },
+            { "family": "bernoulli_logit",  "x": [[1.0, 0.0, -1.0]], "y": [1] },
+            { "family": "binomial_logit",   "x": [[0.5, 0.5, 0.5]], "y": [3], "total_count": 8 },
+            { "family": "linear_student_t", "x": [[0.2, 0.1, 0.0]], "y": [0.4], "sigma": 0.6, "df": 4 },
+            { "family": "direct_gaussian",  "y": [[0.1, 0.2, 0.3]], "sigma": 0.5 }
+          ]
+        }
+        """;
+        var problem = ProblemJson.Parse(json);
+        Assert.AreEqual(3, problem.Dimension);
+        Assert.AreEqual(6, problem.ObservationCount);
+        CollectionAssert.AreEqual(new[] { "linear_gaussian", "bernoulli_logit", "binomial_logit", "linear_student_t", "direct_gaussian" }, problem.Blocks.Select(b => b.Family).ToArray());
+    }
+}
