@@ -32,14 +32,14 @@ public sealed class LinearStudentTBlock : LinearBlock
         resolved._logNormaliser = new double[resolved.Sigma.Length];
         for (int n = 0; n < resolved.Sigma.Length; n++)
         {
-            resolved._logNormaliser[n] = StudentT.LogNormaliser(resolved.Sigma[n], resolved.Df[n]);
+            resolved._logNormaliser[n] = StudentTDensity.LogNormaliser(resolved.Sigma[n], resolved.Df[n]);
         }
         return resolved;
     }
 
     private protected override double LogFactor(int n, double eta, out double dEta)
     {
-        double logp = _logNormaliser[n] + StudentT.LogKernel(Y[n] - eta, Sigma[n], Df[n], out double dR);
+        double logp = _logNormaliser[n] + StudentTDensity.LogKernel(Y[n] - eta, Sigma[n], Df[n], out double dR);
         dEta = -dR;
         return logp;
     }

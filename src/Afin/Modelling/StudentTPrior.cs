@@ -39,7 +39,7 @@ public sealed class StudentTPrior : Prior
             ResolveVector("loc", Loc, d, false), ResolveVector("scale", Scale, d, true), ResolveVector("df", Df, d, true));
         for (int i = 0; i < d; i++)
         {
-            resolved._logNormaliser += StudentT.LogNormaliser(resolved.Scale[i], resolved.Df[i]);
+            resolved._logNormaliser += StudentTDensity.LogNormaliser(resolved.Scale[i], resolved.Df[i]);
         }
         return resolved;
     }
@@ -49,7 +49,7 @@ public sealed class StudentTPrior : Prior
         double logp = _logNormaliser;
         for (int i = 0; i < z.Length; i++)
         {
-            logp += StudentT.LogKernel(z[i] - Loc[i], Scale[i], Df[i], out double dr);
+            logp += StudentTDensity.LogKernel(z[i] - Loc[i], Scale[i], Df[i], out double dr);
             gradient[i] += dr;
         }
         return logp;

@@ -4,7 +4,7 @@ using MathNet.Numerics;
 namespace Afin.Modelling;
 
 /// <summary>The Student-t log density, shared by the Student-t prior and the linear Student-t likelihood.</summary>
-internal static class StudentT
+internal static class StudentTDensity
 {
     /// <summary>The normalising constant of t_df(0, scale), computed once per factor because GammaLn is slow.</summary>
     internal static double LogNormaliser(double scale, double df) =>

@@ -1,0 +1,95 @@
+namespace Afin.Training;
+
+/// <summary>
+/// The distribution of simulated training tasks: which families, which dimensions d and numbers of
+/// sites N, how design matrices look. A trained model records it so that inference can say whether
+/// a problem lies inside its training range. Defaults follow the AFIN reference recipe.
+/// </summary>
+public sealed record TaskDistribution
+{
+    /// <summary>All prior families, by JSON name.</summary>
+    public static readonly IReadOnlyList<string> AllPriorFamilies = ["gaussian", "full_rank_gaussian", "student_t", "laplace"];
+
+    /// <summary>All likelihood families, by JSON name.</summary>
+    public static readonly IReadOnlyList<string> AllLikelihoodFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit"];
+
+    /// <summary>Smallest latent dimension d.</summary>
+    public int MinDimension { get; init; } = 1;
+
+    /// <summary>Largest latent dimension d.</summary>
+    public int MaxDimension { get; init; } = 8;
+
+    /// <summary>Smallest number of likelihood sites N.</summary>
+    public int MinSites { get; init; } = 1;
+
+    /// <summary>Largest number of likelihood sites N.</summary>
+    public int MaxSites { get; init; } = 64;
+
+    /// <summary>Prior families drawn uniformly per task.</summary>
+    public IReadOnlyList<string> PriorFamilies { get; init; } = AllPriorFamilies;
+
+    /// <summary>Likelihood families; a task uses one (homogeneous) or a mix of them.</summary>
+    public IReadOnlyList<string> LikelihoodFamilies { get; init; } = AllLikelihoodFamilies;
+
+    /// <summary>Probability that a task mixes several likelihood families.</summary>
+    public double HeterogeneousProbability { get; init; } = 0.5;
+
+    /// <summary>Probability that (d, N) is drawn with weight favouring large d and small N (the hard cases).</summary>
+    public double HardCaseProbability { get; init; } = 0.6;
+
+    /// <summary>Largest condition number of the design's row covariance for the structured design kinds.</summary>
+    public double MaxConditionNumber { get; init; } = 40;
+
+    /// <summary>Probabilities of the design kinds iid, diagonal scaling, correlated, heavy-tailed rows.</summary>
+    public IReadOnlyList<double> DesignKindProbabilities { get; init; } = [0.7, 0.1, 0.1, 0.1];
+
+    /// <summary>Checks the ranges and names; throws <see cref="ArgumentException"/> naming the property.</summary>
+    public void Validate()
+    {
+        if (MinDimension < 1 || MaxDimension < MinDimension)
+        {
+            throw new ArgumentException($"{nameof(MinDimension)}..{nameof(MaxDimension)}: expected 1 <= min <= max, got {MinDimension}..{MaxDimension}");
+        }
+        if (MinSites < 0 || MaxSites < MinSites)
+        {
+            throw new ArgumentException($"{nameof(MinSites)}..{nameof(MaxSites)}: expected 0 <= min <= max, got {MinSites}..{MaxSites}");
+        }
+        CheckFamilies(nameof(PriorFamilies), PriorFamilies, AllPriorFamilies);
+        CheckFamilies(nameof(LikelihoodFamilies), LikelihoodFamilies, AllLikelihoodFamilies);
+        CheckProbability(nameof(HeterogeneousProbability), HeterogeneousProbability);
+        CheckProbability(nameof(HardCaseProbability), HardCaseProbability);
+        if (!(MaxConditionNumber >= 1))
+        {
+            throw new ArgumentException($"{nameof(MaxConditionNumber)}: expected >= 1, got {MaxConditionNumber}");
+        }
+        if (DesignKindProbabilities.Count != 4 || DesignKindProbabilities.Any(p => p < 0) || !(DesignKindProbabilities.Sum() > 0))
+        {
+            throw new ArgumentException($"{nameof(DesignKindProbabilities)}: expected 4 non-negative weights (iid, diagonal, correlated, heavy-tailed) with a positive sum");
+        }
+    }
+
+    /// <summary>Whether a problem of this dimension and size, with these families, lies inside the training range.</summary>
+    public bool Covers(int dimension, int sites, string priorFamily, IEnumerable<string> likelihoodFamilies) =>
+        dimension >= MinDimension && dimension <= MaxDimension && sites >= Math.Min(MinSites, 1) && sites <= MaxSites
+        && PriorFamilies.Contains(priorFamily) && likelihoodFamilies.All(LikelihoodFamilies.Contains);
+
+    private static void CheckFamilies(string name, IReadOnlyList<string> families, IReadOnlyList<string> allowed)
+    {
+        if (families.Count == 0)
+        {
+            throw new ArgumentException($"{name}: expected at least one family");
+        }
+        foreach (var f in families.Where(f => !allowed.Contains(f)))
+        {
+            throw new ArgumentException($"{name}: unknown family '{f}'; expected one of {string.Join(", ", allowed)}");
+        }
+    }
+
+    private static void CheckProbability(string name, double p)
+    {
+        if (!(p >= 0 && p <= 1))
+        {
+            throw new ArgumentException($"{name}: expected a probability in [0, 1], got {p}");
+        }
+    }
+}
