@@ -11,8 +11,8 @@ internal static class AfinCommandLine
     {
         var root = new RootCommand("Bayesian posteriors for factor models: exact (conjugate), NUTS reference sampling and benchmarks.");
         root.Subcommands.Add(ExactCommand.Create(io));
-        //NUTS root.Subcommands.Add(NutsCommand.Create(io));
-        //BENCH root.Subcommands.Add(BenchCommand.Create(io));
+        root.Subcommands.Add(NutsCommand.Create(io));
+        root.Subcommands.Add(BenchCommand.Create(io));
         return root;
     }
 

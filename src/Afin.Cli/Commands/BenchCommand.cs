@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Afin.Cli.Commands;
+
+/// <summary><c>afin bench ...</c>: benchmark commands whose figures go into docs/benchmarks.md.</summary>
+internal static class BenchCommand
+{
+    internal static Command Create(CommandIO io)
+    {
+        var command = new Command("bench", "Benchmarks (speed and accuracy), printed as a Markdown table with an optional JSON file.");
+        command.Subcommands.Add(NutsBenchCommand.Create(io));
+        return command;
+    }
+}
