@@ -24,7 +24,8 @@ public sealed class BernoulliLogitBlock : LinearBlock
 
     private protected override double LogFactor(int n, double eta, out double dEta)
     {
-        dEta = Y[n] - Logistic.Sigmoid(eta);
-        return Y[n] * eta - Logistic.Softplus(eta);
+        double softplus = Logistic.SoftplusAndSigmoid(eta, out double sigmoid);
+        dEta = Y[n] - sigmoid;
+        return Y[n] * eta - softplus;
     }
 }

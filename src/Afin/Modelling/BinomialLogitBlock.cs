@@ -52,7 +52,8 @@ public sealed class BinomialLogitBlock : LinearBlock
     private protected override double LogFactor(int n, double eta, out double dEta)
     {
         double total = TotalCount[n];
-        dEta = Y[n] - total * Logistic.Sigmoid(eta);
-        return _logBinomial[n] + Y[n] * eta - total * Logistic.Softplus(eta);
+        double softplus = Logistic.SoftplusAndSigmoid(eta, out double sigmoid);
+        dEta = Y[n] - total * sigmoid;
+        return _logBinomial[n] + Y[n] * eta - total * softplus;
     }
 }

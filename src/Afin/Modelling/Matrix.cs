@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Afin.Modelling;
 
 /// <summary>Conversions between the public <c>double[,]</c> form of matrices and the flat row-major form used internally.</summary>
@@ -32,8 +35,16 @@ internal static class Matrix
 
     internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++)
+        // Vectorised: the linear predictor is the inner loop of every NUTS gradient.
+        var va = MemoryMarshal.Cast<double, Vector<double>>(a);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b);
+        var acc = Vector<double>.Zero;
+        for (int i = 0; i < va.Length; i++)
+        {
+            acc += va[i] * vb[i];
+        }
+        double s = Vector.Sum(acc);
+        for (int i = va.Length * Vector<double>.Count; i < a.Length; i++)
         {
             s += a[i] * b[i];
         }
@@ -43,7 +54,13 @@ internal static class Matrix
     /// <summary>target += alpha * x, the gradient accumulation used by every linear family.</summary>
     internal static void AddScaled(Span<double> target, double alpha, ReadOnlySpan<double> x)
     {
-        for (int i = 0; i < target.Length; i++)
+        var vt = MemoryMarshal.Cast<double, Vector<double>>(target);
+        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+        for (int i = 0; i < vt.Length; i++)
+        {
+            vt[i] += alpha * vx[i];
+        }
+        for (int i = vt.Length * Vector<double>.Count; i < target.Length; i++)
         {
             target[i] += alpha * x[i];
         }

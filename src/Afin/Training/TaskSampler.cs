@@ -196,17 +196,15 @@ public sealed class TaskSampler
                 return new LinearStudentTBlock(x, eta.Select(e => e + sigma * StudentT.Sample(_rng, 0, 1, df)).ToArray(), sigma, df);
             }
             case "bernoulli_logit":
-                return new BernoulliLogitBlock(x, eta.Select(e => _rng.NextDouble() < Sigmoid(e) ? 1.0 : 0.0).ToArray());
+                return new BernoulliLogitBlock(x, eta.Select(e => _rng.NextDouble() < Afin.Modelling.Logistic.Sigmoid(e) ? 1.0 : 0.0).ToArray());
             case "binomial_logit":
             {
                 var total = Enumerable.Range(0, n).Select(_ => (double)_rng.Next(2, 9)).ToArray();
-                var y = eta.Select((e, r) => (double)Binomial.Sample(_rng, Sigmoid(e), (int)total[r])).ToArray();
+                var y = eta.Select((e, r) => (double)Binomial.Sample(_rng, Afin.Modelling.Logistic.Sigmoid(e), (int)total[r])).ToArray();
                 return new BinomialLogitBlock(x, y, total);
             }
             default:
                 throw new InvalidOperationException($"unknown likelihood family {family}");
         }
     }
-
-    private static double Sigmoid(double e) => 1 / (1 + Math.Exp(-e));
 }
