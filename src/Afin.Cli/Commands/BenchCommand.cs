@@ -8,6 +8,7 @@ internal static class BenchCommand
     internal static Command Create(CommandIO io)
     {
         var command = new Command("bench", "Benchmarks (speed and accuracy), printed as a Markdown table with an optional JSON file.");
+        command.Subcommands.Add(AfinBenchCommand.Create(io));
         command.Subcommands.Add(NutsBenchCommand.Create(io));
         return command;
     }

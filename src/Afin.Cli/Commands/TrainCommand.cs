@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Afin.Network;
+using Afin.Training;
+using Spectre.Console;
+
+namespace Afin.Cli.Commands;
+
+/// <summary>
+/// <c>afin train [options] --out FILE</c>: trains an AFIN by simulation with a progress bar on
+/// standard error, checkpointing to FILE.ckpt so that the same command resumes after a stop or Ctrl+C.
+/// </summary>
+internal static class TrainCommand
+{
+    internal static Command Create(CommandIO io)
+    {
+        var o = new TrainOptions();
+        var command = new Command("train", "Train an AFIN on simulated tasks; rerunning the same command resumes from its checkpoint.");
+        foreach (var option in o.All)
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var outFile = parse.GetValue(o.Out)!;
+            string checkpoint = parse.GetValue(o.Checkpoint)?.FullName ?? outFile.FullName + ".ckpt";
+            int steps = parse.GetValue(o.Steps);
+            AfinTrainer trainer;
+            try
+            {
+                trainer = File.Exists(checkpoint) && !parse.GetValue(o.Restart)
+                    ? AfinTrainer.Resume(checkpoint, steps)
+                    : new AfinTrainer(o.Network(parse), o.Tasks(parse), o.Training(parse));
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidInputException($"train: {e.Message}");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidInputException($"train: cannot resume: {e.Message}");
+            }
+            using (trainer)
+            {
+                io.Error.WriteLine(trainer.Step > 0
+                    ? $"resuming from {checkpoint} at step {trainer.Step} of {trainer.Options.Steps}"
+                    : $"training {trainer.NetworkOptions.Family} AFIN, {trainer.Options.Steps} steps, d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}; checkpoint {checkpoint}");
+                var model = RunWithProgressBar(io, trainer, checkpoint, cancellationToken);
+                using (model)
+                {
+                    outFile.Directory?.Create();
+                    model.Save(outFile.FullName);
+                    io.Error.WriteLine($"saved {outFile.FullName}: {model.Network.ParameterCount:N0} parameters, {model.Training.Steps} steps, {model.Training.WallSeconds:F0} s" +
+                        (model.Training.Validation is { } v ? $", validation median SME {v.MedianStandardisedMeanError:F3}, median KL/d {v.MedianKlPerDimension:F4}" : ""));
+                }
+            }
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static Persistence.AfinModel RunWithProgressBar(CommandIO io, AfinTrainer trainer, string checkpoint, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Error) });
+        Persistence.AfinModel? model = null;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("training", maxValue: trainer.Options.Steps);
+                task.Value = trainer.Step;
+                string validation = "";
+                var progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Step;
+                    if (p.Validation is { } v)
+                    {
+                        validation = $" | val SME {v.MedianStandardisedMeanError:F3} KL/d {v.MedianKlPerDimension:F4}";
+                        console.MarkupLineInterpolated($"step {p.Step}: loss {p.Loss:F3}, validation median SME {v.MedianStandardisedMeanError:F3}, median KL/d {v.MedianKlPerDimension:F4}");
+                    }
+                    task.Description = Markup.Escape($"step {p.Step} | loss {p.Loss:F3} | {p.StepsPerSecond:F1} steps/s | lr {p.LearningRate:E1}{validation}");
+                });
+                model = trainer.Train(checkpoint, progress, cancellationToken);
+            });
+        return model!;
+    }
+
+    /// <summary>IProgress that reports on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

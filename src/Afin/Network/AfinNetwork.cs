@@ -1,0 +1,287 @@
+using Afin.Modelling;
+using Afin.Network.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Afin.Network;
+
+/// <summary>
+/// The Amortized Factor Inference Network: family adapters → per-factor box encoder → factor-attention merge with
+/// masked sum pooling → Gaussian or flow decoder. Both decoders always exist (as in the reference state dict);
+/// <see cref="AfinNetworkOptions.Family"/> selects the one used. Submodule names follow the reference
+/// (adapter, encoder, merge, decoder, flow_context_proj, flow_affine, flow). Parameters are created on the CPU from
+/// torch's global generator (so torch.manual_seed before construction fixes them) and then moved to the device.
+/// Not thread-safe for concurrent forward/training calls.
+/// </summary>
+public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
+{
+    private const double Log2Pi = 1.8378770664093454836;
+    private readonly FamilyAdapter adapter;
+    private readonly BoxEncoder encoder;
+    private readonly FactorMerge merge;
+    private readonly GaussianDecoder decoder;
+    private readonly FlowContext flow_context_proj;
+    private readonly FlowAffine flow_affine;
+    private readonly RealNVPFlow flow;
+    private double _flowStrength = 1.0;
+
+    static AfinNetwork() => TorchRuntime.EnsureReproducible();
+
+    /// <summary>Builds the network from <paramref name="options"/> on <paramref name="device"/> (CPU when null).</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public AfinNetwork(AfinNetworkOptions options, Device? device = null) : base(nameof(AfinNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        long c = options.FeatureWidth;
+        int flowLayers = Math.Max(2, options.FlowLayers);
+        adapter = new FamilyAdapter(c, options.AdapterHidden);
+        encoder = new BoxEncoder(c, options.BoxHidden, options.MlpLayers, options.EncoderLayers);
+        merge = new FactorMerge(c, options.MergeHidden, options.MergeBlocks, options.MlpLayers, options.AttentionHeads);
+        decoder = new GaussianDecoder(c, options.DecoderHidden, options.DecoderLayers, options.DecoderResidualScale);
+        long contextHidden = Math.Max(options.FlowHidden, options.FlowContext);
+        flow_context_proj = new FlowContext(c, options.FlowContext, contextHidden, flowLayers);
+        flow_affine = new FlowAffine(c, Math.Max(options.FlowHidden, 5 * c), flowLayers, options.MaxLogScale);
+        flow = new RealNVPFlow(options.FlowContext, options.FlowHidden, flowLayers, options.FlowSteps, options.MaxLogScale);
+        RegisterComponents();
+        if (device is not null && device.type != DeviceType.CPU)
+        {
+            this.to(device);
+        }
+    }
+
+    /// <summary>The options the network was built with.</summary>
+    public AfinNetworkOptions Options { get; }
+
+    /// <summary>The device holding the parameters (read from them, so it follows <c>to(device)</c> calls).</summary>
+    public Device Device => parameters().First().device;
+
+    /// <summary>
+    /// Flow strength s in [0, 1] scaling every shift and log-scale of the flow (s = 0 gives q = N(0, I)).
+    /// 1 by default; the trainer ramps it from 0. Values outside [0, 1] are clamped.
+    /// </summary>
+    public double FlowStrength
+    {
+        get => _flowStrength;
+        set => _flowStrength = double.IsNaN(value) ? throw new ArgumentException("FlowStrength must not be NaN.", nameof(value)) : Math.Clamp(value, 0.0, 1.0);
+    }
+
+    /// <summary>Total number of parameters, including the decoder the family does not use.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>The floating-point type of the parameters (float32 unless the network was converted with <c>to</c>).</summary>
+    internal ScalarType ParameterType => parameters().First().dtype;
+
+    /// <summary>Lock serialising flow-posterior evaluations on this network.</summary>
+    internal object FlowLock { get; } = new();
+
+    /// <summary>
+    /// The parameters that training updates: everything except the flow modules for a Gaussian network, and
+    /// everything except the Gaussian decoder for a flow network (the reference freezes the unused decoder).
+    /// </summary>
+    public IEnumerable<Parameter> TrainableParameters()
+    {
+        var frozen = Options.Family == PosteriorFamily.Gaussian
+            ? new nn.Module[] { flow_context_proj, flow_affine, flow }
+            : new nn.Module[] { decoder };
+        var excluded = new HashSet<Parameter>(frozen.SelectMany(m => m.parameters()), ReferenceEqualityComparer.Instance);
+        return parameters().Where(p => !excluded.Contains(p)).ToList();
+    }
+
+    /// <summary>Moves the network to <paramref name="device"/> and records it.</summary>
+    public AfinNetwork MoveTo(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        this.to(device);
+        return this;
+    }
+
+    /// <summary>Adapter tokens: pair (B,K,d,d,C) and node (B,K,d,C), prior at token 0, padded tokens zero.</summary>
+    internal (Tensor Pair, Tensor Node) AdaptTokens(FactorBatch batch) => adapter.forward(batch);
+
+    /// <summary>Adapter + encoder tokens.</summary>
+    internal (Tensor Pair, Tensor Node) EncodeTokens(FactorBatch batch)
+    {
+        var (pair, node) = adapter.forward(batch);
+        return encoder.forward(pair, node);
+    }
+
+    /// <summary>Adapter + encoder + merge blocks, before pooling.</summary>
+    internal (Tensor Pair, Tensor Node) MergeTokens(FactorBatch batch)
+    {
+        var (pair, node) = EncodeTokens(batch);
+        return merge.Blocks(pair, node, batch.FactorMask);
+    }
+
+    /// <summary>Pooled features: pair (B,d,d,C) and node (B,d,C).</summary>
+    internal (Tensor Pair, Tensor Node) Features(FactorBatch batch)
+    {
+        var (pair, node) = EncodeTokens(batch);
+        return merge.forward(pair, node, batch.FactorMask);
+    }
+
+    /// <summary>Runs the network and returns the decoder parameters of <see cref="AfinNetworkOptions.Family"/>.</summary>
+    public override NetworkOutput forward(FactorBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var (pair, node) = Features(batch);
+        NetworkOutput output;
+        if (Options.Family == PosteriorFamily.Gaussian)
+        {
+            var (mean, chol) = decoder.forward(pair, node);
+            output = new NetworkOutput(PosteriorFamily.Gaussian) { Mean = mean, PrecisionCholesky = chol };
+        }
+        else
+        {
+            var (nodeCtx, pairCtx) = flow_context_proj.forward(pair, node);
+            var (shift, logScale) = flow_affine.forward(pair, node);
+            output = new NetworkOutput(PosteriorFamily.Flow) { NodeContext = nodeCtx, PairContext = pairCtx, Shift = shift, LogScale = logScale };
+        }
+        output.MoveToOuterDisposeScope();
+        return output;
+    }
+
+    /// <summary>
+    /// log q(z | task) for each problem of <paramref name="batch"/>; <paramref name="z"/> is (B,d), float32 or float64,
+    /// on any device. Differentiable with respect to the parameters. Returns a (B) tensor on the network's device in the
+    /// parameters' dtype, i.e. float32 unless the network was converted (the Gaussian family evaluates in float64 and casts). Training loss: -LogProb / d.
+    /// </summary>
+    public Tensor LogProb(FactorBatch batch, Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(z);
+        if (z.dim() != 2 || z.shape[0] != batch.Count || z.shape[1] != batch.Dimension)
+        {
+            throw new ArgumentException($"expected z of shape ({batch.Count}, {batch.Dimension}), got ({string.Join(", ", z.shape)})", nameof(z));
+        }
+        using var scope = NewDisposeScope();
+        var output = forward(batch);
+        Tensor logq;
+        if (Options.Family == PosteriorFamily.Gaussian)
+        {
+            logq = GaussianLogProb(z.to(ScalarType.Float64, Device), output.Mean!, output.PrecisionCholesky!).to(ParameterType);
+        }
+        else
+        {
+            logq = FlowLogProb(z.to(ParameterType, Device), output.NodeContext!, output.PairContext!, output.Shift!, output.LogScale!, FlowStrength);
+        }
+        return logq.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>log N(z; μ, (L·Lᵀ)⁻¹) = Σ log L_ii − ½(d·log 2π + ‖Lᵀ(z−μ)‖²), batched.</summary>
+    internal static Tensor GaussianLogProb(Tensor z, Tensor mean, Tensor chol)
+    {
+        long d = z.shape[^1];
+        var w = matmul(chol.transpose(-1, -2), (z - mean).unsqueeze(-1)).squeeze(-1);
+        var logDet = chol.diagonal(0, -2, -1).log().sum(-1);
+        return logDet - 0.5 * (w.square().sum(-1) + d * Log2Pi);
+    }
+
+    /// <summary>
+    /// Flow log density by the inverse pass: v = (z − s·a)·e^{−sℓ}; inverse couplings; log N(x) + Σ log-dets − Σ s·ℓ.
+    /// Contexts may have batch 1 and broadcast against z.
+    /// </summary>
+    internal Tensor FlowLogProb(Tensor z, Tensor nodeCtx, Tensor pairCtx, Tensor shift, Tensor logScale, double s)
+    {
+        long d = z.shape[^1];
+        var sl = logScale * s;
+        var v = (z - shift * s) * (-sl).exp();
+        var (x, logDet) = flow.Inverse(v, nodeCtx, pairCtx, s);
+        var baseLogProb = -0.5 * (x.square().sum(-1) + d * Log2Pi);
+        return baseLogProb + logDet - sl.sum(-1);
+    }
+
+    /// <summary>Flow sampling by the forward pass: returns z and log q(z) from the change of variables.</summary>
+    internal (Tensor Z, Tensor LogQ) FlowSample(Tensor eps, Tensor nodeCtx, Tensor pairCtx, Tensor shift, Tensor logScale, double s)
+    {
+        long d = eps.shape[^1];
+        var (v, logDet) = flow.Forward(eps, nodeCtx, pairCtx, s);
+        var sl = logScale * s;
+        var z = v * sl.exp() + shift * s;
+        var baseLogProb = -0.5 * (eps.square().sum(-1) + d * Log2Pi);
+        var logq = baseLogProb - logDet - sl.sum(-1);
+        return (z, logq);
+    }
+
+    /// <summary>
+    /// Posteriors for <paramref name="problems"/> (in order), under no_grad in eval mode. Problems are grouped by d,
+    /// sorted by N within a group (to limit padding) and run in batches of at most <paramref name="maxBatchSize"/>;
+    /// results match one-by-one inference up to float rounding.
+    /// </summary>
+    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems, int maxBatchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        var results = new AfinPosterior[problems.Count];
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var groups = Enumerable.Range(0, problems.Count)
+                .GroupBy(i => problems[i].Dimension)
+                .Select(g => g.OrderBy(i => problems[i].ObservationCount).ToArray());
+            foreach (var group in groups)
+            {
+                foreach (var chunk in group.Chunk(maxBatchSize))
+                {
+                    using var scope = NewDisposeScope();
+                    using var batch = FactorBatch.Create(chunk.Select(i => problems[i]).ToArray(), Device);
+                    var output = forward(batch);
+                    var posteriors = Extract(output, batch.Dimension, chunk.Length);
+                    for (int r = 0; r < chunk.Length; r++)
+                    {
+                        results[chunk[r]] = posteriors[r];
+                    }
+                }
+            }
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+        return results;
+    }
+
+    private AfinPosterior[] Extract(NetworkOutput output, int d, int count)
+    {
+        var result = new AfinPosterior[count];
+        if (output.Family == PosteriorFamily.Gaussian)
+        {
+            var mean = output.Mean!.cpu().data<double>().ToArray();
+            var chol = output.PrecisionCholesky!.cpu().data<double>().ToArray();
+            for (int b = 0; b < count; b++)
+            {
+                var m = mean.AsSpan(b * d, d).ToArray();
+                var l = new double[d, d];
+                for (int i = 0; i < d; i++)
+                {
+                    for (int j = 0; j <= i; j++)
+                    {
+                        l[i, j] = chol[(b * d + i) * d + j];
+                    }
+                }
+                result[b] = new GaussianAfinPosterior(m, l);
+            }
+            return result;
+        }
+        int cc = Options.FlowContext;
+        var node = output.NodeContext!.to(ScalarType.Float64).contiguous().cpu().data<double>().ToArray();
+        var pair = output.PairContext!.to(ScalarType.Float64).contiguous().cpu().data<double>().ToArray();
+        var shift = output.Shift!.to(ScalarType.Float64).contiguous().cpu().data<double>().ToArray();
+        var logScale = output.LogScale!.to(ScalarType.Float64).contiguous().cpu().data<double>().ToArray();
+        for (int b = 0; b < count; b++)
+        {
+            result[b] = new FlowAfinPosterior(this, d, cc,
+                node.AsSpan(b * d * cc, d * cc).ToArray(),
+                pair.AsSpan(b * d * d * cc, d * d * cc).ToArray(),
+                shift.AsSpan(b * d, d).ToArray(),
+                logScale.AsSpan(b * d, d).ToArray(),
+                FlowStrength);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,133 @@
+namespace Afin.Network;
+
+/// <summary>
+/// Sizes and constants of an <see cref="AfinNetwork"/>. The defaults describe a small model that trains on a CPU;
+/// <see cref="Reference"/> is the configuration of the published 5M-parameter checkpoints.
+/// </summary>
+public sealed record AfinNetworkOptions
+{
+    /// <summary>Feature width C: channels of every node (d x C) and pair (d x d x C) tensor.</summary>
+    public int FeatureWidth { get; init; } = 16;
+
+    /// <summary>Hidden width of the family adapter MLPs (two Linear layers each).</summary>
+    public int AdapterHidden { get; init; } = 32;
+
+    /// <summary>Hidden width of the encoder box-layer MLPs.</summary>
+    public int BoxHidden { get; init; } = 48;
+
+    /// <summary>Linear layers per box MLP (the reference's <c>box_num_layers</c>); the merge maps use max(2, this).</summary>
+    public int MlpLayers { get; init; } = 2;
+
+    /// <summary>Number of box layers in the per-factor encoder (the reference's <c>box_depth</c>).</summary>
+    public int EncoderLayers { get; init; } = 1;
+
+    /// <summary>Hidden width of the Q/K/V/out/FFN maps of the merge blocks (not an attention width).</summary>
+    public int MergeHidden { get; init; } = 48;
+
+    /// <summary>Number of factor-attention merge blocks.</summary>
+    public int MergeBlocks { get; init; } = 2;
+
+    /// <summary>Hidden width of the Gaussian decoder heads.</summary>
+    public int DecoderHidden { get; init; } = 48;
+
+    /// <summary>Linear layers per Gaussian decoder head.</summary>
+    public int DecoderLayers { get; init; } = 2;
+
+    /// <summary>The posterior family the network is trained for (both decoders always exist).</summary>
+    public PosteriorFamily Family { get; init; } = PosteriorFamily.Gaussian;
+
+    /// <summary>Hidden width of the flow coupling conditioners.</summary>
+    public int FlowHidden { get; init; } = 16;
+
+    /// <summary>Channels of the flow context (node and pair) tensors.</summary>
+    public int FlowContext { get; init; } = 32;
+
+    /// <summary>Linear layers per flow MLP (at least 2 are used).</summary>
+    public int FlowLayers { get; init; } = 2;
+
+    /// <summary>Number of RealNVP coupling layers.</summary>
+    public int FlowSteps { get; init; } = 4;
+
+    /// <summary>Bound b of every flow log-scale: l = b * tanh(raw / b).</summary>
+    public double MaxLogScale { get; init; } = 1.2;
+
+    /// <summary>Factor applied to the off-diagonal precision head of the Gaussian decoder.</summary>
+    public double DecoderResidualScale { get; init; } = 0.1;
+
+    /// <summary>
+    /// The published configuration (about 5.17M parameters): C = 40, adapter 64, box 192 x 3 layers x depth 4,
+    /// merge 192 x 4 blocks, decoder 160 x 3, flow hidden 32, context 160, 3 layers, 4 steps.
+    /// </summary>
+    public static AfinNetworkOptions Reference { get; } = new()
+    {
+        FeatureWidth = 40,
+        AdapterHidden = 64,
+        BoxHidden = 192,
+        MlpLayers = 3,
+        EncoderLayers = 4,
+        MergeHidden = 192,
+        MergeBlocks = 4,
+        DecoderHidden = 160,
+        DecoderLayers = 3,
+        FlowHidden = 32,
+        FlowContext = 160,
+        FlowLayers = 3,
+        FlowSteps = 4,
+        MaxLogScale = 1.2,
+        DecoderResidualScale = 0.1,
+    };
+
+    /// <summary>Checks every option; throws <see cref="ArgumentException"/> naming the first invalid one.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public void Validate()
+    {
+        static void AtLeast(string name, int value, int min)
+        {
+            if (value < min)
+            {
+                throw new ArgumentException($"{name} must be at least {min}, got {value}.", name);
+            }
+        }
+        AtLeast(nameof(FeatureWidth), FeatureWidth, 1);
+        AtLeast(nameof(AdapterHidden), AdapterHidden, 1);
+        AtLeast(nameof(BoxHidden), BoxHidden, 1);
+        AtLeast(nameof(MlpLayers), MlpLayers, 2);
+        AtLeast(nameof(EncoderLayers), EncoderLayers, 0);
+        AtLeast(nameof(MergeHidden), MergeHidden, 1);
+        AtLeast(nameof(MergeBlocks), MergeBlocks, 0);
+        AtLeast(nameof(DecoderHidden), DecoderHidden, 1);
+        AtLeast(nameof(DecoderLayers), DecoderLayers, 2);
+        AtLeast(nameof(FlowHidden), FlowHidden, 1);
+        AtLeast(nameof(FlowContext), FlowContext, 1);
+        AtLeast(nameof(FlowLayers), FlowLayers, 1);
+        AtLeast(nameof(FlowSteps), FlowSteps, 0);
+        if (!Enum.IsDefined(Family))
+        {
+            throw new ArgumentException($"{nameof(Family)} has the undefined value {(int)Family}.", nameof(Family));
+        }
+        if (!(MaxLogScale > 0) || !double.IsFinite(MaxLogScale))
+        {
+            throw new ArgumentException($"{nameof(MaxLogScale)} must be positive and finite, got {MaxLogScale}.", nameof(MaxLogScale));
+        }
+        if (!double.IsFinite(DecoderResidualScale) || DecoderResidualScale < 0)
+        {
+            throw new ArgumentException($"{nameof(DecoderResidualScale)} must be finite and non-negative, got {DecoderResidualScale}.", nameof(DecoderResidualScale));
+        }
+    }
+
+    /// <summary>Number of attention heads: the first of 8, 4, 2 dividing both <see cref="MergeHidden"/> and C, else 1.</summary>
+    internal int AttentionHeads
+    {
+        get
+        {
+            foreach (int h in new[] { 8, 4, 2 })
+            {
+                if (MergeHidden % h == 0 && FeatureWidth % h == 0)
+                {
+                    return h;
+                }
+            }
+            return 1;
+        }
+    }
+}

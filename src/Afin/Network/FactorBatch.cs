@@ -1,0 +1,176 @@
+using Afin.Modelling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Afin.Network;
+
+/// <summary>
+/// The featurised factors of a batch of problems that share the dimension d. The number of sites N may differ:
+/// problems are padded to the largest N, and a (B, K = N_max + 1) factor mask excludes the padded tokens from the
+/// attention keys and from the sum pooling. Token 0 of every problem is its prior. Tensors live on the device given
+/// to <see cref="Create"/> in float32 and are owned by the batch: dispose it when done.
+/// </summary>
+public sealed class FactorBatch : IDisposable
+{
+    private bool _disposed;
+
+    private FactorBatch(int dimension, int count, int maxSites, Tensor mask, FamilyInputs?[] priors, FamilyInputs?[] sites,
+        int[] siteCounts, Device device)
+    {
+        Dimension = dimension;
+        Count = count;
+        MaxSites = maxSites;
+        FactorMask = mask;
+        PriorInputs = priors;
+        SiteInputs = sites;
+        SiteCounts = siteCounts;
+        Device = device;
+    }
+
+    /// <summary>The shared latent dimension d.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The number of problems B.</summary>
+    public int Count { get; }
+
+    /// <summary>The largest number of likelihood sites N over the batch (K = N + 1 tokens).</summary>
+    internal int MaxSites { get; }
+
+    /// <summary>Number of sites of each problem.</summary>
+    internal int[] SiteCounts { get; }
+
+    /// <summary>(B, K) bool: true for real factors (the prior and the problem's own sites).</summary>
+    internal Tensor FactorMask { get; }
+
+    /// <summary>Per prior family id: the inputs of that family's priors, or null when absent.</summary>
+    internal FamilyInputs?[] PriorInputs { get; }
+
+    /// <summary>Per likelihood family id: the inputs of that family's sites, or null when absent.</summary>
+    internal FamilyInputs?[] SiteInputs { get; }
+
+    /// <summary>The device holding the tensors.</summary>
+    internal Device Device { get; }
+
+    /// <summary>
+    /// Featurises <paramref name="problems"/> (all with the same dimension) onto <paramref name="device"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty or the problems disagree on d.</exception>
+    /// <exception cref="NotSupportedException">A prior or likelihood family has no adapter.</exception>
+    public static FactorBatch Create(IReadOnlyList<BayesianProblem> problems, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(device);
+        if (problems.Count == 0)
+        {
+            throw new ArgumentException("at least one problem is needed", nameof(problems));
+        }
+        int d = problems[0].Dimension;
+        int b = problems.Count;
+        var siteCounts = new int[b];
+        for (int p = 0; p < b; p++)
+        {
+            ArgumentNullException.ThrowIfNull(problems[p], $"{nameof(problems)}[{p}]");
+            if (problems[p].Dimension != d)
+            {
+                throw new ArgumentException($"problems[{p}] has d = {problems[p].Dimension}, but problems[0] has d = {d}; a batch needs one d.", nameof(problems));
+            }
+            siteCounts[p] = problems[p].ObservationCount;
+        }
+        int nMax = siteCounts.Max();
+        // Intermediates die with this scope; the batch's own tensors are detached from every scope.
+        using var scope = NewDisposeScope();
+        int k = nMax + 1;
+
+        var mask = new bool[b * k];
+        for (int p = 0; p < b; p++)
+        {
+            for (int t = 0; t <= siteCounts[p]; t++)
+            {
+                mask[p * k + t] = true;
+            }
+        }
+
+        // Prior inputs, grouped by family.
+        var priors = new FamilyInputs?[FactorFamilies.PriorNames.Length];
+        for (int f = 0; f < priors.Length; f++)
+        {
+            var members = Enumerable.Range(0, b).Where(p => FactorFamilies.PriorId(problems[p].Prior) == f).ToArray();
+            if (members.Length == 0)
+            {
+                continue;
+            }
+            int fn = FactorFamilies.PriorNodeDims[f], fp = FactorFamilies.PriorPairDims[f];
+            var node = new float[members.Length * d * fn];
+            var pair = new float[members.Length * d * d * fp];
+            for (int m = 0; m < members.Length; m++)
+            {
+                FactorFeatures.Prior(problems[members[m]].Prior, d,
+                    node.AsSpan(m * d * fn, d * fn), pair.AsSpan(m * d * d * fp, d * d * fp));
+            }
+            priors[f] = MakeInputs(members.Select(x => (long)x).ToArray(), node, pair, members.Length, d, fn, fp, device);
+        }
+
+        // Site inputs, grouped by family; the destination is the flattened (problem, site) position.
+        var siteIndex = new List<long>[FactorFamilies.SiteNames.Length];
+        var siteRefs = new List<(ObservationBlock Block, int Row)>[siteIndex.Length];
+        for (int f = 0; f < siteIndex.Length; f++)
+        {
+            siteIndex[f] = [];
+            siteRefs[f] = [];
+        }
+        for (int p = 0; p < b; p++)
+        {
+            int s = 0;
+            foreach (var block in problems[p].Blocks)
+            {
+                int f = block.Count > 0 ? FactorFamilies.SiteId(block) : -1;
+                for (int n = 0; n < block.Count; n++, s++)
+                {
+                    siteIndex[f].Add((long)p * nMax + s);
+                    siteRefs[f].Add((block, n));
+                }
+            }
+        }
+        var sites = new FamilyInputs?[siteIndex.Length];
+        for (int f = 0; f < sites.Length; f++)
+        {
+            int count = siteRefs[f].Count;
+            if (count == 0)
+            {
+                continue;
+            }
+            int fn = FactorFamilies.SiteNodeDims[f], fp = FactorFamilies.SitePairDims[f];
+            var node = new float[count * d * fn];
+            var pair = new float[count * d * d * fp];
+            for (int m = 0; m < count; m++)
+            {
+                var (block, row) = siteRefs[f][m];
+                FactorFeatures.Site(block, row, d, node.AsSpan(m * d * fn, d * fn), pair.AsSpan(m * d * d * fp, d * d * fp));
+            }
+            sites[f] = MakeInputs(siteIndex[f].ToArray(), node, pair, count, d, fn, fp, device);
+        }
+
+        var maskTensor = tensor(mask, device: device).view(b, k).DetachFromDisposeScope();
+        return new FactorBatch(d, b, nMax, maskTensor, priors, sites, siteCounts, device);
+    }
+
+    private static FamilyInputs MakeInputs(long[] index, float[] node, float[] pair, int count, int d, int fn, int fp, Device device) =>
+        new(tensor(index, device: device).DetachFromDisposeScope(),
+            tensor(node, device: device).view(count, d, fn).DetachFromDisposeScope(),
+            tensor(pair, device: device).view(count, d, d, fp).DetachFromDisposeScope());
+
+    /// <summary>Releases the tensors.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        FactorMask.Dispose();
+        foreach (var inputs in PriorInputs.Concat(SiteInputs))
+        {
+            inputs?.Dispose();
+        }
+    }
+}

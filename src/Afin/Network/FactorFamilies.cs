@@ -1,0 +1,50 @@
+using Afin.Modelling;
+
+namespace Afin.Network;
+
+/// <summary>
+/// Family ids and adapter input widths, in the reference's order (which fixes checkpoint names and ids).
+/// Priors: 0 diag_gaussian, 1 fullrank_gaussian, 2 diag_student_t, 3 diag_laplace.
+/// Likelihoods: 0 gaussian, 1 bernoulli_logit, 2 binomial_logit, 3 student_t, 4 gaussian_no_x (direct Gaussian).
+/// </summary>
+internal static class FactorFamilies
+{
+    /// <summary>Reference names of the prior families, indexed by id.</summary>
+    public static readonly string[] PriorNames = ["diag_gaussian", "fullrank_gaussian", "diag_student_t", "diag_laplace"];
+
+    /// <summary>Node input widths of the prior adapters.</summary>
+    public static readonly int[] PriorNodeDims = [3, 3, 4, 3];
+
+    /// <summary>Pair input widths of the prior adapters.</summary>
+    public static readonly int[] PriorPairDims = [7, 8, 8, 7];
+
+    /// <summary>Reference names of the likelihood families, indexed by id.</summary>
+    public static readonly string[] SiteNames = ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x"];
+
+    /// <summary>Node input widths of the likelihood adapters.</summary>
+    public static readonly int[] SiteNodeDims = [5, 5, 7, 6, 5];
+
+    /// <summary>Pair input widths of the likelihood adapters.</summary>
+    public static readonly int[] SitePairDims = [9, 9, 11, 10, 6];
+
+    /// <summary>The prior family id of a resolved prior.</summary>
+    public static int PriorId(Prior prior) => prior switch
+    {
+        GaussianPrior => 0,
+        FullRankGaussianPrior => 1,
+        StudentTPrior => 2,
+        LaplacePrior => 3,
+        _ => throw new NotSupportedException($"AFIN has no adapter for the prior family '{prior.Family}'."),
+    };
+
+    /// <summary>The likelihood family id of an observation block.</summary>
+    public static int SiteId(ObservationBlock block) => block switch
+    {
+        LinearGaussianBlock => 0,
+        BernoulliLogitBlock => 1,
+        BinomialLogitBlock => 2,
+        LinearStudentTBlock => 3,
+        DirectGaussianBlock => 4,
+        _ => throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'."),
+    };
+}

@@ -1,0 +1,174 @@
+using Afin.Modelling;
+
+namespace Afin.Network;
+
+/// <summary>
+/// Hand-crafted adapter inputs (the reference's <c>_prior_inputs</c>/<c>_like_inputs</c>), computed in double and
+/// written after symlog into float buffers: node features d x F (row-major) and pair features d x d x F.
+/// log(·) means log(max(·, 1e-6)); δ_ij is the identity flag.
+/// </summary>
+internal static class FactorFeatures
+{
+    private static double SafeLog(double x) => Math.Log(Math.Max(x, 1e-6));
+
+    private static float Symlog(double x) => (float)(Math.Sign(x) * Math.Log(1 + Math.Abs(x)));
+
+    private static void Write(Span<float> dst, ReadOnlySpan<double> src)
+    {
+        for (int f = 0; f < src.Length; f++)
+        {
+            dst[f] = Symlog(src[f]);
+        }
+    }
+
+    /// <summary>Prior features for one problem. <paramref name="node"/> has d*Fn entries, <paramref name="pair"/> d*d*Fp.</summary>
+    /// <remarks>
+    /// Our Student-t prior has one df per coordinate (the reference: one per task). The node feature uses log ν_i and
+    /// the pair feature ½(log ν_i + log ν_j); both reduce to the reference's features when df is shared.
+    /// </remarks>
+    public static void Prior(Prior prior, int d, Span<float> node, Span<float> pair)
+    {
+        Span<double> buf = stackalloc double[8];
+        var loc = prior.Loc;
+        switch (prior)
+        {
+            case FullRankGaussianPrior full:
+            {
+                var p = full.Precision;
+                for (int i = 0; i < d; i++)
+                {
+                    double pi = Math.Max(p[i, i], 1e-6);
+                    buf[0] = loc[i]; buf[1] = pi; buf[2] = loc[i] * Math.Sqrt(pi);
+                    Write(node.Slice(i * 3, 3), buf[..3]);
+                    for (int j = 0; j < d; j++)
+                    {
+                        double pj = Math.Max(p[j, j], 1e-6);
+                        double pij = p[i, j];
+                        buf[0] = loc[i]; buf[1] = loc[j]; buf[2] = pi; buf[3] = pj; buf[4] = pij;
+                        buf[5] = pij * loc[i]; buf[6] = pij * loc[j]; buf[7] = i == j ? 1 : 0;
+                        Write(pair.Slice((i * d + j) * 8, 8), buf[..8]);
+                    }
+                }
+                break;
+            }
+            case StudentTPrior t:
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    double si = Math.Max(t.Scale[i], 1e-6), lni = SafeLog(t.Df[i]);
+                    buf[0] = lni; buf[1] = loc[i]; buf[2] = SafeLog(si); buf[3] = loc[i] / si;
+                    Write(node.Slice(i * 4, 4), buf[..4]);
+                    for (int j = 0; j < d; j++)
+                    {
+                        double sj = Math.Max(t.Scale[j], 1e-6), lnj = SafeLog(t.Df[j]);
+                        buf[0] = 0.5 * (lni + lnj);
+                        buf[1] = loc[i]; buf[2] = SafeLog(si); buf[3] = loc[i] / si;
+                        buf[4] = loc[j]; buf[5] = SafeLog(sj); buf[6] = loc[j] / sj; buf[7] = i == j ? 1 : 0;
+                        Write(pair.Slice((i * d + j) * 8, 8), buf[..8]);
+                    }
+                }
+                break;
+            }
+            case GaussianPrior or LaplacePrior:
+            {
+                var scale = prior is GaussianPrior g ? g.Scale : ((LaplacePrior)prior).Scale;
+                for (int i = 0; i < d; i++)
+                {
+                    double si = Math.Max(scale[i], 1e-6);
+                    buf[0] = loc[i]; buf[1] = SafeLog(si); buf[2] = loc[i] / si;
+                    Write(node.Slice(i * 3, 3), buf[..3]);
+                    for (int j = 0; j < d; j++)
+                    {
+                        double sj = Math.Max(scale[j], 1e-6);
+                        buf[0] = loc[i]; buf[1] = SafeLog(si); buf[2] = loc[i] / si;
+                        buf[3] = loc[j]; buf[4] = SafeLog(sj); buf[5] = loc[j] / sj; buf[6] = i == j ? 1 : 0;
+                        Write(pair.Slice((i * d + j) * 7, 7), buf[..7]);
+                    }
+                }
+                break;
+            }
+            default:
+                throw new NotSupportedException($"AFIN has no adapter for the prior family '{prior.Family}'.");
+        }
+    }
+
+    /// <summary>Features of site (row) <paramref name="n"/> of <paramref name="block"/>.</summary>
+    public static void Site(ObservationBlock block, int n, int d, Span<float> node, Span<float> pair)
+    {
+        Span<double> buf = stackalloc double[11];
+        if (block is DirectGaussianBlock direct)
+        {
+            var v = direct.Row(n);
+            double norm = 0, mean = 0;
+            for (int i = 0; i < d; i++)
+            {
+                norm += v[i] * v[i];
+                mean += v[i];
+            }
+            double vn = Math.Log(1 + Math.Sqrt(norm));
+            mean /= d;
+            double ls = SafeLog(direct.Sigma[n]);
+            for (int i = 0; i < d; i++)
+            {
+                buf[0] = v[i]; buf[1] = ls; buf[2] = vn; buf[3] = mean; buf[4] = v[i] * v[i];
+                Write(node.Slice(i * 5, 5), buf[..5]);
+                for (int j = 0; j < d; j++)
+                {
+                    buf[0] = v[i]; buf[1] = v[j]; buf[2] = ls; buf[3] = v[i] * v[j]; buf[4] = i == j ? 1 : 0; buf[5] = vn;
+                    Write(pair.Slice((i * d + j) * 6, 6), buf[..6]);
+                }
+            }
+            return;
+        }
+        var linear = (LinearBlock)block;
+        var x = linear.Row(n);
+        double y = linear.Y[n];
+        double sq = 0;
+        for (int i = 0; i < d; i++)
+        {
+            sq += x[i] * x[i];
+        }
+        double nrm = Math.Log(1 + Math.Sqrt(sq));
+        // Scalar prefix and the multiplier of x in the "signed" features.
+        int prefix;
+        double mult;
+        switch (block)
+        {
+            case LinearGaussianBlock g:
+                buf[0] = y; buf[1] = SafeLog(g.Sigma[n]); buf[2] = nrm; prefix = 3; mult = y;
+                break;
+            case LinearStudentTBlock t:
+                buf[0] = y; buf[1] = SafeLog(t.Sigma[n]); buf[2] = SafeLog(t.Df[n]); buf[3] = nrm; prefix = 4; mult = y;
+                break;
+            case BernoulliLogitBlock:
+                buf[0] = y; buf[1] = 2 * y - 1; buf[2] = nrm; prefix = 3; mult = 2 * y - 1;
+                break;
+            case BinomialLogitBlock b:
+            {
+                double total = Math.Max(b.TotalCount[n], 1);
+                double rho = y / total;
+                buf[0] = y; buf[1] = Math.Log(1 + total); buf[2] = rho; buf[3] = 2 * rho - 1; buf[4] = nrm;
+                prefix = 5; mult = 2 * rho - 1;
+                break;
+            }
+            default:
+                throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'.");
+        }
+        int fn = prefix + 2, fp = prefix + 6;
+        Span<double> scalars = stackalloc double[prefix];
+        buf[..prefix].CopyTo(scalars);
+        for (int i = 0; i < d; i++)
+        {
+            scalars.CopyTo(buf);
+            buf[prefix] = x[i]; buf[prefix + 1] = mult * x[i];
+            Write(node.Slice(i * fn, fn), buf[..fn]);
+            for (int j = 0; j < d; j++)
+            {
+                scalars.CopyTo(buf);
+                buf[prefix] = x[i]; buf[prefix + 1] = x[j]; buf[prefix + 2] = x[i] * x[j];
+                buf[prefix + 3] = mult * x[i]; buf[prefix + 4] = mult * x[j]; buf[prefix + 5] = i == j ? 1 : 0;
+                Write(pair.Slice((i * d + j) * fp, fp), buf[..fp]);
+            }
+        }
+    }
+}

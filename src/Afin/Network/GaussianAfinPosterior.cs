@@ -1,0 +1,146 @@
+namespace Afin.Network;
+
+/// <summary>
+/// q(z) = N(μ, Λ⁻¹) with Λ = L·Lᵀ, held entirely in managed float64 arrays (no torch resources), so it is immutable,
+/// thread-safe and needs no disposal. Sampling uses z = μ + L⁻ᵀ·ε with ε from a CPU torch generator seeded per call.
+/// </summary>
+public sealed class GaussianAfinPosterior : AfinPosterior
+{
+    private const double Log2Pi = 1.8378770664093454836;
+    private readonly double[] _mean;
+    private readonly double[,] _chol;
+    private readonly Lazy<double[,]> _covariance;
+
+    internal GaussianAfinPosterior(double[] mean, double[,] precisionCholesky) : base(mean.Length)
+    {
+        _mean = mean;
+        _chol = precisionCholesky;
+        _covariance = new Lazy<double[,]>(ComputeCovariance);
+    }
+
+    /// <inheritdoc />
+    public override PosteriorFamily Family => PosteriorFamily.Gaussian;
+
+    /// <inheritdoc />
+    public override double[] Mean => (double[])_mean.Clone();
+
+    /// <summary>The lower Cholesky factor L of the precision matrix (a copy).</summary>
+    public double[,] PrecisionCholesky => (double[,])_chol.Clone();
+
+    /// <summary>The precision matrix Λ = L·Lᵀ (a copy).</summary>
+    public double[,] Precision
+    {
+        get
+        {
+            int d = Dimension;
+            var p = new double[d, d];
+            for (int i = 0; i < d; i++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    double s = 0;
+                    for (int k = 0; k <= Math.Min(i, j); k++)
+                    {
+                        s += _chol[i, k] * _chol[j, k];
+                    }
+                    p[i, j] = s;
+                }
+            }
+            return p;
+        }
+    }
+
+    /// <summary>The exact covariance Λ⁻¹ = L⁻ᵀ·L⁻¹ (a copy).</summary>
+    public override double[,] Covariance => (double[,])_covariance.Value.Clone();
+
+    /// <inheritdoc />
+    public override double[,] Sample(int count, int seed)
+    {
+        CheckCount(count);
+        int d = Dimension;
+        var eps = StandardNormal(count, d, seed);
+        var z = new double[count, d];
+        var w = new double[d];
+        for (int n = 0; n < count; n++)
+        {
+            // Solve Lᵀ w = ε by back substitution.
+            for (int i = d - 1; i >= 0; i--)
+            {
+                double s = eps[n * d + i];
+                for (int k = i + 1; k < d; k++)
+                {
+                    s -= _chol[k, i] * w[k];
+                }
+                w[i] = s / _chol[i, i];
+            }
+            for (int i = 0; i < d; i++)
+            {
+                z[n, i] = _mean[i] + w[i];
+            }
+        }
+        return z;
+    }
+
+    /// <inheritdoc />
+    public override double[] LogDensity(double[,] points)
+    {
+        CheckPoints(points);
+        int d = Dimension, count = points.GetLength(0);
+        double logDet = 0;
+        for (int i = 0; i < d; i++)
+        {
+            logDet += Math.Log(_chol[i, i]);
+        }
+        var result = new double[count];
+        for (int n = 0; n < count; n++)
+        {
+            double quad = 0;
+            for (int j = 0; j < d; j++)
+            {
+                // (Lᵀ(z-μ))_j = Σ_{i≥j} L_ij (z_i - μ_i)
+                double s = 0;
+                for (int i = j; i < d; i++)
+                {
+                    s += _chol[i, j] * (points[n, i] - _mean[i]);
+                }
+                quad += s * s;
+            }
+            result[n] = logDet - 0.5 * (d * Log2Pi + quad);
+        }
+        return result;
+    }
+
+    private double[,] ComputeCovariance()
+    {
+        int d = Dimension;
+        // M = L⁻¹ (lower triangular) by forward substitution, then Σ = Mᵀ M.
+        var m = new double[d, d];
+        for (int c = 0; c < d; c++)
+        {
+            for (int i = c; i < d; i++)
+            {
+                double s = i == c ? 1 : 0;
+                for (int k = c; k < i; k++)
+                {
+                    s -= _chol[i, k] * m[k, c];
+                }
+                m[i, c] = s / _chol[i, i];
+            }
+        }
+        var cov = new double[d, d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int k = i; k < d; k++)
+                {
+                    s += m[k, i] * m[k, j];
+                }
+                cov[i, j] = s;
+                cov[j, i] = s;
+            }
+        }
+        return cov;
+    }
+}

@@ -1,0 +1,82 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Afin.Network.Modules;
+
+/// <summary>
+/// Family-specific adapters: one MLP(in -> C, AdapterHidden, 2) per (family, node|pair), 18 in all, with only the last
+/// bias zeroed. Each family's factors are mapped and scattered (index_add) into zero buffers, then the pair tensors are
+/// symmetrised. Returns tokens pair (B,K,d,d,C) and node (B,K,d,C) with the prior at token 0; padded tokens are zero.
+/// </summary>
+internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tensor Node)>
+{
+    private readonly FamilyNets prior_node_nets;
+    private readonly FamilyNets prior_pair_nets;
+    private readonly FamilyNets like_node_nets;
+    private readonly FamilyNets like_pair_nets;
+    private readonly long _channels;
+
+    /// <summary>Creates the 18 adapter MLPs.</summary>
+    public FamilyAdapter(long channels, long hiddenDim) : base(nameof(FamilyAdapter))
+    {
+        _channels = channels;
+        prior_node_nets = Make(FactorFamilies.PriorNames, FactorFamilies.PriorNodeDims, channels, hiddenDim);
+        prior_pair_nets = Make(FactorFamilies.PriorNames, FactorFamilies.PriorPairDims, channels, hiddenDim);
+        like_node_nets = Make(FactorFamilies.SiteNames, FactorFamilies.SiteNodeDims, channels, hiddenDim);
+        like_pair_nets = Make(FactorFamilies.SiteNames, FactorFamilies.SitePairDims, channels, hiddenDim);
+        RegisterComponents();
+    }
+
+    private static FamilyNets Make(string[] names, int[] dims, long channels, long hiddenDim)
+    {
+        var dict = new FamilyNets();
+        for (int f = 0; f < names.Length; f++)
+        {
+            var mlp = new Mlp(dims[f], channels, hiddenDim, 2);
+            mlp.ZeroLastBias();
+            dict.Add(names[f], mlp);
+        }
+        return dict;
+    }
+
+    /// <summary>Builds the factor tokens of <paramref name="batch"/>.</summary>
+    public override (Tensor Pair, Tensor Node) forward(FactorBatch batch)
+    {
+        long b = batch.Count, d = batch.Dimension, n = batch.MaxSites, c = _channels;
+        var device = batch.Device;
+        var dtype = prior_node_nets[FactorFamilies.PriorNames[0]].Last.weight!.dtype;
+
+        var priorNode = zeros([b, d, c], dtype: dtype, device: device);
+        var priorPair = zeros([b, d, d, c], dtype: dtype, device: device);
+        for (int f = 0; f < batch.PriorInputs.Length; f++)
+        {
+            var inputs = batch.PriorInputs[f];
+            if (inputs is null)
+            {
+                continue;
+            }
+            string name = FactorFamilies.PriorNames[f];
+            priorNode = priorNode.index_add(0, inputs.Index, prior_node_nets[name].forward(inputs.Node.to(dtype)), 1);
+            priorPair = priorPair.index_add(0, inputs.Index, prior_pair_nets[name].forward(inputs.Pair.to(dtype)), 1);
+        }
+
+        var siteNode = zeros([b * n, d, c], dtype: dtype, device: device);
+        var sitePair = zeros([b * n, d, d, c], dtype: dtype, device: device);
+        for (int f = 0; f < batch.SiteInputs.Length; f++)
+        {
+            var inputs = batch.SiteInputs[f];
+            if (inputs is null)
+            {
+                continue;
+            }
+            string name = FactorFamilies.SiteNames[f];
+            siteNode = siteNode.index_add(0, inputs.Index, like_node_nets[name].forward(inputs.Node.to(dtype)), 1);
+            sitePair = sitePair.index_add(0, inputs.Index, like_pair_nets[name].forward(inputs.Pair.to(dtype)), 1);
+        }
+
+        var node = cat([priorNode.unsqueeze(1), siteNode.view(b, n, d, c)], 1);
+        var pair = PairOps.SymPair(cat([priorPair.unsqueeze(1), sitePair.view(b, n, d, d, c)], 1));
+        return (pair, node);
+    }
+}

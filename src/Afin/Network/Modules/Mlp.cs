@@ -1,0 +1,115 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Afin.Network.Modules;
+
+/// <summary>
+/// MLP(in -> out, hidden, L): Linear(in,h), SiLU, [Linear(h,h), SiLU] x (L-2), Linear(h,out), no final activation.
+/// Registered as a Sequential named <c>mlp</c> whose Linear layers sit at indices 0, 2, 4, ... as in the reference.
+/// </summary>
+internal sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear[] _linears;
+    private readonly Sequential _mlp;
+
+    /// <summary>Creates the MLP with PyTorch's default Linear initialisation.</summary>
+    public Mlp(long inputDim, long outputDim, long hiddenDim, int numLayers) : base(nameof(Mlp))
+    {
+        if (numLayers < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numLayers), "an MLP needs at least 2 Linear layers");
+        }
+        InputDim = inputDim;
+        _linears = new Linear[numLayers];
+        var named = new List<(string, nn.Module<Tensor, Tensor>)>();
+        for (int l = 0; l < numLayers; l++)
+        {
+            long fin = l == 0 ? inputDim : hiddenDim;
+            long fout = l == numLayers - 1 ? outputDim : hiddenDim;
+            _linears[l] = nn.Linear(fin, fout);
+            named.Add(((2 * l).ToString(System.Globalization.CultureInfo.InvariantCulture), _linears[l]));
+            if (l < numLayers - 1)
+            {
+                named.Add(((2 * l + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), nn.SiLU()));
+            }
+        }
+        _mlp = nn.Sequential(named.ToArray());
+        register_module("mlp", _mlp);
+    }
+
+    /// <summary>Input width of the first layer.</summary>
+    public long InputDim { get; }
+
+    /// <summary>The last Linear layer (for the zero/softplus initialisations).</summary>
+    public Linear Last => _linears[^1];
+
+    /// <summary>Applies the MLP to the last axis.</summary>
+    public override Tensor forward(Tensor input) => _mlp.forward(input);
+
+    /// <summary>
+    /// Pre-activation of the first layer for an input that would be the concatenation of <paramref name="parts"/>
+    /// along the last axis, computed part by part so that broadcastable parts (row/column summaries, contexts shared
+    /// across samples) are never expanded. Shapes must broadcast against each other once projected.
+    /// </summary>
+    public Tensor FirstLayerSplit(params Tensor[] parts)
+    {
+        var w = _linears[0].weight!;
+        Tensor? acc = null;
+        long offset = 0;
+        foreach (var part in parts)
+        {
+            long width = part.shape[^1];
+            var term = nn.functional.linear(part, w.narrow(1, offset, width));
+            acc = acc is null ? term : acc + term;
+            offset += width;
+        }
+        if (offset != InputDim)
+        {
+            throw new ArgumentException($"parts have {offset} channels in total; the MLP expects {InputDim}");
+        }
+        var bias = _linears[0].bias;
+        return bias is null ? acc! : acc! + bias;
+    }
+
+    /// <summary>Finishes the MLP from a first-layer pre-activation (see <see cref="FirstLayerSplit"/>).</summary>
+    public Tensor FromFirstPreactivation(Tensor pre)
+    {
+        var h = nn.functional.silu(pre);
+        for (int l = 1; l < _linears.Length; l++)
+        {
+            h = _linears[l].forward(h);
+            if (l < _linears.Length - 1)
+            {
+                h = nn.functional.silu(h);
+            }
+        }
+        return h;
+    }
+
+    /// <summary>Applies the MLP to the concatenation of <paramref name="parts"/> without materialising it.</summary>
+    public Tensor ForwardSplit(params Tensor[] parts) => FromFirstPreactivation(FirstLayerSplit(parts));
+
+    /// <summary>Zeroes the last layer's weight and bias (the reference's <c>_zero_last</c>).</summary>
+    public void ZeroLast()
+    {
+        using var _ = no_grad();
+        nn.init.zeros_(Last.weight!);
+        nn.init.zeros_(Last.bias!);
+    }
+
+    /// <summary>Zeroes only the last layer's bias (the reference's <c>_zero_last_bias</c>).</summary>
+    public void ZeroLastBias()
+    {
+        using var _ = no_grad();
+        nn.init.zeros_(Last.bias!);
+    }
+
+    /// <summary>Last weight zero and last bias log(e - 1), so that softplus of the output is 1 at init.</summary>
+    public void InitSoftplusUnit()
+    {
+        using var _ = no_grad();
+        nn.init.zeros_(Last.weight!);
+        Last.bias!.fill_(Math.Log(Math.E - 1));
+    }
+}

@@ -1,0 +1,11 @@
+namespace Afin.Network;
+
+/// <summary>The variational family an <see cref="AfinNetwork"/> decodes to.</summary>
+public enum PosteriorFamily
+{
+    /// <summary>A full-covariance Gaussian parameterised by its mean and a diagonally dominant precision matrix.</summary>
+    Gaussian,
+
+    /// <summary>A RealNVP normalising flow conditioned on the pooled factor features.</summary>
+    Flow,
+}

@@ -1,0 +1,126 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Afin.Modelling;
+using Afin.Network;
+using Afin.Training;
+using TorchSharp;
+
+namespace Afin.Persistence;
+
+/// <summary>
+/// A trained AFIN: the network, the task distribution it was trained on (so inference can say
+/// whether a problem lies inside its training range) and a summary of its training. Saved as one
+/// versioned, hashed file.
+/// </summary>
+public sealed class AfinModel : IDisposable
+{
+    /// <summary>The file name of the model shipped inside this library.</summary>
+    public const string DefaultModelName = "afin-default.afin";
+
+    internal static readonly JsonSerializerOptions HeaderJson = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Wraps a network with the distribution it was trained on.</summary>
+    public AfinModel(AfinNetwork network, TaskDistribution tasks, TrainingSummary? training = null)
+    {
+        Network = network ?? throw new ArgumentNullException(nameof(network));
+        Tasks = tasks ?? throw new ArgumentNullException(nameof(tasks));
+        Training = training ?? new TrainingSummary();
+    }
+
+    /// <summary>The network.</summary>
+    public AfinNetwork Network { get; }
+
+    /// <summary>The distribution of simulated tasks the network was trained on.</summary>
+    public TaskDistribution Tasks { get; }
+
+    /// <summary>How the network was trained: steps, wall time, validation scores.</summary>
+    public TrainingSummary Training { get; }
+
+    /// <summary>Whether a problem lies inside the training range (dimension, number of sites, families).</summary>
+    public bool Covers(BayesianProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return Tasks.Covers(problem.Dimension, problem.ObservationCount, problem.Prior.Family, problem.Blocks.Select(b => b.Family));
+    }
+
+    /// <summary>Posteriors for many problems in batched forward passes (see <see cref="AfinNetwork.Infer"/>).</summary>
+    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems) => Network.Infer(problems);
+
+    /// <summary>The posterior of one problem.</summary>
+    public AfinPosterior Infer(BayesianProblem problem) => Network.Infer([problem])[0];
+
+    /// <summary>Writes the model file.</summary>
+    public void Save(string path)
+    {
+        var header = new ModelHeader(Network.Options, Tasks, Training);
+        string temporary = path + ".tmp";
+        using (var file = File.Create(temporary))
+        {
+            AfinFileFormat.Write(file, AfinFileKind.Model, JsonSerializer.Serialize(header, HeaderJson), [("weights", WeightBytes(Network))]);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads a model file.</summary>
+    /// <exception cref="InvalidDataException">The file is truncated, corrupt, of another version or not a model file; the message says which.</exception>
+    public static AfinModel Load(string path, torch.Device? device = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"model file '{path}' does not exist", path);
+        }
+        return FromBytes(File.ReadAllBytes(path), path, device);
+    }
+
+    /// <summary>Loads the default model shipped inside the library: no download, no training.</summary>
+    public static AfinModel LoadDefault(torch.Device? device = null)
+    {
+        var assembly = typeof(AfinModel).Assembly;
+        using var stream = assembly.GetManifestResourceStream(DefaultModelName)
+            ?? throw new InvalidOperationException($"the default model {DefaultModelName} is not embedded in {assembly.GetName().Name}");
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return FromBytes(memory.ToArray(), $"embedded {DefaultModelName}", device);
+    }
+
+    internal static AfinModel FromBytes(byte[] bytes, string source, torch.Device? device)
+    {
+        var content = AfinFileFormat.Read(bytes, AfinFileKind.Model, source);
+        var header = JsonSerializer.Deserialize<ModelHeader>(content.HeaderJson, HeaderJson)
+            ?? throw new InvalidDataException($"{source}: corrupt: empty header");
+        var network = new AfinNetwork(header.Network, device);
+        LoadWeights(network, content.Section("weights", source), source);
+        network.eval();
+        return new AfinModel(network, header.Tasks, header.Training);
+    }
+
+    internal static byte[] WeightBytes(torch.nn.Module module)
+    {
+        using var memory = new MemoryStream();
+        module.save(memory);
+        return memory.ToArray();
+    }
+
+    internal static void LoadWeights(torch.nn.Module module, byte[] bytes, string source)
+    {
+        try
+        {
+            using var memory = new MemoryStream(bytes);
+            module.load(memory);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"{source}: corrupt: the weights do not match the recorded configuration ({e.Message})", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Network.Dispose();
+
+    private sealed record ModelHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingSummary Training);
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Afin.Network;
+using Afin.Persistence;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Afin.Training;
+
+/// <summary>
+/// Trains an AFIN by simulation: every step draws tasks from the <see cref="TaskDistribution"/>,
+/// simulates data from a true z0 and minimises the forward KL, -log q(z0 | task) / d. AdamW with
+/// warm-up and cosine decay, gradient clipping, an EMA of the weights (the weights that are saved),
+/// a flow-strength ramp, periodic validation on held-out conjugate problems, checkpoints that resume
+/// exactly, and cancellation.
+/// </summary>
+/// <remarks>Tasks of step s are drawn from a sampler seeded by (seed, s), so a resumed run draws exactly the tasks the uninterrupted run would have.</remarks>
+public sealed class AfinTrainer : IDisposable
+{
+    private readonly AfinNetwork _network;
+    private readonly AfinNetwork _ema;
+    private readonly OptimizerHelper _optimizer;
+    private readonly Parameter[] _parameters;
+    private readonly Parameter[] _emaParameters;
+    private readonly Device _device;
+    private readonly ValidationSuite? _validation;
+    private double _wallSeconds;
+
+    /// <summary>Starts a new run: weights initialised from the seed.</summary>
+    public AfinTrainer(AfinNetworkOptions network, TaskDistribution tasks, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(options);
+        network.Validate();
+        tasks.Validate();
+        options.Validate();
+        NetworkOptions = network;
+        Tasks = tasks;
+        Options = options;
+        _device = DeviceSelection.Resolve(options.Device);
+        torch.random.manual_seed(options.Seed);
+        _network = new AfinNetwork(network, _device);
+        _ema = new AfinNetwork(network, _device);
+        _ema.eval();
+        _parameters = _network.parameters().ToArray();
+        _emaParameters = _ema.parameters().ToArray();
+        CopyToEma(1.0);
+        _optimizer = optim.AdamW(_network.TrainableParameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        _validation = ValidationSuite.Create(tasks, options.ValidationProblems);
+    }
+
+    /// <summary>The architecture being trained.</summary>
+    public AfinNetworkOptions NetworkOptions { get; }
+
+    /// <summary>The distribution of simulated training tasks.</summary>
+    public TaskDistribution Tasks { get; }
+
+    /// <summary>The training options.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>Optimiser steps completed.</summary>
+    public int Step { get; private set; }
+
+    /// <summary>The most recent validation scores, or null.</summary>
+    public ValidationScores? LastValidation { get; private set; }
+
+    /// <summary>
+    /// Trains until <see cref="TrainingOptions.Steps"/>, validating and checkpointing on the
+    /// configured cadence. On cancellation a checkpoint is written (when a path is given) before
+    /// <see cref="OperationCanceledException"/> is thrown, so the run can be resumed.
+    /// </summary>
+    /// <param name="checkpointPath">Where to write checkpoints; null for none.</param>
+    /// <param name="progress">Receives progress reports (loss, steps/s, learning rate, validation).</param>
+    /// <param name="cancellationToken">Stops training after the current step.</param>
+    /// <returns>The trained model with the EMA weights.</returns>
+    public AfinModel Train(string? checkpointPath = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        double wallAtStart = _wallSeconds;
+        var window = Stopwatch.StartNew();
+        double lossSum = 0;
+        int lossCount = 0;
+        int reportEvery = Math.Max(1, Math.Min(25, Options.Steps / 100));
+        while (Step < Options.Steps)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _wallSeconds = wallAtStart + clock.Elapsed.TotalSeconds;
+                if (checkpointPath is not null)
+                {
+                    SaveCheckpoint(checkpointPath);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            lossSum += TrainStep();
+            lossCount++;
+            Step++;
+            bool validate = _validation is not null && (Step == Options.Steps || (Options.ValidationEvery > 0 && Step % Options.ValidationEvery == 0));
+            if (validate)
+            {
+                LastValidation = _validation!.Score(_ema, Step);
+            }
+            _wallSeconds = wallAtStart + clock.Elapsed.TotalSeconds;
+            if (checkpointPath is not null && (Step == Options.Steps || (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0)))
+            {
+                SaveCheckpoint(checkpointPath);
+            }
+            if (validate || Step % reportEvery == 0 || Step == Options.Steps)
+            {
+                progress?.Report(new TrainingProgress(Step, Options.Steps, lossSum / lossCount, lossCount / window.Elapsed.TotalSeconds,
+                    Options.LearningRateAt(Step), validate ? LastValidation : null));
+                lossSum = 0;
+                lossCount = 0;
+                window.Restart();
+            }
+        }
+        return ToModel();
+    }
+
+    /// <summary>Scores the EMA weights on the validation suite now (null when the task distribution has no conjugate families).</summary>
+    public ValidationScores? Validate() => _validation?.Score(_ema, Step);
+
+    /// <summary>A model holding a copy of the current EMA weights.</summary>
+    public AfinModel ToModel()
+    {
+        var network = new AfinNetwork(NetworkOptions, _device);
+        AfinModel.LoadWeights(network, AfinModel.WeightBytes(_ema), "EMA weights");
+        network.eval();
+        return new AfinModel(network, Tasks, new TrainingSummary
+        {
+            Steps = Step, WallSeconds = Math.Round(_wallSeconds, 1), Seed = Options.Seed, Options = Options, Validation = LastValidation,
+        });
+    }
+
+    /// <summary>Writes everything needed to resume exactly: options, step, weights, EMA weights and optimiser state.</summary>
+    public void SaveCheckpoint(string path)
+    {
+        var header = new CheckpointHeader(NetworkOptions, Tasks, Options, Step, _wallSeconds, LastValidation);
+        using var optimizerState = new MemoryStream();
+        using (var writer = new BinaryWriter(optimizerState, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            _optimizer.save_state_dict(writer);
+        }
+        string temporary = path + ".tmp";
+        using (var file = File.Create(temporary))
+        {
+            AfinFileFormat.Write(file, AfinFileKind.Checkpoint, JsonSerializer.Serialize(header, AfinModel.HeaderJson),
+                [("weights", AfinModel.WeightBytes(_network)), ("ema", AfinModel.WeightBytes(_ema)), ("optimizer", optimizerState.ToArray())]);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Continues a run from its checkpoint; <paramref name="steps"/> may extend the planned number of steps.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message says why.</exception>
+    public static AfinTrainer Resume(string path, int? steps = null)
+    {
+        var content = AfinFileFormat.Read(File.ReadAllBytes(path), AfinFileKind.Checkpoint, path);
+        var header = JsonSerializer.Deserialize<CheckpointHeader>(content.HeaderJson, AfinModel.HeaderJson)
+            ?? throw new InvalidDataException($"{path}: corrupt: empty header");
+        var options = steps is null ? header.Options : header.Options with { Steps = steps.Value };
+        var trainer = new AfinTrainer(header.Network, header.Tasks, options);
+        AfinModel.LoadWeights(trainer._network, content.Section("weights", path), path);
+        AfinModel.LoadWeights(trainer._ema, content.Section("ema", path), path);
+        using (var reader = new BinaryReader(new MemoryStream(content.Section("optimizer", path))))
+        {
+            trainer._optimizer.load_state_dict(reader);
+        }
+        trainer.Step = header.Step;
+        trainer._wallSeconds = header.WallSeconds;
+        trainer.LastValidation = header.Validation;
+        return trainer;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _network.Dispose();
+        _ema.Dispose();
+    }
+
+    private double TrainStep()
+    {
+        using var scope = NewDisposeScope();
+        _network.train();
+        _network.FlowStrength = Options.FlowWarmupSteps == 0 ? 1 : Math.Min(1.0, (Step + 1.0) / Options.FlowWarmupSteps);
+        // Gradients set to none, not zero: a family absent from this step's tasks then gets no
+        // update at all, the same whether or not the run was resumed (a zeroed gradient would
+        // still move it through Adam's momentum, but only in the uninterrupted run).
+        _network.zero_grad(set_to_none: true);
+        double lossTotal = 0;
+        for (int m = 0; m < Options.MicroBatches; m++)
+        {
+            var tasks = new TaskSampler(Tasks, TaskSeed(Step, m)).SampleBatch(Options.BatchSize);
+            using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device);
+            int d = batch.Dimension;
+            var z = tensor(tasks.SelectMany(t => t.TrueLatent).ToArray(), [tasks.Count, d], float64, _device);
+            var loss = -_network.LogProb(batch, z).mean() / d;
+            (loss / Options.MicroBatches).backward();
+            lossTotal += loss.ToDouble();
+        }
+        nn.utils.clip_grad_norm_(_parameters, Options.GradientClipNorm);
+        foreach (var group in _optimizer.ParamGroups)
+        {
+            group.LearningRate = Options.LearningRateAt(Step);
+        }
+        _optimizer.step();
+        CopyToEma(Step < Options.EmaStartStep ? 1.0 : 1 - Options.EmaDecay);
+        return lossTotal / Options.MicroBatches;
+    }
+
+    /// <summary>ema = (1 - weight) * ema + weight * current; weight 1 copies.</summary>
+    private void CopyToEma(double weight)
+    {
+        using var noGrad = no_grad();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            _emaParameters[i].mul_(1 - weight).add_(_parameters[i], alpha: weight);
+        }
+    }
+
+    private int TaskSeed(int step, int microBatch) => unchecked((Options.Seed * 1_000_003) + (step * 131) + microBatch + 17);
+
+    private sealed record CheckpointHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingOptions Options, int Step, double WallSeconds, ValidationScores? Validation);
+}

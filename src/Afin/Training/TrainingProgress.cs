@@ -1,0 +1,10 @@
+namespace Afin.Training;
+
+/// <summary>A progress report from <see cref="AfinTrainer"/>.</summary>
+/// <param name="Step">Steps completed.</param>
+/// <param name="TotalSteps">Steps planned.</param>
+/// <param name="Loss">Mean training loss (-log q(z0) / d) since the previous report.</param>
+/// <param name="StepsPerSecond">Throughput since the previous report.</param>
+/// <param name="LearningRate">The current learning rate.</param>
+/// <param name="Validation">Scores when this report follows a validation, else null.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double StepsPerSecond, double LearningRate, ValidationScores? Validation);

@@ -1,0 +1,124 @@
+using Afin.Network;
+using Afin.Training;
+
+namespace Afin.Tests.Training;
+
+[TestClass]
+public sealed class AfinTrainerTests
+{
+    [TestMethod]
+    public void SameSeedGivesTheSameModel()
+    {
+        using var a = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
+        using var b = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
+        CollectionAssert.AreEqual(TinyTraining.Weights(a.Network), TinyTraining.Weights(b.Network));
+    }
+
+    [TestMethod]
+    public void ResumingFromACheckpointReproducesTheUninterruptedRun()
+    {
+        // Interrupt a 6-step run after step 3 (cancellation writes the checkpoint), resume it, and
+        // compare with the run that was never interrupted: tasks, optimiser state and EMA must all carry over.
+        string checkpoint = TinyTraining.TempPath(".ckpt");
+        using var uninterrupted = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(6)).Train();
+        using (var cancel = new CancellationTokenSource())
+        using (var first = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(6)))
+        {
+            Assert.ThrowsExactly<OperationCanceledException>(() => first.Train(checkpoint, new CancelAfter(3, cancel), cancel.Token));
+        }
+        using var resumed = AfinTrainer.Resume(checkpoint);
+        Assert.AreEqual(3, resumed.Step);
+        using var model = resumed.Train();
+        Assert.AreEqual(6, model.Training.Steps);
+        CollectionAssert.AreEqual(TinyTraining.Weights(uninterrupted.Network), TinyTraining.Weights(model.Network));
+        File.Delete(checkpoint);
+    }
+
+    [TestMethod]
+    public void CancellationWritesACheckpointThatResumes()
+    {
+        string checkpoint = TinyTraining.TempPath(".ckpt");
+        using var cancel = new CancellationTokenSource();
+        var progress = new CancelAfter(2, cancel);
+        using (var trainer = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(50) with { ValidationEvery = 0 }))
+        {
+            Assert.ThrowsExactly<OperationCanceledException>(() => trainer.Train(checkpoint, progress, cancel.Token));
+        }
+        using var resumed = AfinTrainer.Resume(checkpoint);
+        Assert.IsTrue(resumed.Step is >= 2 and < 50, $"resumed at step {resumed.Step}");
+        File.Delete(checkpoint);
+    }
+
+    [TestMethod]
+    public void ProgressReportsLossThroughputAndValidation()
+    {
+        var reports = new List<TrainingProgress>();
+        using var trainer = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(4) with { ValidationEvery = 2 });
+        using var model = trainer.Train(progress: new Collect(reports));
+        Assert.IsTrue(reports.Count >= 2);
+        Assert.IsTrue(reports.All(r => double.IsFinite(r.Loss) && r.StepsPerSecond > 0 && r.LearningRate > 0));
+        Assert.IsTrue(reports.Any(r => r.Validation is { Step: 2 }));
+        Assert.AreEqual(4, reports[^1].Step);
+        Assert.IsNotNull(model.Training.Validation);
+        Assert.IsTrue(double.IsFinite(model.Training.Validation!.MedianKlPerDimension));
+    }
+
+    [TestMethod]
+    public void TrainingImprovesTheValidationScores()
+    {
+        var tasks = new TaskDistribution
+        {
+            MinDimension = 1, MaxDimension = 2, MinSites = 1, MaxSites = 4,
+            PriorFamilies = ["gaussian"], LikelihoodFamilies = ["linear_gaussian", "direct_gaussian"],
+        };
+        var options = TinyTraining.Options(150) with { LearningRate = 5e-3, WarmupSteps = 10, ValidationProblems = 24, EmaDecay = 0.8 };
+        using var trainer = new AfinTrainer(TinyTraining.Network, tasks, options);
+        var before = trainer.Validate()!;
+        using var model = trainer.Train();
+        var after = model.Training.Validation!;
+        Assert.IsTrue(after.MedianKlPerDimension < 0.5 * before.MedianKlPerDimension, $"KL/d {before.MedianKlPerDimension} -> {after.MedianKlPerDimension}");
+    }
+
+    [TestMethod]
+    public void FlowFamilyTrains()
+    {
+        using var model = new AfinTrainer(TinyTraining.Network with { Family = PosteriorFamily.Flow }, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
+        Assert.AreEqual(PosteriorFamily.Flow, model.Network.Options.Family);
+        Assert.IsTrue(TinyTraining.Weights(model.Network).All(float.IsFinite));
+    }
+
+    [TestMethod]
+    public void InvalidOptionsAreNamed()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(0)));
+        StringAssert.Contains(e.Message, "Steps");
+        e = Assert.ThrowsExactly<ArgumentException>(() => new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(2) with { Device = "tpu" }));
+        StringAssert.Contains(e.Message, "device");
+    }
+
+    [TestMethod]
+    public void LearningRateWarmsUpThenDecaysToItsFloor()
+    {
+        var options = new TrainingOptions { Steps = 100, WarmupSteps = 10, LearningRate = 1.0, FinalLearningRateFraction = 0.1 };
+        Assert.AreEqual(0.01, options.LearningRateAt(0), 1e-12);
+        Assert.AreEqual(1.0, options.LearningRateAt(10), 1e-12);
+        Assert.AreEqual(0.55, options.LearningRateAt(55), 1e-12);
+        Assert.AreEqual(0.1, options.LearningRateAt(100), 1e-12);
+    }
+
+    private sealed class Collect(List<TrainingProgress> reports) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => reports.Add(value);
+    }
+
+    private sealed class CancelAfter(int step, CancellationTokenSource source) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Step >= step)
+            {
+                source.Cancel();
+            }
+        }
+    }
+}
