@@ -1,0 +1,76 @@
+using System.Text.Json;
+
+namespace Afin.Cli.Tests;
+
+[TestClass]
+public sealed class TrainAndInferCommandTests
+{
+    private static readonly string[] TinyNetwork =
+        ["--width", "8", "--hidden", "12", "--merge-blocks", "1", "--d-max", "4", "--n-max", "32", "--batch-size", "4", "--validate-every", "2"];
+
+    private static string TrainTiny(int steps, out (int ExitCode, string Output, string Error) result, string? model = null)
+    {
+        model ??= CliRunner.TempFile(".afin");
+        result = CliRunner.Run(["train", "--out", model, "--steps", steps.ToString(), .. TinyNetwork]);
+        return model;
+    }
+
+    [TestMethod]
+    public void TrainWritesAModelThatInferUsesAndRerunningResumes()
+    {
+        string model = TrainTiny(2, out var train);
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+        StringAssert.Contains(train.Error, "saved");
+        Assert.IsTrue(File.Exists(model + ".ckpt"));
+
+        var resumed = CliRunner.Run(["train", "--out", model, "--steps", "4", .. TinyNetwork]);
+        Assert.AreEqual(0, resumed.ExitCode, resumed.Error);
+        StringAssert.Contains(resumed.Error, "resuming");
+        StringAssert.Contains(resumed.Error, "at step 2 of 4");
+
+        string samples = CliRunner.TempFile(".csv");
+        var infer = CliRunner.Run("infer", "--problem", CliRunner.Problem("mixed-families.json"), "--model", model, "--samples", "50", "--samples-out", samples);
+        Assert.AreEqual(0, infer.ExitCode, infer.Error);
+        using var json = JsonDocument.Parse(infer.Output);
+        Assert.AreEqual("afin-gaussian", json.RootElement.GetProperty("method").GetString());
+        Assert.AreEqual(3, json.RootElement.GetProperty("mean").GetArrayLength());
+        Assert.IsTrue(json.RootElement.GetProperty("diagnostics").GetProperty("in_training_range").GetBoolean());
+        Assert.AreEqual(4, json.RootElement.GetProperty("diagnostics").GetProperty("model_steps").GetInt32());
+        Assert.AreEqual(51, File.ReadAllLines(samples).Length);
+
+        var outside = CliRunner.Run("infer", "--problem", CliRunner.Problem("logistic-regression.json"), "--model", model);
+        Assert.AreEqual(0, outside.ExitCode, outside.Error);
+        using var outsideJson = JsonDocument.Parse(outside.Output);
+        Assert.IsFalse(outsideJson.RootElement.GetProperty("diagnostics").GetProperty("in_training_range").GetBoolean());
+        StringAssert.Contains(outside.Error, "outside the model's training range");
+        foreach (var f in new[] { model, model + ".ckpt", samples })
+        {
+            File.Delete(f);
+        }
+    }
+
+    [TestMethod]
+    public void CorruptOrMissingModelIsAnInvalidInput()
+    {
+        string model = CliRunner.TempFile(".afin");
+        File.WriteAllBytes(model, [1, 2, 3]);
+        var corrupt = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--model", model);
+        Assert.AreEqual(2, corrupt.ExitCode);
+        StringAssert.Contains(corrupt.Error, "truncated");
+        var missing = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--model", model + ".missing");
+        Assert.AreEqual(2, missing.ExitCode);
+        StringAssert.Contains(missing.Error, "does not exist");
+        File.Delete(model);
+    }
+
+    [TestMethod]
+    public void InvalidTrainingOptionIsNamed()
+    {
+        var bad = CliRunner.Run(["train", "--out", CliRunner.TempFile(".afin"), "--steps", "0", .. TinyNetwork]);
+        Assert.AreEqual(2, bad.ExitCode);
+        StringAssert.Contains(bad.Error, "Steps");
+        var badFamily = CliRunner.Run(["train", "--out", CliRunner.TempFile(".afin"), "--likelihoods", "poisson", .. TinyNetwork]);
+        Assert.AreEqual(2, badFamily.ExitCode);
+        StringAssert.Contains(badFamily.Error, "poisson");
+    }
+}
