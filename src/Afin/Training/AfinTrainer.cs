@@ -152,6 +152,20 @@ public sealed class AfinTrainer : IDisposable
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Starts a run from a trained model's weights (fine-tuning), e.g. on a task distribution matched
+    /// to the user's own problems. The optimiser and EMA start afresh from those weights.
+    /// </summary>
+    public static AfinTrainer FineTune(AfinModel model, TaskDistribution tasks, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var trainer = new AfinTrainer(model.Network.Options, tasks, options);
+        var weights = AfinModel.WeightBytes(model.Network);
+        AfinModel.LoadWeights(trainer._network, weights, "fine-tuning start");
+        AfinModel.LoadWeights(trainer._ema, weights, "fine-tuning start");
+        return trainer;
+    }
+
     /// <summary>Continues a run from its checkpoint; <paramref name="steps"/> may extend the planned number of steps.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message says why.</exception>
     public static AfinTrainer Resume(string path, int? steps = null)

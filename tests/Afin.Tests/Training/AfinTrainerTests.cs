@@ -80,6 +80,18 @@ public sealed class AfinTrainerTests
     }
 
     [TestMethod]
+    public void FineTuningStartsFromTheModelsWeights()
+    {
+        using var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
+        using var tuner = AfinTrainer.FineTune(model, TinyTraining.Tasks with { MaxSites = 3 }, TinyTraining.Options(1) with { Seed = 99 });
+        using var start = tuner.ToModel();
+        CollectionAssert.AreEqual(TinyTraining.Weights(model.Network), TinyTraining.Weights(start.Network));
+        using var tuned = tuner.Train();
+        CollectionAssert.AreNotEqual(TinyTraining.Weights(model.Network), TinyTraining.Weights(tuned.Network));
+        Assert.AreEqual(3, tuned.Tasks.MaxSites);
+    }
+
+    [TestMethod]
     public void FlowFamilyTrains()
     {
         using var model = new AfinTrainer(TinyTraining.Network with { Family = PosteriorFamily.Flow }, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
