@@ -53,7 +53,8 @@ internal static class AfinCommandLine
         }
         catch (Exception e)
         {
-            error.WriteLine($"error: {e.Message}");
+            // AFIN_TRACE=1 prints the whole exception, for bug reports.
+            error.WriteLine(Environment.GetEnvironmentVariable("AFIN_TRACE") == "1" ? $"error: {e}" : $"error: {e.Message}");
             return ExitCodes.Failure;
         }
     }

@@ -69,6 +69,7 @@ internal static class TrainCommand
                 var task = context.AddTask("training", maxValue: trainer.Options.Steps);
                 task.Value = trainer.Step;
                 string validation = "";
+                int skipped = 0;
                 var progress = new SynchronousProgress<TrainingProgress>(p =>
                 {
                     task.Value = p.Step;
@@ -76,6 +77,11 @@ internal static class TrainCommand
                     {
                         validation = $" | val SME {v.MedianStandardisedMeanError:F3} KL/d {v.MedianKlPerDimension:F4}";
                         console.MarkupLineInterpolated($"step {p.Step}: loss {p.Loss:F3}, validation median SME {v.MedianStandardisedMeanError:F3}, median KL/d {v.MedianKlPerDimension:F4}");
+                    }
+                    if (p.SkippedSteps > skipped)
+                    {
+                        skipped = p.SkippedSteps;
+                        console.MarkupLineInterpolated($"step {p.Step}: {skipped} step(s) skipped so far because their numerics failed");
                     }
                     task.Description = Markup.Escape($"step {p.Step} | loss {p.Loss:F3} | {p.StepsPerSecond:F1} steps/s | lr {p.LearningRate:E1}{validation}");
                 });

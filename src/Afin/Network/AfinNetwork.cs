@@ -177,7 +177,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         long d = z.shape[^1];
         var w = matmul(chol.transpose(-1, -2), (z - mean).unsqueeze(-1)).squeeze(-1);
         var logDet = chol.diagonal(0, -2, -1).log().sum(-1);
-        return logDet - 0.5 * (w.square().sum(-1) + d * Log2Pi);
+        return logDet - w.square().sum(-1).add(TorchScalars.Of(d * Log2Pi)).mul(TorchScalars.Half);
     }
 
     /// <summary>
@@ -187,10 +187,11 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
     internal Tensor FlowLogProb(Tensor z, Tensor nodeCtx, Tensor pairCtx, Tensor shift, Tensor logScale, double s)
     {
         long d = z.shape[^1];
-        var sl = logScale * s;
-        var v = (z - shift * s) * (-sl).exp();
+        var strength = TorchScalars.Of(s);
+        var sl = logScale.mul(strength);
+        var v = (z - shift.mul(strength)) * (-sl).exp();
         var (x, logDet) = flow.Inverse(v, nodeCtx, pairCtx, s);
-        var baseLogProb = -0.5 * (x.square().sum(-1) + d * Log2Pi);
+        var baseLogProb = x.square().sum(-1).add(TorchScalars.Of(d * Log2Pi)).mul(TorchScalars.Of(-0.5));
         return baseLogProb + logDet - sl.sum(-1);
     }
 
@@ -199,9 +200,10 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
     {
         long d = eps.shape[^1];
         var (v, logDet) = flow.Forward(eps, nodeCtx, pairCtx, s);
-        var sl = logScale * s;
-        var z = v * sl.exp() + shift * s;
-        var baseLogProb = -0.5 * (eps.square().sum(-1) + d * Log2Pi);
+        var strength = TorchScalars.Of(s);
+        var sl = logScale.mul(strength);
+        var z = v * sl.exp() + shift.mul(strength);
+        var baseLogProb = eps.square().sum(-1).add(TorchScalars.Of(d * Log2Pi)).mul(TorchScalars.Of(-0.5));
         var logq = baseLogProb - logDet - sl.sum(-1);
         return (z, logq);
     }

@@ -26,6 +26,7 @@ public sealed class AfinTrainer : IDisposable
     private readonly Device _device;
     private readonly ValidationSuite? _validation;
     private double _wallSeconds;
+    private int _consecutiveSkips;
 
     /// <summary>Starts a new run: weights initialised from the seed.</summary>
     public AfinTrainer(AfinNetworkOptions network, TaskDistribution tasks, TrainingOptions options)
@@ -63,6 +64,12 @@ public sealed class AfinTrainer : IDisposable
     /// <summary>Optimiser steps completed.</summary>
     public int Step { get; private set; }
 
+    /// <summary>Steps skipped because their numerics failed.</summary>
+    public int SkippedSteps { get; private set; }
+
+    /// <summary>Training stops when this many steps in a row fail.</summary>
+    public const int MaxConsecutiveSkips = 12;
+
     /// <summary>The most recent validation scores, or null.</summary>
     public ValidationScores? LastValidation { get; private set; }
 
@@ -82,6 +89,7 @@ public sealed class AfinTrainer : IDisposable
         var window = Stopwatch.StartNew();
         double lossSum = 0;
         int lossCount = 0;
+        int stepsInWindow = 0;
         int reportEvery = Math.Max(1, Math.Min(25, Options.Steps / 100));
         while (Step < Options.Steps)
         {
@@ -94,9 +102,13 @@ public sealed class AfinTrainer : IDisposable
                 }
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            lossSum += TrainStep();
-            lossCount++;
+            if (TryTrainStep(out double loss))
+            {
+                lossSum += loss;
+                lossCount++;
+            }
             Step++;
+            stepsInWindow++;
             bool validate = _validation is not null && (Step == Options.Steps || (Options.ValidationEvery > 0 && Step % Options.ValidationEvery == 0));
             if (validate)
             {
@@ -109,10 +121,11 @@ public sealed class AfinTrainer : IDisposable
             }
             if (validate || Step % reportEvery == 0 || Step == Options.Steps)
             {
-                progress?.Report(new TrainingProgress(Step, Options.Steps, lossSum / lossCount, lossCount / window.Elapsed.TotalSeconds,
-                    Options.LearningRateAt(Step), validate ? LastValidation : null));
+                progress?.Report(new TrainingProgress(Step, Options.Steps, lossCount > 0 ? lossSum / lossCount : double.NaN, stepsInWindow / window.Elapsed.TotalSeconds,
+                    Options.LearningRateAt(Step), validate ? LastValidation : null, SkippedSteps));
                 lossSum = 0;
                 lossCount = 0;
+                stepsInWindow = 0;
                 window.Restart();
             }
         }
@@ -195,6 +208,31 @@ public sealed class AfinTrainer : IDisposable
         _ema.Dispose();
     }
 
+    /// <summary>
+    /// One step; a step whose numerics fail (a non-finite loss, a Cholesky that fails even with
+    /// jitter) is skipped without touching the weights, as in the reference, and training stops
+    /// only when <see cref="MaxConsecutiveSkips"/> steps in a row fail.
+    /// </summary>
+    private bool TryTrainStep(out double loss)
+    {
+        try
+        {
+            loss = GcQuietZone.Run(TrainStep);
+            _consecutiveSkips = 0;
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Runtime.InteropServices.ExternalException or SkippedStepException)
+        {
+            SkippedSteps++;
+            if (++_consecutiveSkips >= MaxConsecutiveSkips)
+            {
+                throw new InvalidOperationException($"training stopped: {MaxConsecutiveSkips} consecutive steps failed; last: {e.Message}", e);
+            }
+            loss = double.NaN;
+            return false;
+        }
+    }
+
     private double TrainStep()
     {
         using var scope = NewDisposeScope();
@@ -211,9 +249,14 @@ public sealed class AfinTrainer : IDisposable
             using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device);
             int d = batch.Dimension;
             var z = tensor(tasks.SelectMany(t => t.TrueLatent).ToArray(), [tasks.Count, d], float64, _device);
-            var loss = -_network.LogProb(batch, z).mean() / d;
-            (loss / Options.MicroBatches).backward();
-            lossTotal += loss.ToDouble();
+            var loss = _network.LogProb(batch, z).mean().div(TorchScalars.Of(-d));
+            double value = loss.ToDouble();
+            if (!double.IsFinite(value))
+            {
+                throw new SkippedStepException($"non-finite loss {value}");
+            }
+            loss.div(TorchScalars.Of(Options.MicroBatches)).backward();
+            lossTotal += value;
         }
         nn.utils.clip_grad_norm_(_parameters, Options.GradientClipNorm);
         foreach (var group in _optimizer.ParamGroups)
@@ -231,11 +274,13 @@ public sealed class AfinTrainer : IDisposable
         using var noGrad = no_grad();
         for (int i = 0; i < _parameters.Length; i++)
         {
-            _emaParameters[i].mul_(1 - weight).add_(_parameters[i], alpha: weight);
+            _emaParameters[i].mul_(TorchScalars.Of(1 - weight)).add_(_parameters[i], alpha: TorchScalars.Of(weight));
         }
     }
 
     private int TaskSeed(int step, int microBatch) => unchecked((Options.Seed * 1_000_003) + (step * 131) + microBatch + 17);
+
+    private sealed class SkippedStepException(string message) : Exception(message);
 
     private sealed record CheckpointHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingOptions Options, int Step, double WallSeconds, ValidationScores? Validation);
 }

@@ -7,4 +7,5 @@ namespace Afin.Training;
 /// <param name="StepsPerSecond">Throughput since the previous report.</param>
 /// <param name="LearningRate">The current learning rate.</param>
 /// <param name="Validation">Scores when this report follows a validation, else null.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double StepsPerSecond, double LearningRate, ValidationScores? Validation);
+/// <param name="SkippedSteps">Steps skipped so far because their numerics failed.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double StepsPerSecond, double LearningRate, ValidationScores? Validation, int SkippedSteps = 0);

@@ -92,6 +92,20 @@ public sealed class AfinTrainerTests
     }
 
     [TestMethod]
+    public void NumericallyFailingStepsAreSkippedUntilTooManyInARow()
+    {
+        using var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
+        using (TorchSharp.torch.no_grad())
+        {
+            model.Network.named_parameters().First(p => p.name.StartsWith("decoder.mean_head")).parameter.fill_(float.NaN);
+        }
+        using var tuner = AfinTrainer.FineTune(model, TinyTraining.Tasks, TinyTraining.Options(40));
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => tuner.Train());
+        StringAssert.Contains(e.Message, $"{AfinTrainer.MaxConsecutiveSkips} consecutive steps failed");
+        Assert.AreEqual(AfinTrainer.MaxConsecutiveSkips, tuner.SkippedSteps);
+    }
+
+    [TestMethod]
     public void FlowFamilyTrains()
     {
         using var model = new AfinTrainer(TinyTraining.Network with { Family = PosteriorFamily.Flow }, TinyTraining.Tasks, TinyTraining.Options(3)).Train();

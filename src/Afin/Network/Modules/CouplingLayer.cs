@@ -50,15 +50,16 @@ internal sealed class CouplingLayer : nn.Module<Tensor, Tensor, Tensor, (Tensor 
         var free = 1 - m;
         var keep = x * m;
         var (t, l) = Conditioner(keep, m, nodeContext, pairContext);
-        var sl = l * s;
+        var strength = TorchScalars.Of(s);
+        var sl = l.mul(strength);
         Tensor output;
         if (!inverse)
         {
-            output = keep + free * (x * sl.exp() + t * s);
+            output = keep + free * (x * sl.exp() + t.mul(strength));
         }
         else
         {
-            output = keep + free * ((x - t * s) * (-sl).exp());
+            output = keep + free * ((x - t.mul(strength)) * (-sl).exp());
         }
         var logDet = (free * sl).sum(-1);
         return (output, inverse ? -logDet : logDet);
@@ -82,7 +83,8 @@ internal sealed class CouplingLayer : nn.Module<Tensor, Tensor, Tensor, (Tensor 
         (_, node) = box.forward(pair, node);
         var raw = param_head.forward(node);
         var shift = raw.select(-1, 0);
-        var logScale = (raw.select(-1, 1) / _bound).tanh().mul(_bound);
+        var bound = TorchScalars.Of(_bound);
+        var logScale = raw.select(-1, 1).div(bound).tanh().mul(bound);
         return (shift, logScale);
     }
 }

@@ -27,7 +27,7 @@ internal static class CouplingMask
         using var scope = NewDisposeScope();
         double phase = MaskSeed + 104729.0 * (layer + 1);
         var idx = arange(d, dtype: ScalarType.Float32, device: CPU);
-        var scores = ((idx + 1.0) * 12.9898 + phase).sin().mul(43758.5453).frac();
+        var scores = idx.add(TorchScalars.One).mul(TorchScalars.Of(12.9898)).add(TorchScalars.Of(phase)).sin().mul(TorchScalars.Of(43758.5453)).frac();
         int keep = Math.Max(1, Math.Min(d - 1, d / 2));
         var top = scores.topk(keep, largest: true).indexes;
         using (var acc = top.data<long>())

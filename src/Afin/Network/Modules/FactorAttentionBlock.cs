@@ -65,10 +65,10 @@ internal sealed class FactorAttentionBlock : nn.Module<Tensor, Tensor, Tensor, (
         var kNh = SplitNode(kN, b, k, d, hd);
         var qPh = SplitPair(qP, b, k, d, hd);   // (B,H,K,d*d*hd)
         var kPh = SplitPair(kP, b, k, d, hd);
-        var nodeScore = matmul(qNh, kNh.transpose(-1, -2)).div_(d);
-        var pairScore = matmul(qPh, kPh.transpose(-1, -2)).div_(d * d);
+        var nodeScore = matmul(qNh, kNh.transpose(-1, -2)).div_(TorchScalars.Of(d));
+        var pairScore = matmul(qPh, kPh.transpose(-1, -2)).div_(TorchScalars.Of(d * d));
         var w = score_mix_logits.softmax(0);
-        var scores = (nodeScore * w[0] + pairScore * w[1]).div_(Math.Sqrt(hd));
+        var scores = (nodeScore * w[0] + pairScore * w[1]).div_(TorchScalars.Of(Math.Sqrt(hd)));
         var keyMask = mask.logical_not().view(b, 1, 1, k);
         scores = scores.masked_fill(keyMask, double.NegativeInfinity);
         var attn = scores.softmax(-1);          // (B,H,K,K); every row has token 0 (the prior), so no NaN

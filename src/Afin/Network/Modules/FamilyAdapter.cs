@@ -57,8 +57,8 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
                 continue;
             }
             string name = FactorFamilies.PriorNames[f];
-            priorNode = priorNode.index_add(0, inputs.Index, prior_node_nets[name].forward(inputs.Node.to(dtype)), 1);
-            priorPair = priorPair.index_add(0, inputs.Index, prior_pair_nets[name].forward(inputs.Pair.to(dtype)), 1);
+            priorNode = priorNode.index_add(0, inputs.Index, prior_node_nets[name].forward(inputs.Node.to(dtype)), TorchScalars.One);
+            priorPair = priorPair.index_add(0, inputs.Index, prior_pair_nets[name].forward(inputs.Pair.to(dtype)), TorchScalars.One);
         }
 
         var siteNode = zeros([b * n, d, c], dtype: dtype, device: device);
@@ -71,8 +71,8 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
                 continue;
             }
             string name = FactorFamilies.SiteNames[f];
-            siteNode = siteNode.index_add(0, inputs.Index, like_node_nets[name].forward(inputs.Node.to(dtype)), 1);
-            sitePair = sitePair.index_add(0, inputs.Index, like_pair_nets[name].forward(inputs.Pair.to(dtype)), 1);
+            siteNode = siteNode.index_add(0, inputs.Index, like_node_nets[name].forward(inputs.Node.to(dtype)), TorchScalars.One);
+            sitePair = sitePair.index_add(0, inputs.Index, like_pair_nets[name].forward(inputs.Pair.to(dtype)), TorchScalars.One);
         }
 
         var node = cat([priorNode.unsqueeze(1), siteNode.view(b, n, d, c)], 1);

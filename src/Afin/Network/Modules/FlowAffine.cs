@@ -26,7 +26,8 @@ internal sealed class FlowAffine : nn.Module<Tensor, Tensor, (Tensor Shift, Tens
     {
         var raw = head.forward(PairOps.RichNodeFeatures(pair, node));
         var shift = raw.select(-1, 0);
-        var logScale = (raw.select(-1, 1) / _bound).tanh().mul(_bound);
+        var bound = TorchScalars.Of(_bound);
+        var logScale = raw.select(-1, 1).div(bound).tanh().mul(bound);
         return (shift, logScale);
     }
 }

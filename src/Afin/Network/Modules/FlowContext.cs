@@ -23,7 +23,7 @@ internal sealed class FlowContext : nn.Module<Tensor, Tensor, (Tensor Node, Tens
     /// <summary>Returns (node_ctx, pair_ctx) from the pooled features.</summary>
     public override (Tensor Node, Tensor Pair) forward(Tensor pair, Tensor node)
     {
-        var rowCol = (PairOps.RowMean(pair) + PairOps.ColMean(pair)).mul_(0.5);
+        var rowCol = (PairOps.RowMean(pair) + PairOps.ColMean(pair)).mul_(TorchScalars.Half);
         var nodeCtx = node_proj.ForwardSplit(node, rowCol, PairOps.Diagonal(pair));
         var pairCtx = PairOps.SymPair(pair_proj.forward(pair));
         return (nodeCtx, pairCtx);

@@ -33,10 +33,10 @@ internal sealed class GaussianDecoder : nn.Module<Tensor, Tensor, (Tensor Mean, 
     public override (Tensor Mean, Tensor Cholesky) forward(Tensor pair, Tensor node)
     {
         long d = pair.shape[^2];
-        var r = offdiag_head.forward(pair).squeeze(-1).to(ScalarType.Float64).mul(_residualScale);
+        var r = offdiag_head.forward(pair).squeeze(-1).to(ScalarType.Float64).mul(TorchScalars.Of(_residualScale));
         var eye = torch.eye(d, dtype: ScalarType.Float64, device: pair.device);
-        var a = PairOps.Sym(r) * (1 - eye);
-        var diag = a.abs().sum(-1) + nn.functional.softplus(diag_head.forward(node).squeeze(-1).to(ScalarType.Float64)) + 1e-4;
+        var a = PairOps.Sym(r) * (ones_like(eye) - eye);
+        var diag = a.abs().sum(-1) + nn.functional.softplus(diag_head.forward(node).squeeze(-1).to(ScalarType.Float64)).add(TorchScalars.Of(1e-4));
         var precision = PairOps.Sym(a + diag.diag_embed());
         var chol = SafeCholesky(precision);
         var mean = mean_head.forward(PairOps.RichNodeFeatures(pair, node)).squeeze(-1).to(ScalarType.Float64);
@@ -57,11 +57,11 @@ internal sealed class GaussianDecoder : nn.Module<Tensor, Tensor, (Tensor Mean, 
         }
         long d = matrix.shape[^1];
         var eye = torch.eye(d, dtype: matrix.dtype, device: matrix.device);
-        var baseJitter = (matrix.diagonal(0, -2, -1).abs().mean([-1L]) * 1e-12).clamp_min(1e-10);
+        var baseJitter = matrix.diagonal(0, -2, -1).abs().mean([-1L]).mul(TorchScalars.Of(1e-12)).clamp_min(TorchScalars.Of(1e-10));
         var total = zeros_like(baseJitter);
         for (int attempt = 0; attempt < 2; attempt++)
         {
-            total = where(bad, maximum(total, baseJitter * Math.Pow(10, attempt)), total);
+            total = where(bad, maximum(total, baseJitter.mul(TorchScalars.Of(Math.Pow(10, attempt)))), total);
             (chol, info) = linalg.cholesky_ex(matrix + eye * total.unsqueeze(-1).unsqueeze(-1));
             bad = info.gt(0);
             if (!bad.any().item<bool>())

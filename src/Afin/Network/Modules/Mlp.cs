@@ -110,6 +110,6 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
     {
         using var _ = no_grad();
         nn.init.zeros_(Last.weight!);
-        Last.bias!.fill_(Math.Log(Math.E - 1));
+        Last.bias!.fill_(TorchScalars.Of(Math.Log(Math.E - 1)));
     }
 }

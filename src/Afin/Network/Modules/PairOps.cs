@@ -6,10 +6,10 @@ namespace Afin.Network.Modules;
 internal static class PairOps
 {
     /// <summary>½(P + Pᵀ) over the two coordinate axes (-3, -2) of a pair tensor.</summary>
-    public static Tensor SymPair(Tensor pair) => (pair + pair.transpose(-3, -2)).mul_(0.5);
+    public static Tensor SymPair(Tensor pair) => (pair + pair.transpose(-3, -2)).mul_(TorchScalars.Half);
 
     /// <summary>½(M + Mᵀ) over the last two axes.</summary>
-    public static Tensor Sym(Tensor matrix) => (matrix + matrix.transpose(-1, -2)).mul_(0.5);
+    public static Tensor Sym(Tensor matrix) => (matrix + matrix.transpose(-1, -2)).mul_(TorchScalars.Half);
 
     /// <summary>sign(x)·log1p(|x|).</summary>
     public static Tensor Symlog(Tensor x) => x.sign() * x.abs().log1p();
@@ -36,6 +36,6 @@ internal static class PairOps
         var diag = Diagonal(pair);
         var gN = node.mean([-2L], keepdim: true).expand_as(node);
         var gP = GlobalPair(pair).unsqueeze(-2).expand_as(node);
-        return cat([node, (row + col).mul_(0.5), diag, gN, gP], -1);
+        return cat([node, (row + col).mul_(TorchScalars.Half), diag, gN, gP], -1);
     }
 }
