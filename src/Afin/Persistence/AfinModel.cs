@@ -54,16 +54,33 @@ public sealed class AfinModel : IDisposable
     /// <summary>The posterior of one problem.</summary>
     public AfinPosterior Infer(BayesianProblem problem) => Network.Infer([problem])[0];
 
-    /// <summary>Writes the model file.</summary>
+    /// <summary>Writes the model file (atomically: a failed write leaves any previous file intact).</summary>
     public void Save(string path)
     {
-        var header = new ModelHeader(Network.Options, Tasks, Training);
         string temporary = path + ".tmp";
         using (var file = File.Create(temporary))
         {
-            AfinFileFormat.Write(file, AfinFileKind.Model, JsonSerializer.Serialize(header, HeaderJson), [("weights", WeightBytes(Network))]);
+            Save(file);
         }
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Writes the model, in the model file format, to a stream (for containers such as an ML.NET model zip).</summary>
+    public void Save(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var header = new ModelHeader(Network.Options, Tasks, Training);
+        AfinFileFormat.Write(destination, AfinFileKind.Model, JsonSerializer.Serialize(header, HeaderJson), [("weights", WeightBytes(Network))]);
+    }
+
+    /// <summary>Reads a model written by <see cref="Save(Stream)"/> (or a model file's bytes) from a stream.</summary>
+    /// <exception cref="InvalidDataException">The content is truncated, corrupt, of another version or not a model; the message says which.</exception>
+    public static AfinModel Load(Stream source, torch.Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var memory = new MemoryStream();
+        source.CopyTo(memory);
+        return FromBytes(memory.ToArray(), "model stream", device);
     }
 
     /// <summary>Reads a model file.</summary>

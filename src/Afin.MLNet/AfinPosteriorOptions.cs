@@ -1,0 +1,155 @@
+using System.Text.Json.Serialization;
+using Afin.Persistence;
+using Afin.Training;
+
+namespace Afin.MLNet;
+
+/// <summary>What <see cref="AfinPosteriorTransformer"/> does with a row whose problem is invalid or whose inference fails.</summary>
+public enum AfinFailurePolicy
+{
+    /// <summary>Throw an <see cref="InvalidOperationException"/> naming the row index and the reason (the default).</summary>
+    Throw,
+
+    /// <summary>Give the row NaN outputs and the reason in the <see cref="AfinPosteriorOptions.ErrorColumn"/> text column; other rows go on.</summary>
+    Flag,
+}
+
+/// <summary>
+/// Options of <see cref="AfinCatalog.AfinPosterior(Microsoft.ML.TransformsCatalog, AfinPosteriorOptions)"/>: input and output column
+/// names, the model to start from, optional fine-tuning, posterior samples, batching and the failure policy.
+/// Everything except <see cref="Model"/> and <see cref="Progress"/> is saved with the transformer in the ML.NET model zip.
+/// </summary>
+public sealed record AfinPosteriorOptions
+{
+    /// <summary>Text: the prior family (gaussian, full_rank_gaussian, student_t, laplace). Optional: when absent, <see cref="DefaultPriorFamily"/>.</summary>
+    public string PriorFamilyColumn { get; init; } = "PriorFamily";
+
+    /// <summary>Float or double vector (or scalar) of length d or 1: the prior location. Required.</summary>
+    public string PriorLocColumn { get; init; } = "PriorLoc";
+
+    /// <summary>Vector of length d or 1: the prior scale (gaussian, student_t, laplace).</summary>
+    public string PriorScaleColumn { get; init; } = "PriorScale";
+
+    /// <summary>Vector of length d*d, row-major: the prior precision (full_rank_gaussian only).</summary>
+    public string PriorPrecisionColumn { get; init; } = "PriorPrecision";
+
+    /// <summary>Scalar or vector of length d or 1: the prior degrees of freedom (student_t only).</summary>
+    public string PriorDfColumn { get; init; } = "PriorDf";
+
+    /// <summary>Text vector (or scalar) of length N or 1: the family of each likelihood site. Optional: when absent, <see cref="DefaultLikelihoodFamily"/>.</summary>
+    public string LikelihoodFamilyColumn { get; init; } = "LikelihoodFamily";
+
+    /// <summary>Vector of length N*d, row-major: one design row per site (rows of direct_gaussian sites are ignored and may be zeros).</summary>
+    public string XColumn { get; init; } = "X";
+
+    /// <summary>
+    /// Vector: the observations in site order; one value per site, except d values per direct_gaussian site.
+    /// A row whose sites are all direct_gaussian therefore holds N*d values, row-major.
+    /// </summary>
+    public string YColumn { get; init; } = "Y";
+
+    /// <summary>Vector of length N or 1: the noise scale sigma (linear_gaussian, direct_gaussian, linear_student_t).</summary>
+    public string NoiseScaleColumn { get; init; } = "NoiseScale";
+
+    /// <summary>Vector of length N or 1: the degrees of freedom of linear_student_t sites.</summary>
+    public string DfColumn { get; init; } = "Df";
+
+    /// <summary>Vector of length N or 1: the number of trials of binomial_logit sites.</summary>
+    public string TotalCountColumn { get; init; } = "TotalCount";
+
+    /// <summary>The prior family used when the <see cref="PriorFamilyColumn"/> column is absent.</summary>
+    public string DefaultPriorFamily { get; init; } = "gaussian";
+
+    /// <summary>The likelihood family used when the <see cref="LikelihoodFamilyColumn"/> column is absent.</summary>
+    public string DefaultLikelihoodFamily { get; init; } = "linear_gaussian";
+
+    /// <summary>Output: double vector of length d, the posterior mean.</summary>
+    public string MeanColumn { get; init; } = "PosteriorMean";
+
+    /// <summary>Output: double vector of length d, the posterior standard deviations.</summary>
+    public string StdDevColumn { get; init; } = "PosteriorStdDev";
+
+    /// <summary>Output: double vector of length d*d, the posterior covariance, row-major.</summary>
+    public string CovarianceColumn { get; init; } = "PosteriorCovariance";
+
+    /// <summary>Output (only when <see cref="SampleCount"/> &gt; 0): double vector of length S*d, S posterior draws, row-major.</summary>
+    public string SamplesColumn { get; init; } = "PosteriorSamples";
+
+    /// <summary>Output (only with <see cref="AfinFailurePolicy.Flag"/>): text, empty for a good row, else the reason.</summary>
+    public string ErrorColumn { get; init; } = "Error";
+
+    /// <summary>Posterior draws per row (0: no samples column).</summary>
+    public int SampleCount { get; init; }
+
+    /// <summary>Seed of the draws: row i of a cursor draws with seed <c>SampleSeed + i</c>, so results do not depend on batching.</summary>
+    public int SampleSeed { get; init; }
+
+    /// <summary>What to do with a row that fails.</summary>
+    public AfinFailurePolicy FailurePolicy { get; init; } = AfinFailurePolicy.Throw;
+
+    /// <summary>Rows per forward pass of a cursor (throughput grows with it; memory too).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>An AFIN model file to start from; null: the default model shipped in Afin.dll.</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>A loaded model to start from (takes precedence over <see cref="ModelPath"/>; the caller keeps ownership). Not saved: the zip holds the weights.</summary>
+    [JsonIgnore]
+    public AfinModel? Model { get; init; }
+
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>auto</c>: where the network runs (also for fine-tuning).</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Fine-tuning steps in Fit on simulated tasks matched to the training data (0: Fit only binds the model).</summary>
+    public int FineTuneSteps { get; init; }
+
+    /// <summary>Tasks per micro-batch when fine-tuning.</summary>
+    public int FineTuneBatchSize { get; init; } = 16;
+
+    /// <summary>Peak learning rate when fine-tuning.</summary>
+    public double FineTuneLearningRate { get; init; } = 2e-4;
+
+    /// <summary>Seed of fine-tuning (weights noise and simulated tasks).</summary>
+    public int FineTuneSeed { get; init; }
+
+    /// <summary>
+    /// Other training settings for fine-tuning (schedule, EMA, validation); null: short-run defaults (no flow warm-up,
+    /// no checkpoints). Steps, batch size, learning rate, seed and device always come from the options above.
+    /// </summary>
+    [JsonIgnore]
+    public TrainingOptions? FineTuneTemplate { get; init; }
+
+    /// <summary>Receives fine-tuning progress (also logged through the MLContext log). Not saved.</summary>
+    [JsonIgnore]
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the property.</summary>
+    public void Validate()
+    {
+        if (SampleCount < 0)
+        {
+            throw new ArgumentException($"{nameof(SampleCount)}: expected >= 0, got {SampleCount}");
+        }
+        if (BatchSize < 1)
+        {
+            throw new ArgumentException($"{nameof(BatchSize)}: expected >= 1, got {BatchSize}");
+        }
+        if (FineTuneSteps < 0)
+        {
+            throw new ArgumentException($"{nameof(FineTuneSteps)}: expected >= 0, got {FineTuneSteps}");
+        }
+        if (!TaskDistribution.AllPriorFamilies.Contains(DefaultPriorFamily))
+        {
+            throw new ArgumentException($"{nameof(DefaultPriorFamily)}: unknown family '{DefaultPriorFamily}'");
+        }
+        if (!TaskDistribution.AllLikelihoodFamilies.Contains(DefaultLikelihoodFamily))
+        {
+            throw new ArgumentException($"{nameof(DefaultLikelihoodFamily)}: unknown family '{DefaultLikelihoodFamily}'");
+        }
+        var outputs = new[] { MeanColumn, StdDevColumn, CovarianceColumn, SamplesColumn, ErrorColumn };
+        if (outputs.Any(string.IsNullOrWhiteSpace) || outputs.Distinct().Count() != outputs.Length)
+        {
+            throw new ArgumentException("output column names must be non-empty and distinct");
+        }
+    }
+}

@@ -1,0 +1,365 @@
+using Afin.Modelling;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Afin.MLNet.Mapping;
+
+/// <summary>The raw values of one problem row, as read from the input columns.</summary>
+internal sealed class RawProblem
+{
+    public string PriorFamily = "";
+    public double[] PriorLoc = [];
+    public double[]? PriorScale;
+    public double[]? PriorPrecision;
+    public double[]? PriorDf;
+    public string[] LikelihoodFamily = [];
+    public double[] X = [];
+    public double[] Y = [];
+    public double[]? NoiseScale;
+    public double[]? Df;
+    public double[]? TotalCount;
+}
+
+/// <summary>Reads the problem columns of a row (getters made once per row source) and builds the <see cref="BayesianProblem"/>.</summary>
+internal sealed class ProblemReader
+{
+    private readonly AfinPosteriorOptions _options;
+    private readonly Func<string[]>? _priorFamily;
+    private readonly Func<string[]>? _likelihoodFamily;
+    private readonly Func<double[]>? _loc, _scale, _precision, _priorDf, _x, _y, _noise, _df, _total;
+
+    internal ProblemReader(DataViewRow row, AfinPosteriorOptions options, IReadOnlyDictionary<string, DataViewSchema.Column?> columns)
+    {
+        _options = options;
+        Func<string[]>? Text(string role) => columns[role] is { } c ? TextGetter(row, c) : null;
+        Func<double[]>? Numbers(string role) => columns[role] is { } c ? NumberGetter(row, c) : null;
+        _priorFamily = Text("PriorFamily");
+        _likelihoodFamily = Text("LikelihoodFamily");
+        _loc = Numbers("PriorLoc");
+        _scale = Numbers("PriorScale");
+        _precision = Numbers("PriorPrecision");
+        _priorDf = Numbers("PriorDf");
+        _x = Numbers("X");
+        _y = Numbers("Y");
+        _noise = Numbers("NoiseScale");
+        _df = Numbers("Df");
+        _total = Numbers("TotalCount");
+    }
+
+    /// <summary>The input columns a problem needs (to activate on a cursor).</summary>
+    internal static IEnumerable<DataViewSchema.Column> Needed(IReadOnlyDictionary<string, DataViewSchema.Column?> columns) =>
+        columns.Values.Where(c => c is not null).Select(c => c!.Value);
+
+    internal RawProblem Read()
+    {
+        var raw = new RawProblem
+        {
+            PriorFamily = _priorFamily is null ? _options.DefaultPriorFamily : (_priorFamily() is [var f] ? f : throw new ProblemValidationException("prior.family", "expected one prior family per row")),
+            LikelihoodFamily = _likelihoodFamily is null ? [_options.DefaultLikelihoodFamily] : _likelihoodFamily(),
+            PriorLoc = _loc!(),
+            PriorScale = Empty(_scale?.Invoke()),
+            PriorPrecision = Empty(_precision?.Invoke()),
+            PriorDf = Empty(_priorDf?.Invoke()),
+            X = _x?.Invoke() ?? [],
+            Y = _y?.Invoke() ?? [],
+            NoiseScale = Empty(_noise?.Invoke()),
+            Df = Empty(_df?.Invoke()),
+            TotalCount = Empty(_total?.Invoke()),
+        };
+        return raw;
+    }
+
+    private static double[]? Empty(double[]? values) => values is { Length: > 0 } ? values : null;
+
+    /// <summary>
+    /// Builds the problem of a row: d and N are inferred from the lengths (see docs/mlnet.md), sites are grouped
+    /// into one block per family in order of first appearance.
+    /// </summary>
+    /// <exception cref="ProblemValidationException">The row does not describe a valid problem; the message says why.</exception>
+    internal static BayesianProblem Build(RawProblem r)
+    {
+        var families = r.LikelihoodFamily;
+        if (families.Length == 0)
+        {
+            throw new ProblemValidationException("LikelihoodFamily", "expected at least one family (length N or 1)");
+        }
+        int? dPrior = PriorDimension(r);
+        int n, d;
+        bool[] direct;
+        if (families.Length == 1)
+        {
+            bool isDirect = families[0] == "direct_gaussian";
+            if (isDirect)
+            {
+                if (r.Y.Length == 0)
+                {
+                    n = 0;
+                    d = dPrior ?? 1;
+                }
+                else
+                {
+                    // d comes from the prior's vectors; when they all broadcast (length 1), d = 1.
+                    d = dPrior ?? 1;
+                    if (r.Y.Length % d != 0)
+                    {
+                        throw new ProblemValidationException("Y", $"direct_gaussian: expected N*d values with d = {d}, got {r.Y.Length}");
+                    }
+                    n = r.Y.Length / d;
+                }
+            }
+            else
+            {
+                n = r.Y.Length;
+                if (n > 0 && r.X.Length > 0)
+                {
+                    if (r.X.Length % n != 0)
+                    {
+                        throw new ProblemValidationException("X", $"expected N*d values with N = {n} (the length of Y), got {r.X.Length}");
+                    }
+                    d = r.X.Length / n;
+                }
+                else
+                {
+                    d = dPrior ?? 1;
+                }
+            }
+            direct = Enumerable.Repeat(isDirect, n).ToArray();
+            families = Enumerable.Repeat(families[0], n).ToArray();
+        }
+        else
+        {
+            n = families.Length;
+            direct = families.Select(f => f == "direct_gaussian").ToArray();
+            int nDirect = direct.Count(x => x);
+            if (r.X.Length > 0)
+            {
+                if (r.X.Length % n != 0)
+                {
+                    throw new ProblemValidationException("X", $"expected N*d values with N = {n} (the length of LikelihoodFamily), got {r.X.Length}");
+                }
+                d = r.X.Length / n;
+            }
+            else if (nDirect == n)
+            {
+                d = dPrior ?? (r.Y.Length % n == 0 ? r.Y.Length / n : throw new ProblemValidationException("Y", $"expected N*d values with N = {n}, got {r.Y.Length}"));
+            }
+            else
+            {
+                d = dPrior ?? 1;
+            }
+            int expectedY = n - nDirect + nDirect * d;
+            if (r.Y.Length != expectedY)
+            {
+                throw new ProblemValidationException("Y", $"expected {expectedY} values (one per site, d = {d} per direct_gaussian site), got {r.Y.Length}");
+            }
+        }
+
+        var prior = MakePrior(r, d);
+        var blocks = new List<ObservationBlock>();
+        // Offsets of each site's observations in Y.
+        var yOffset = new int[n];
+        for (int i = 1; i < n; i++)
+        {
+            yOffset[i] = yOffset[i - 1] + (direct[i - 1] ? d : 1);
+        }
+        foreach (var family in families.Distinct())
+        {
+            var sites = Enumerable.Range(0, n).Where(i => families[i] == family).ToArray();
+            blocks.Add(MakeBlock(family, sites, r, d, n, yOffset));
+        }
+        return BayesianProblem.Create(prior, blocks, d);
+    }
+
+    private static int? PriorDimension(RawProblem r)
+    {
+        int? d = null;
+        foreach (var v in new[] { r.PriorLoc, r.PriorScale, r.PriorDf })
+        {
+            if (v is { Length: > 1 })
+            {
+                d ??= v.Length;
+            }
+        }
+        if (r.PriorPrecision is { Length: > 0 } p)
+        {
+            int side = (int)Math.Round(Math.Sqrt(p.Length));
+            if (side * side != p.Length)
+            {
+                throw new ProblemValidationException("PriorPrecision", $"expected d*d values, got {p.Length}");
+            }
+            d ??= side;
+        }
+        return d;
+    }
+
+    private static Prior MakePrior(RawProblem r, int d)
+    {
+        double[] Need(double[]? v, string column) => v ?? throw new ProblemValidationException(column, $"prior family {r.PriorFamily} needs column {column}");
+        return r.PriorFamily switch
+        {
+            "gaussian" => new GaussianPrior(r.PriorLoc, Need(r.PriorScale, "PriorScale")),
+            "laplace" => new LaplacePrior(r.PriorLoc, Need(r.PriorScale, "PriorScale")),
+            "student_t" => new StudentTPrior(r.PriorLoc, Need(r.PriorScale, "PriorScale"), Need(r.PriorDf, "PriorDf")),
+            "full_rank_gaussian" => new FullRankGaussianPrior(r.PriorLoc, Square(Need(r.PriorPrecision, "PriorPrecision"), d, "PriorPrecision")),
+            _ => throw new ProblemValidationException("PriorFamily", $"unknown prior family '{r.PriorFamily}'; expected one of gaussian, full_rank_gaussian, student_t, laplace"),
+        };
+    }
+
+    private static ObservationBlock MakeBlock(string family, int[] sites, RawProblem r, int d, int n, int[] yOffset)
+    {
+        double[] PerSite(double[]? v, string column)
+        {
+            if (v is null)
+            {
+                throw new ProblemValidationException(column, $"likelihood family {family} needs column {column}");
+            }
+            if (v.Length == 1)
+            {
+                return v;
+            }
+            if (v.Length != n)
+            {
+                throw new ProblemValidationException(column, $"expected length N = {n} or 1, got {v.Length}");
+            }
+            return sites.Select(i => v[i]).ToArray();
+        }
+        double[,] Design()
+        {
+            if (r.X.Length != n * d)
+            {
+                throw new ProblemValidationException("X", $"likelihood family {family} needs X with N*d = {n * d} values, got {r.X.Length}");
+            }
+            var x = new double[sites.Length, d];
+            for (int k = 0; k < sites.Length; k++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    x[k, j] = r.X[sites[k] * d + j];
+                }
+            }
+            return x;
+        }
+        double[] Observed() => sites.Select(i => r.Y[yOffset[i]]).ToArray();
+        return family switch
+        {
+            "linear_gaussian" => new LinearGaussianBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale")),
+            "linear_student_t" => new LinearStudentTBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale"), PerSite(r.Df, "Df")),
+            "bernoulli_logit" => new BernoulliLogitBlock(Design(), Observed()),
+            "binomial_logit" => new BinomialLogitBlock(Design(), Observed(), PerSite(r.TotalCount, "TotalCount")),
+            "direct_gaussian" => new DirectGaussianBlock(DirectRows(sites, r.Y, d, yOffset), PerSite(r.NoiseScale, "NoiseScale")),
+            _ => throw new ProblemValidationException("LikelihoodFamily", $"unknown likelihood family '{family}'; expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit"),
+        };
+    }
+
+    private static double[,] DirectRows(int[] sites, double[] y, int d, int[] yOffset)
+    {
+        var rows = new double[sites.Length, d];
+        for (int k = 0; k < sites.Length; k++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                rows[k, j] = y[yOffset[sites[k]] + j];
+            }
+        }
+        return rows;
+    }
+
+    private static double[,] Square(double[] values, int d, string column)
+    {
+        if (values.Length != d * d)
+        {
+            throw new ProblemValidationException(column, $"expected d*d = {d * d} values, got {values.Length}");
+        }
+        var m = new double[d, d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                m[i, j] = values[i * d + j];
+            }
+        }
+        return m;
+    }
+
+    private static Func<string[]> TextGetter(DataViewRow row, DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType)
+        {
+            var getter = row.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column);
+            VBuffer<ReadOnlyMemory<char>> buffer = default;
+            return () =>
+            {
+                getter(ref buffer);
+                var result = new string[buffer.Length];
+                int i = 0;
+                foreach (var value in buffer.DenseValues())
+                {
+                    result[i++] = value.ToString().Trim();
+                }
+                return result;
+            };
+        }
+        var scalar = row.GetGetter<ReadOnlyMemory<char>>(column);
+        ReadOnlyMemory<char> text = default;
+        return () =>
+        {
+            scalar(ref text);
+            return [text.ToString().Trim()];
+        };
+    }
+
+    private static Func<double[]> NumberGetter(DataViewRow row, DataViewSchema.Column column)
+    {
+        var itemType = column.Type is VectorDataViewType v ? v.ItemType : column.Type;
+        bool vector = column.Type is VectorDataViewType;
+        if (itemType == NumberDataViewType.Single)
+        {
+            if (vector)
+            {
+                var getter = row.GetGetter<VBuffer<float>>(column);
+                VBuffer<float> buffer = default;
+                return () =>
+                {
+                    getter(ref buffer);
+                    var result = new double[buffer.Length];
+                    int i = 0;
+                    foreach (var value in buffer.DenseValues())
+                    {
+                        result[i++] = value;
+                    }
+                    return result;
+                };
+            }
+            var scalar = row.GetGetter<float>(column);
+            return () =>
+            {
+                float value = 0;
+                scalar(ref value);
+                return [value];
+            };
+        }
+        if (vector)
+        {
+            var getter = row.GetGetter<VBuffer<double>>(column);
+            VBuffer<double> buffer = default;
+            return () =>
+            {
+                getter(ref buffer);
+                var result = new double[buffer.Length];
+                int i = 0;
+                foreach (var value in buffer.DenseValues())
+                {
+                    result[i++] = value;
+                }
+                return result;
+            };
+        }
+        var doubles = row.GetGetter<double>(column);
+        return () =>
+        {
+            double value = 0;
+            doubles(ref value);
+            return [value];
+        };
+    }
+}
