@@ -1,0 +1,82 @@
+using Afin.Persistence;
+using Afin.Training;
+
+namespace Afin.Extensions.DependencyInjection;
+
+/// <summary>
+/// Settings of <see cref="IAfinPosteriorEngine"/>, bound from configuration (e.g. the <c>"Afin"</c> section of appsettings.json)
+/// or set in code through <c>services.AddAfinPosterior(o =&gt; ...)</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// "Afin": { "ModelPath": null, "Device": "cpu", "BatchSize": 256, "SampleCount": 0, "Seed": 0, "MaxBatchDelayMilliseconds": 0 }
+/// </code>
+/// </example>
+public sealed class AfinEngineOptions
+{
+    /// <summary>The configuration section name used by the samples and the documentation: <c>Afin</c>.</summary>
+    public const string SectionName = "Afin";
+
+    /// <summary>An AFIN model file (relative paths are resolved against the current directory); null or empty: the default model shipped in Afin.dll.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary><c>cpu</c> (default), <c>cuda</c> or <c>auto</c>: where the network runs.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>The most problems gathered into one forward pass (from one or several concurrent requests).</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>Posterior draws returned with each result (0: <see cref="AfinPosteriorResult.Samples"/> is null).</summary>
+    public int SampleCount { get; set; }
+
+    /// <summary>
+    /// Seed of the draws: a single-problem request draws with <c>Seed</c>, problem i of a batch request with <c>Seed + i</c>,
+    /// so results do not depend on how concurrent requests are batched.
+    /// </summary>
+    public int Seed { get; set; }
+
+    /// <summary>
+    /// How long the engine waits, after the first queued request, for more concurrent requests to join its forward pass
+    /// (0, the default: it takes whatever is queued when the network is free, which already batches under load).
+    /// </summary>
+    public int MaxBatchDelayMilliseconds { get; set; }
+
+    /// <summary>Checks the settings; returns the problems found (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (BatchSize < 1)
+        {
+            errors.Add($"{nameof(BatchSize)}: expected >= 1, got {BatchSize}");
+        }
+        if (SampleCount < 0)
+        {
+            errors.Add($"{nameof(SampleCount)}: expected >= 0, got {SampleCount}");
+        }
+        if (MaxBatchDelayMilliseconds < 0)
+        {
+            errors.Add($"{nameof(MaxBatchDelayMilliseconds)}: expected >= 0, got {MaxBatchDelayMilliseconds}");
+        }
+        if (Device?.ToLowerInvariant() is not ("cpu" or "cuda" or "auto"))
+        {
+            errors.Add($"{nameof(Device)}: expected cpu, cuda or auto, got '{Device}'");
+        }
+        return errors;
+    }
+
+    /// <summary>Loads the model these settings name (<see cref="ModelPath"/> or the shipped default) on <see cref="Device"/>.</summary>
+    /// <exception cref="ArgumentException">The settings are invalid or the device is unavailable.</exception>
+    /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
+    public AfinModel LoadModel()
+    {
+        var errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("AfinEngineOptions: " + string.Join("; ", errors));
+        }
+        var device = DeviceSelection.Resolve(Device);
+        return string.IsNullOrWhiteSpace(ModelPath) ? AfinModel.LoadDefault(device) : AfinModel.Load(ModelPath, device);
+    }
+
+    internal AfinEngineOptions Copy() => (AfinEngineOptions)MemberwiseClone();
+}

@@ -1,0 +1,281 @@
+using Afin.Modelling;
+using Afin.Network;
+using Afin.Persistence;
+
+namespace Afin.Extensions.DependencyInjection;
+
+/// <summary>
+/// The default <see cref="IAfinPosteriorEngine"/>: requests go into a queue served by one dedicated worker thread, which gathers
+/// every request queued while the network was busy (up to <see cref="AfinEngineOptions.BatchSize"/> problems) into one batched
+/// forward pass. Under concurrent load this amortises the network's per-call cost; a lone request runs at once.
+/// </summary>
+/// <remarks>
+/// <para>Forward passes run under a lock on the <see cref="AfinModel"/> (the lock ML.NET's AfinPosterior transformer also takes),
+/// so the engine may share its model with transformers.</para>
+/// <para>A failing combined pass is retried request by request, so one bad request does not fail the others.</para>
+/// <para>The engine does not own the model: dispose the model separately (the DI container does so for a registered model).
+/// <see cref="Dispose"/> stops the worker and cancels requests still queued.</para>
+/// </remarks>
+public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
+{
+    private readonly AfinEngineOptions _options;
+    private readonly object _gate = new();
+    private readonly Queue<Request> _queue = new();
+    private readonly Thread _worker;
+    private bool _stopping;
+    private long _forwardPasses;
+    private long _problems;
+    private int _largestPass;
+
+    /// <summary>Creates an engine over a loaded model (the caller keeps ownership of <paramref name="model"/>).</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public AfinPosteriorEngine(AfinModel model, AfinEngineOptions? options = null)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = (options ?? new AfinEngineOptions()).Copy();
+        var errors = _options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("AfinEngineOptions: " + string.Join("; ", errors), nameof(options));
+        }
+        _worker = new Thread(Work) { IsBackground = true, Name = "AfinPosteriorEngine" };
+        _worker.Start();
+    }
+
+    /// <inheritdoc />
+    public AfinModel Model { get; }
+
+    /// <summary>The number of forward passes run so far (one per micro-batch).</summary>
+    public long ForwardPasses => Interlocked.Read(ref _forwardPasses);
+
+    /// <summary>The number of problems inferred so far.</summary>
+    public long ProblemsInferred => Interlocked.Read(ref _problems);
+
+    /// <summary>The most problems one forward pass has taken so far.</summary>
+    public int LargestPass => Volatile.Read(ref _largestPass);
+
+    /// <inheritdoc />
+    public async Task<AfinPosteriorResult> InferAsync(BayesianProblem problem, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var results = await Enqueue([problem], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AfinPosteriorResult>> InferBatchAsync(IReadOnlyList<BayesianProblem> problems, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        for (int i = 0; i < problems.Count; i++)
+        {
+            if (problems[i] is null)
+            {
+                throw new ArgumentNullException(nameof(problems), $"problems[{i}] is null");
+            }
+        }
+        if (problems.Count == 0)
+        {
+            return [];
+        }
+        return await Enqueue(problems.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public AfinPosteriorResult Infer(BayesianProblem problem) => InferAsync(problem).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public IReadOnlyList<AfinPosteriorResult> InferBatch(IReadOnlyList<BayesianProblem> problems) => InferBatchAsync(problems).GetAwaiter().GetResult();
+
+    /// <summary>Stops the worker thread (after the pass in progress) and cancels the requests still queued.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        if (Thread.CurrentThread != _worker)
+        {
+            _worker.Join();
+        }
+    }
+
+    private Task<AfinPosteriorResult[]> Enqueue(BayesianProblem[] problems, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new Request(problems, cancellationToken);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A request cancelled while queued is dropped by the worker; once its pass has started, it completes normally.
+            request.Registration = cancellationToken.Register(static state => ((Request)state!).Completion.TrySetCanceled(((Request)state!).Token), request);
+        }
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                request.Registration.Dispose();
+                throw new ObjectDisposedException(nameof(AfinPosteriorEngine));
+            }
+            _queue.Enqueue(request);
+            Monitor.Pulse(_gate);
+        }
+        return request.Completion.Task;
+    }
+
+    private void Work()
+    {
+        var batch = new List<Request>();
+        while (true)
+        {
+            batch.Clear();
+            lock (_gate)
+            {
+                while (_queue.Count == 0 && !_stopping)
+                {
+                    Monitor.Wait(_gate);
+                }
+                if (_stopping)
+                {
+                    while (_queue.TryDequeue(out var abandoned))
+                    {
+                        abandoned.Completion.TrySetException(new ObjectDisposedException(nameof(AfinPosteriorEngine)));
+                    }
+                    return;
+                }
+                if (_options.MaxBatchDelayMilliseconds > 0)
+                {
+                    var deadline = Environment.TickCount64 + _options.MaxBatchDelayMilliseconds;
+                    long remaining;
+                    while (!_stopping && _queue.Sum(r => r.Problems.Length) < _options.BatchSize && (remaining = deadline - Environment.TickCount64) > 0)
+                    {
+                        Monitor.Wait(_gate, (int)remaining);
+                    }
+                }
+                int taken = 0;
+                while (_queue.TryPeek(out var next) && (batch.Count == 0 || taken + next.Problems.Length <= _options.BatchSize))
+                {
+                    _queue.Dequeue();
+                    if (!next.Completion.Task.IsCompleted)
+                    {
+                        batch.Add(next);
+                        taken += next.Problems.Length;
+                    }
+                }
+            }
+            if (batch.Count > 0)
+            {
+                Run(batch);
+            }
+        }
+    }
+
+    private void Run(List<Request> batch)
+    {
+        var problems = batch.SelectMany(r => r.Problems).ToArray();
+        IReadOnlyList<AfinPosterior>? posteriors = null;
+        try
+        {
+            posteriors = Forward(problems);
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // Retry request by request below, so that one bad request does not fail the others.
+        }
+        catch (Exception e)
+        {
+            batch[0].Fail(Wrap(e, batch[0]));
+            return;
+        }
+        int offset = 0;
+        foreach (var request in batch)
+        {
+            try
+            {
+                var own = posteriors is null ? Forward(request.Problems) : posteriors.Skip(offset).Take(request.Problems.Length).ToArray();
+                var results = new AfinPosteriorResult[request.Problems.Length];
+                for (int i = 0; i < results.Length; i++)
+                {
+                    results[i] = Result(request.Problems[i], own[i], unchecked(_options.Seed + i));
+                }
+                request.Complete(results);
+            }
+            catch (Exception e)
+            {
+                request.Fail(Wrap(e, request));
+            }
+            offset += request.Problems.Length;
+        }
+    }
+
+    private IReadOnlyList<AfinPosterior> Forward(BayesianProblem[] problems)
+    {
+        IReadOnlyList<AfinPosterior> result;
+        lock (Model)
+        {
+            result = Model.Network.Infer(problems, _options.BatchSize);
+        }
+        Interlocked.Increment(ref _forwardPasses);
+        Interlocked.Add(ref _problems, problems.Length);
+        int largest;
+        while ((largest = Volatile.Read(ref _largestPass)) < problems.Length && Interlocked.CompareExchange(ref _largestPass, problems.Length, largest) != largest)
+        {
+        }
+        return result;
+    }
+
+    private AfinPosteriorResult Result(BayesianProblem problem, AfinPosterior posterior, int seed)
+    {
+        int d = posterior.Dimension;
+        var covariance = posterior.Covariance;
+        var mean = posterior.Mean;
+        var std = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            std[i] = Math.Sqrt(covariance[i, i]);
+        }
+        if (mean.Any(v => !double.IsFinite(v)) || std.Any(v => !double.IsFinite(v)))
+        {
+            throw new ArithmeticException("the network returned a non-finite mean or covariance");
+        }
+        return new AfinPosteriorResult
+        {
+            Mean = mean,
+            StdDev = std,
+            Covariance = covariance,
+            InTrainingRange = Model.Covers(problem),
+            Samples = _options.SampleCount > 0 ? posterior.Sample(_options.SampleCount, seed) : null,
+        };
+    }
+
+    private static InvalidOperationException Wrap(Exception e, Request request) =>
+        new(request.Problems.Length == 1
+            ? $"AfinPosteriorEngine: inference failed: {e.Message}"
+            : $"AfinPosteriorEngine: inference failed for a batch of {request.Problems.Length} problems: {e.Message}", e);
+
+    private sealed class Request(BayesianProblem[] problems, CancellationToken token)
+    {
+        public BayesianProblem[] Problems { get; } = problems;
+
+        public CancellationToken Token { get; } = token;
+
+        public TaskCompletionSource<AfinPosteriorResult[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Complete(AfinPosteriorResult[] results)
+        {
+            Completion.TrySetResult(results);
+            Registration.Dispose();
+        }
+
+        public void Fail(Exception e)
+        {
+            Completion.TrySetException(e);
+            Registration.Dispose();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Afin.Extensions.DependencyInjection;
+
+/// <summary>The posterior of one problem as returned by <see cref="IAfinPosteriorEngine"/>. Arrays are the caller's own copies.</summary>
+public sealed class AfinPosteriorResult
+{
+    /// <summary>The posterior mean, length d.</summary>
+    public required double[] Mean { get; init; }
+
+    /// <summary>The posterior standard deviations (square roots of the covariance diagonal), length d.</summary>
+    public required double[] StdDev { get; init; }
+
+    /// <summary>The posterior covariance, d x d.</summary>
+    public required double[,] Covariance { get; init; }
+
+    /// <summary>
+    /// Whether the problem lies inside the model's training range (dimension, number of observations, families);
+    /// outside it the posterior is an extrapolation and should be checked.
+    /// </summary>
+    public required bool InTrainingRange { get; init; }
+
+    /// <summary>Posterior draws, <see cref="AfinEngineOptions.SampleCount"/> x d; null when the sample count is 0.</summary>
+    public double[,]? Samples { get; init; }
+
+    /// <summary>The latent dimension d.</summary>
+    public int Dimension => Mean.Length;
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Afin.MLNet.Tests;
+
+namespace Afin.Samples.Tests;
+
+/// <summary>Runs each sample as its own process (as <c>dotnet run</c> would) with the tiny test model.</summary>
+[TestClass]
+public sealed class SampleTests
+{
+    [TestMethod]
+    public void QuickstartRunsAndReloadedOutputsAgree()
+    {
+        var (exitCode, output) = Run("Quickstart", "--model", TestModel.Path);
+        Assert.AreEqual(0, exitCode, output);
+        StringAssert.Contains(output, "Quickstart: 20 stores, linear regression with d = 3, N = 30 observations each");
+        StringAssert.Contains(output, "Posteriors: 20 rows, one per store");
+        StringAssert.Contains(output, "store-00:");
+        StringAssert.Contains(output, "exact");
+        StringAssert.Contains(output, "Reloaded outputs agree.");
+    }
+
+    [TestMethod]
+    public void HostedWorkerRunsRequestsAndExits()
+    {
+        var (exitCode, output) = Run("HostedWorker", "--model", TestModel.Path);
+        Assert.AreEqual(0, exitCode, output);
+        StringAssert.Contains(output, "batch size 64, 200 samples per result");   // from appsettings.json
+        StringAssert.Contains(output, "request 7: mean [");
+        StringAssert.Contains(output, "batch request: 8 posteriors");
+        StringAssert.Contains(output, "HostedWorker: done");
+    }
+
+    [TestMethod]
+    public void SamplesReportAMissingModelFile()
+    {
+        var (exitCode, output) = Run("HostedWorker", "--model", TestModel.TempPath(".afin"));
+        Assert.AreEqual(1, exitCode, output);
+        StringAssert.Contains(output, "does not exist");
+    }
+
+    private static (int ExitCode, string Output) Run(string sample, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(SamplePath(sample));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{sample} did not exit within 120 s");
+        }
+        return (process.ExitCode, stdout.Result + stderr);
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    /// <summary>The sample built by the project reference (same configuration and target framework as this test project).</summary>
+    private static string SamplePath(string sample)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = output.Name;
+        string configuration = output.Parent!.Name;
+        var root = output.Parent!.Parent!.Parent!.Parent!.Parent!;
+        string path = Path.Combine(root.FullName, "samples", sample, "bin", configuration, framework, sample + ".dll");
+        Assert.IsTrue(File.Exists(path), $"sample not built at {path}");
+        return path;
+    }
+}

@@ -1,0 +1,49 @@
+using Afin.Metrics;
+using Afin.Persistence;
+using Afin.References;
+using Afin.Training;
+
+namespace Afin.Tests.Persistence;
+
+/// <summary>The model shipped inside the library: it loads with no file, covers its stated range and is accurate there.</summary>
+[TestClass]
+public sealed class DefaultModelTests
+{
+    [TestMethod]
+    public void LoadsFromTheLibraryWithItsTrainingRecord()
+    {
+        using var model = AfinModel.LoadDefault();
+        Assert.IsTrue(model.Training.Steps >= 1000, $"steps {model.Training.Steps}");
+        Assert.IsNotNull(model.Training.Validation);
+        Assert.AreEqual(5, model.Tasks.LikelihoodFamilies.Count);
+        Assert.AreEqual(4, model.Tasks.PriorFamilies.Count);
+    }
+
+    [TestMethod]
+    public void IsFarMoreAccurateThanThePriorOnHeldOutConjugateProblems()
+    {
+        // Fresh problems (a seed the training never used) scored against the exact posterior; the
+        // bound is loose so it guards against a broken or swapped model, not against noise.
+        using var model = AfinModel.LoadDefault();
+        var tasks = model.Tasks with { PriorFamilies = ["gaussian", "full_rank_gaussian"], LikelihoodFamilies = ["linear_gaussian", "direct_gaussian"], HardCaseProbability = 0 };
+        var sampler = new TaskSampler(tasks, 424242);
+        var problems = Enumerable.Range(0, 40).Select(_ =>
+        {
+            var (d, n) = sampler.SampleShape();
+            return sampler.SampleTask(d, n).Problem;
+        }).ToArray();
+        var posteriors = model.Infer(problems);
+        var klAfin = new List<double>();
+        var klPrior = new List<double>();
+        for (int i = 0; i < problems.Length; i++)
+        {
+            var exact = ExactPosterior.Compute(problems[i]);
+            klAfin.Add(GaussianKl.DivergencePerDimension(exact.Mean, exact.Covariance, posteriors[i].Mean, posteriors[i].Covariance));
+            var prior = ExactPosterior.Compute(Afin.Modelling.BayesianProblem.Create(problems[i].Prior, dimension: problems[i].Dimension));
+            klPrior.Add(GaussianKl.DivergencePerDimension(exact.Mean, exact.Covariance, prior.Mean, prior.Covariance));
+        }
+        double medianAfin = klAfin.Order().ElementAt(klAfin.Count / 2);
+        double medianPrior = klPrior.Order().ElementAt(klPrior.Count / 2);
+        Assert.IsTrue(medianAfin < 0.25 * medianPrior, $"median KL/d: AFIN {medianAfin}, prior {medianPrior}");
+    }
+}
