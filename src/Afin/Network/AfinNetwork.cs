@@ -208,6 +208,33 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         return (z, logq);
     }
 
+    /// <summary>Pair-tensor entries (problems x factors x d x d) per forward pass: bounds peak memory whatever the batch size.</summary>
+    internal const long PairEntryBudget = 1L << 19;
+
+    /// <summary>
+    /// Consecutive runs of a group (same d, sorted by N) holding at most <paramref name="maxBatchSize"/>
+    /// problems and at most <see cref="PairEntryBudget"/> pair entries once padded to the run's largest N.
+    /// </summary>
+    private static IEnumerable<int[]> Chunks(int[] group, IReadOnlyList<BayesianProblem> problems, int maxBatchSize)
+    {
+        var chunk = new List<int>();
+        foreach (int index in group)
+        {
+            var problem = problems[index];
+            long entriesPerProblem = (problem.ObservationCount + 1L) * problem.Dimension * problem.Dimension;
+            if (chunk.Count > 0 && (chunk.Count >= maxBatchSize || (chunk.Count + 1) * entriesPerProblem > PairEntryBudget))
+            {
+                yield return chunk.ToArray();
+                chunk.Clear();
+            }
+            chunk.Add(index);
+        }
+        if (chunk.Count > 0)
+        {
+            yield return chunk.ToArray();
+        }
+    }
+
     /// <summary>
     /// Posteriors for <paramref name="problems"/> (in order), under no_grad in eval mode. Problems are grouped by d,
     /// sorted by N within a group (to limit padding) and run in batches of at most <paramref name="maxBatchSize"/>;
@@ -228,7 +255,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
                 .Select(g => g.OrderBy(i => problems[i].ObservationCount).ToArray());
             foreach (var group in groups)
             {
-                foreach (var chunk in group.Chunk(maxBatchSize))
+                foreach (var chunk in Chunks(group, problems, maxBatchSize))
                 {
                     using var scope = NewDisposeScope();
                     using var batch = FactorBatch.Create(chunk.Select(i => problems[i]).ToArray(), Device);

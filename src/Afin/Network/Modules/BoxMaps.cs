@@ -11,6 +11,7 @@ internal static class BoxMaps
     /// <summary>Returns the raw (unsymmetrised) pair output and the node output of the two MLPs.</summary>
     public static (Tensor Pair, Tensor Node) Apply(Mlp pairMlp, Mlp nodeMlp, Tensor pair, Tensor node)
     {
+        using var scope = NewDisposeScope();
         var row = PairOps.RowMean(pair);          // (..., d, C)
         var col = PairOps.ColMean(pair);          // (..., d, C)
         var diag = PairOps.Diagonal(pair);        // (..., d, C)
@@ -26,6 +27,6 @@ internal static class BoxMaps
             gP.unsqueeze(-2));
         var pairOut = pairMlp.FromFirstPreactivation(pairPre);
         var nodeOut = nodeMlp.ForwardSplit(node, diag, row, col, gP, gN);
-        return (pairOut, nodeOut);
+        return (pairOut.MoveToOuterDisposeScope(), nodeOut.MoveToOuterDisposeScope());
     }
 }

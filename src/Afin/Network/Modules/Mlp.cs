@@ -54,6 +54,10 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor FirstLayerSplit(params Tensor[] parts)
     {
+        // A scope per call frees each projected part as soon as it is added: on pair tensors these
+        // are the largest temporaries of the whole network, and keeping them to the end of the
+        // forward pass multiplied peak memory several times (autograd keeps what backward needs).
+        using var scope = NewDisposeScope();
         var w = _linears[0].weight!;
         Tensor? acc = null;
         long offset = 0;
@@ -61,7 +65,8 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
         {
             long width = part.shape[^1];
             var term = nn.functional.linear(part, w.narrow(1, offset, width));
-            acc = acc is null ? term : acc + term;
+            // In place when the running sum already has the broadcast shape (the first part is the full tensor).
+            acc = acc is null ? term : acc.shape.SequenceEqual(broadcast_shapes(acc.shape, term.shape)) ? acc.add_(term) : acc + term;
             offset += width;
         }
         if (offset != InputDim)
@@ -69,12 +74,13 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"parts have {offset} channels in total; the MLP expects {InputDim}");
         }
         var bias = _linears[0].bias;
-        return bias is null ? acc! : acc! + bias;
+        return (bias is null ? acc! : acc!.add_(bias)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Finishes the MLP from a first-layer pre-activation (see <see cref="FirstLayerSplit"/>).</summary>
     public Tensor FromFirstPreactivation(Tensor pre)
     {
+        using var scope = NewDisposeScope();
         var h = nn.functional.silu(pre);
         for (int l = 1; l < _linears.Length; l++)
         {
@@ -84,7 +90,7 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
                 h = nn.functional.silu(h);
             }
         }
-        return h;
+        return h.MoveToOuterDisposeScope();
     }
 
     /// <summary>Applies the MLP to the concatenation of <paramref name="parts"/> without materialising it.</summary>
