@@ -62,7 +62,7 @@ internal static class AfinBenchCommand
             }
             if (parse.GetValue(json) is { } file)
             {
-                File.WriteAllText(file.FullName, JsonSerializer.Serialize(new { environment = BenchEnvironment.Describe(), matmulGigaflops = matmul, rows }, new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(file.FullName, JsonSerializer.Serialize(new { environment = BenchEnvironment.Describe(), matmulGigaflops = matmul, rows }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             }
             return Task.FromResult(ExitCodes.Success);
         });

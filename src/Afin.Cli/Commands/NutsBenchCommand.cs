@@ -46,7 +46,7 @@ internal static class NutsBenchCommand
             }
             if (parse.GetValue(json) is { } file)
             {
-                File.WriteAllText(file.FullName, JsonSerializer.Serialize(new { environment = BenchEnvironment.Describe(), rows }, new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(file.FullName, JsonSerializer.Serialize(new { environment = BenchEnvironment.Describe(), rows }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             }
             return Task.FromResult(ExitCodes.Success);
         });

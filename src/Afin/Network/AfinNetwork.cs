@@ -208,8 +208,13 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         return (z, logq);
     }
 
-    /// <summary>Pair-tensor entries (problems x factors x d x d) per forward pass: bounds peak memory whatever the batch size.</summary>
-    internal const long PairEntryBudget = 1L << 19;
+    /// <summary>
+    /// Pair-tensor entries (problems x factors x d x d) per forward pass. On a CPU the forward pass is
+    /// memory-bound (narrow MLPs, element-wise summaries), and measured per-problem cost rose about 4x
+    /// once a pass's pair tensors outgrew the caches (d = 8, N = 64: ~26 ms alone, ~100 ms each in
+    /// passes of 16 or more), so passes are kept to about a cache's worth; this also bounds memory.
+    /// </summary>
+    internal const long PairEntryBudget = 1L << 13;
 
     /// <summary>
     /// Consecutive runs of a group (same d, sorted by N) holding at most <paramref name="maxBatchSize"/>

@@ -70,7 +70,7 @@ internal sealed class FactorAttentionBlock : nn.Module<Tensor, Tensor, Tensor, (
         var w = score_mix_logits.softmax(0);
         var scores = (nodeScore * w[0] + pairScore * w[1]).div_(TorchScalars.Of(Math.Sqrt(hd)));
         var keyMask = mask.logical_not().view(b, 1, 1, k);
-        scores = scores.masked_fill(keyMask, double.NegativeInfinity);
+        scores = scores.masked_fill(keyMask, TorchScalars.Of(double.NegativeInfinity));
         var attn = scores.softmax(-1);          // (B,H,K,K); every row has token 0 (the prior), so no NaN
 
         var nodeMix = matmul(attn, SplitNode(vN, b, k, d, hd))

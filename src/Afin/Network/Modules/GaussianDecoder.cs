@@ -36,12 +36,18 @@ internal sealed class GaussianDecoder : nn.Module<Tensor, Tensor, (Tensor Mean, 
         var r = offdiag_head.forward(pair).squeeze(-1).to(ScalarType.Float64).mul(TorchScalars.Of(_residualScale));
         var eye = torch.eye(d, dtype: ScalarType.Float64, device: pair.device);
         var a = PairOps.Sym(r) * (ones_like(eye) - eye);
-        var diag = a.abs().sum(-1) + nn.functional.softplus(diag_head.forward(node).squeeze(-1).to(ScalarType.Float64)).add(TorchScalars.Of(1e-4));
+        var diag = a.abs().sum(-1) + Softplus(diag_head.forward(node).squeeze(-1).to(ScalarType.Float64)).add(TorchScalars.Of(1e-4));
         var precision = PairOps.Sym(a + diag.diag_embed());
         var chol = SafeCholesky(precision);
         var mean = mean_head.forward(PairOps.RichNodeFeatures(pair, node)).squeeze(-1).to(ScalarType.Float64);
         return (mean, chol);
     }
+
+    /// <summary>
+    /// softplus(x) = max(x, 0) + log(1 + e^-|x|), composed from Scalar-free operations: TorchSharp's
+    /// own softplus builds its beta and threshold Scalars internally, unprotected (see <see cref="TorchScalars"/>).
+    /// </summary>
+    private static Tensor Softplus(Tensor x) => x.relu() + x.abs().neg().exp().log1p();
 
     /// <summary>
     /// Cholesky with the reference's jitter retries: plain first, then + τ·10^a·I for a = 0, 1 on the failed matrices,
