@@ -312,54 +312,36 @@ internal sealed class ProblemReader
     {
         var itemType = column.Type is VectorDataViewType v ? v.ItemType : column.Type;
         bool vector = column.Type is VectorDataViewType;
-        if (itemType == NumberDataViewType.Single)
-        {
-            if (vector)
-            {
-                var getter = row.GetGetter<VBuffer<float>>(column);
-                VBuffer<float> buffer = default;
-                return () =>
-                {
-                    getter(ref buffer);
-                    var result = new double[buffer.Length];
-                    int i = 0;
-                    foreach (var value in buffer.DenseValues())
-                    {
-                        result[i++] = value;
-                    }
-                    return result;
-                };
-            }
-            var scalar = row.GetGetter<float>(column);
-            return () =>
-            {
-                float value = 0;
-                scalar(ref value);
-                return [value];
-            };
-        }
-        if (vector)
-        {
-            var getter = row.GetGetter<VBuffer<double>>(column);
-            VBuffer<double> buffer = default;
-            return () =>
-            {
-                getter(ref buffer);
-                var result = new double[buffer.Length];
-                int i = 0;
-                foreach (var value in buffer.DenseValues())
-                {
-                    result[i++] = value;
-                }
-                return result;
-            };
-        }
-        var doubles = row.GetGetter<double>(column);
+        return itemType == NumberDataViewType.Single
+            ? (vector ? VectorGetter<float>(row, column, x => x) : ScalarGetter<float>(row, column, x => x))
+            : (vector ? VectorGetter<double>(row, column, x => x) : ScalarGetter<double>(row, column, x => x));
+    }
+
+    private static Func<double[]> VectorGetter<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> toDouble)
+    {
+        var getter = row.GetGetter<VBuffer<T>>(column);
+        VBuffer<T> buffer = default;
         return () =>
         {
-            double value = 0;
-            doubles(ref value);
-            return [value];
+            getter(ref buffer);
+            var result = new double[buffer.Length];
+            int i = 0;
+            foreach (var value in buffer.DenseValues())
+            {
+                result[i++] = toDouble(value);
+            }
+            return result;
+        };
+    }
+
+    private static Func<double[]> ScalarGetter<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> toDouble)
+    {
+        var getter = row.GetGetter<T>(column);
+        return () =>
+        {
+            T value = default!;
+            getter(ref value);
+            return [toDouble(value)];
         };
     }
 }

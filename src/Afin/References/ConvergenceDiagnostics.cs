@@ -433,7 +433,10 @@ public static class ConvergenceDiagnostics
         return squares / (values.Length - 1);
     }
 
-    private static double PooledVariance(IReadOnlyList<double[]> chains)
+    private static double PooledVariance(IReadOnlyList<double[]> chains) => PooledMeanAndVariance(chains).Variance;
+
+    /// <summary>Mean and unbiased variance of all draws of all chains together (two passes, for accuracy).</summary>
+    internal static (double Mean, double Variance) PooledMeanAndVariance(IReadOnlyList<double[]> chains)
     {
         double sum = 0;
         long count = 0;
@@ -454,6 +457,6 @@ public static class ConvergenceDiagnostics
                 squares += (x - mean) * (x - mean);
             }
         }
-        return squares / (count - 1);
+        return (mean, count > 1 ? squares / (count - 1) : double.NaN);
     }
 }

@@ -57,7 +57,7 @@ public sealed class NutsResult
         Parallel.For(0, dimension, i =>
         {
             var coordinate = GetCoordinateChains(i);
-            (mean[i], variance[i]) = MeanAndVariance(coordinate);
+            (mean[i], variance[i]) = ConvergenceDiagnostics.PooledMeanAndVariance(coordinate);
             (rHat[i], bulkEss[i], meanEss[i], meanMcse[i]) = ConvergenceDiagnostics.Summarise(coordinate, scores);
         });
         Mean = Array.AsReadOnly(mean);
@@ -214,30 +214,6 @@ public sealed class NutsResult
         ArgumentOutOfRangeException.ThrowIfNegative(chain);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(chain, Chains);
         return _chains[chain];
-    }
-
-    private static (double Mean, double Variance) MeanAndVariance(double[][] chains)
-    {
-        double sum = 0;
-        long count = 0;
-        foreach (var chain in chains)
-        {
-            foreach (double x in chain)
-            {
-                sum += x;
-            }
-            count += chain.Length;
-        }
-        double mean = sum / count;
-        double squares = 0;
-        foreach (var chain in chains)
-        {
-            foreach (double x in chain)
-            {
-                squares += (x - mean) * (x - mean);
-            }
-        }
-        return (mean, count > 1 ? squares / (count - 1) : double.NaN);
     }
 
     private double[,] ComputeCovariance()
