@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks (speed and accuracy), printed as a Markdown table with an optional JSON file.");
         command.Subcommands.Add(AfinBenchCommand.Create(io));
         command.Subcommands.Add(NutsBenchCommand.Create(io));
+        command.Subcommands.Add(MlnetBenchCommand.Create(io));
         return command;
     }
 }
