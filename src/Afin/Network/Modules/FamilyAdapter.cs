@@ -47,36 +47,32 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
         var device = batch.Device;
         var dtype = prior_node_nets[FactorFamilies.PriorNames[0]].Last.weight!.dtype;
 
-        var priorNode = zeros([b, d, c], dtype: dtype, device: device);
-        var priorPair = zeros([b, d, d, c], dtype: dtype, device: device);
-        for (int f = 0; f < batch.PriorInputs.Length; f++)
-        {
-            var inputs = batch.PriorInputs[f];
-            if (inputs is null)
-            {
-                continue;
-            }
-            string name = FactorFamilies.PriorNames[f];
-            priorNode = priorNode.index_add(0, inputs.Index, prior_node_nets[name].forward(inputs.Node.to(dtype)), TorchScalars.One);
-            priorPair = priorPair.index_add(0, inputs.Index, prior_pair_nets[name].forward(inputs.Pair.to(dtype)), TorchScalars.One);
-        }
-
-        var siteNode = zeros([b * n, d, c], dtype: dtype, device: device);
-        var sitePair = zeros([b * n, d, d, c], dtype: dtype, device: device);
-        for (int f = 0; f < batch.SiteInputs.Length; f++)
-        {
-            var inputs = batch.SiteInputs[f];
-            if (inputs is null)
-            {
-                continue;
-            }
-            string name = FactorFamilies.SiteNames[f];
-            siteNode = siteNode.index_add(0, inputs.Index, like_node_nets[name].forward(inputs.Node.to(dtype)), TorchScalars.One);
-            sitePair = sitePair.index_add(0, inputs.Index, like_pair_nets[name].forward(inputs.Pair.to(dtype)), TorchScalars.One);
-        }
+        var (priorNode, priorPair) = Encode(batch.PriorInputs, FactorFamilies.PriorNames, prior_node_nets, prior_pair_nets, b, d, dtype, device);
+        var (siteNode, sitePair) = Encode(batch.SiteInputs, FactorFamilies.SiteNames, like_node_nets, like_pair_nets, b * n, d, dtype, device);
 
         var node = cat([priorNode.unsqueeze(1), siteNode.view(b, n, d, c)], 1);
         var pair = PairOps.SymPair(cat([priorPair.unsqueeze(1), sitePair.view(b, n, d, d, c)], 1));
         return (pair, node);
+    }
+
+    /// <summary>
+    /// Runs each family's node and pair MLPs on that family's factors and scatters the results into
+    /// shared (count, d, C) and (count, d, d, C) buffers, so families can mix freely within a batch.
+    /// </summary>
+    private (Tensor Node, Tensor Pair) Encode(FamilyInputs?[] inputsByFamily, string[] names, FamilyNets nodeNets, FamilyNets pairNets,
+        long count, long d, ScalarType dtype, Device device)
+    {
+        var node = zeros([count, d, _channels], dtype: dtype, device: device);
+        var pair = zeros([count, d, d, _channels], dtype: dtype, device: device);
+        for (int f = 0; f < inputsByFamily.Length; f++)
+        {
+            if (inputsByFamily[f] is not { } inputs)
+            {
+                continue;
+            }
+            node = node.index_add(0, inputs.Index, nodeNets[names[f]].forward(inputs.Node.to(dtype)), TorchScalars.One);
+            pair = pair.index_add(0, inputs.Index, pairNets[names[f]].forward(inputs.Pair.to(dtype)), TorchScalars.One);
+        }
+        return (node, pair);
     }
 }
