@@ -39,7 +39,7 @@ internal static class AfinBenchCommand
             int count = Math.Max(1, parse.GetValue(problems));
             var rows = new List<AfinBenchRow>();
             double matmul = MachineRate.MatmulGigaflops();
-            io.Output.WriteLine($"AFIN ({afin.Network.Options.Family}, {afin.Network.ParameterCount:N0} parameters, trained d {afin.Tasks.MinDimension}..{afin.Tasks.MaxDimension}, N {afin.Tasks.MinSites}..{afin.Tasks.MaxSites}) " +
+            io.Output.WriteLine($"AFIN ({afin.Network.Options.Architecture} {afin.Network.Options.Family}, {afin.Network.ParameterCount:N0} parameters, trained d {afin.Tasks.MinDimension}..{afin.Tasks.MaxDimension}, N {afin.Tasks.MinSites}..{afin.Tasks.MaxSites}) " +
                 $"vs NUTS (4 chains x 1000 + 1000) and exact; {count} problems per bucket; {BenchEnvironment.Describe()}; large fp32 matmul {matmul:F0} GFLOP/s");
             io.Output.WriteLine();
             io.Output.WriteLine("| family | d | N | AFIN SME (median) | AFIN KL/d vs exact (median) | NUTS SME vs exact (median) | W2 AFIN→ref / W2 NUTS→ref (median) | AFIN latency ms (median) | NUTS ms (median) | NUTS/AFIN time | batched problems/s | forward GFLOP/s |");

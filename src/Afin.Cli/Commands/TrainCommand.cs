@@ -43,7 +43,7 @@ internal static class TrainCommand
             {
                 io.Error.WriteLine(trainer.Step > 0
                     ? $"resuming from {checkpoint} at step {trainer.Step} of {trainer.Options.Steps}"
-                    : $"training {trainer.NetworkOptions.Family} AFIN, {trainer.Options.Steps} steps, d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}; checkpoint {checkpoint}");
+                    : $"training {trainer.NetworkOptions.Architecture} {trainer.NetworkOptions.Family} AFIN, {trainer.Options.Steps} steps, d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}; checkpoint {checkpoint}");
                 var model = RunWithProgressBar(io, trainer, checkpoint, cancellationToken);
                 using (model)
                 {

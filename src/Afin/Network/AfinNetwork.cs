@@ -98,6 +98,9 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         return this;
     }
 
+    /// <summary>Featurises <paramref name="problems"/> (one d) in this network's token layout, on its device.</summary>
+    public FactorBatch CreateBatch(IReadOnlyList<BayesianProblem> problems) => FactorBatch.Create(problems, Device, Options.Architecture);
+
     /// <summary>Adapter tokens: pair (B,K,d,d,C) and node (B,K,d,C), prior at token 0, padded tokens zero.</summary>
     internal (Tensor Pair, Tensor Node) AdaptTokens(FactorBatch batch) => adapter.forward(batch);
 
@@ -123,9 +126,14 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
     }
 
     /// <summary>Runs the network and returns the decoder parameters of <see cref="AfinNetworkOptions.Family"/>.</summary>
+    /// <exception cref="ArgumentException">The batch was built for the other architecture (use <see cref="CreateBatch"/>).</exception>
     public override NetworkOutput forward(FactorBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Architecture != Options.Architecture)
+        {
+            throw new ArgumentException($"the batch has the {batch.Architecture} token layout but this network is {Options.Architecture}; build batches with {nameof(CreateBatch)}.", nameof(batch));
+        }
         using var scope = NewDisposeScope();
         var (pair, node) = Features(batch);
         NetworkOutput output;
@@ -263,7 +271,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
                 foreach (var chunk in Chunks(group, problems, maxBatchSize))
                 {
                     using var scope = NewDisposeScope();
-                    using var batch = FactorBatch.Create(chunk.Select(i => problems[i]).ToArray(), Device);
+                    using var batch = CreateBatch(chunk.Select(i => problems[i]).ToArray());
                     var output = forward(batch);
                     var posteriors = Extract(output, batch.Dimension, chunk.Length);
                     for (int r = 0; r < chunk.Length; r++)

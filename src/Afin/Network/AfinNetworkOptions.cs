@@ -6,6 +6,12 @@ namespace Afin.Network;
 /// </summary>
 public sealed record AfinNetworkOptions
 {
+    /// <summary>
+    /// Faithful (one token per site, as published) or Pooled (one token per likelihood family, cost linear in N with a
+    /// small constant). Files written before this option existed are Faithful.
+    /// </summary>
+    public AfinArchitecture Architecture { get; init; } = AfinArchitecture.Faithful;
+
     /// <summary>Feature width C: channels of every node (d x C) and pair (d x d x C) tensor.</summary>
     public int FeatureWidth { get; init; } = 16;
 
@@ -101,6 +107,10 @@ public sealed record AfinNetworkOptions
         AtLeast(nameof(FlowContext), FlowContext, 1);
         AtLeast(nameof(FlowLayers), FlowLayers, 1);
         AtLeast(nameof(FlowSteps), FlowSteps, 0);
+        if (!Enum.IsDefined(Architecture))
+        {
+            throw new ArgumentException($"{nameof(Architecture)} has the undefined value {(int)Architecture}.", nameof(Architecture));
+        }
         if (!Enum.IsDefined(Family))
         {
             throw new ArgumentException($"{nameof(Family)} has the undefined value {(int)Family}.", nameof(Family));

@@ -5,21 +5,22 @@ using static TorchSharp.torch;
 namespace Afin.Network;
 
 /// <summary>
-/// The featurised factors of a batch of problems that share the dimension d. The number of sites N may differ:
-/// problems are padded to the largest N, and a (B, K = N_max + 1) factor mask excludes the padded tokens from the
-/// attention keys and from the sum pooling. Token 0 of every problem is its prior. Tensors live on the device given
-/// to <see cref="Create"/> in float32 and are owned by the batch: dispose it when done.
+/// The featurised factors of a batch of problems that share the dimension d, laid out as tokens. The number of sites N
+/// may differ: problems are padded to the same number of tokens K, and a (B, K) factor mask excludes the padded tokens
+/// from the attention keys and from the sum pooling. Token 0 of every problem is its prior; the site tokens are one
+/// per site (<see cref="AfinArchitecture.Faithful"/>) or one per likelihood family (<see cref="AfinArchitecture.Pooled"/>). Tensors live on the device given
+/// to <c>Create</c> in float32 and are owned by the batch: dispose it when done.
 /// </summary>
 public sealed class FactorBatch : IDisposable
 {
     private bool _disposed;
 
-    private FactorBatch(int dimension, int count, int maxSites, Tensor mask, FamilyInputs?[] priors, FamilyInputs?[] sites,
+    private FactorBatch(int dimension, int count, int siteTokens, Tensor mask, FamilyInputs?[] priors, FamilyInputs?[] sites,
         int[] siteCounts, Device device)
     {
         Dimension = dimension;
         Count = count;
-        MaxSites = maxSites;
+        SiteTokens = siteTokens;
         FactorMask = mask;
         PriorInputs = priors;
         SiteInputs = sites;
@@ -27,14 +28,20 @@ public sealed class FactorBatch : IDisposable
         Device = device;
     }
 
+    /// <summary>The token layout the batch was built for; a network accepts only batches of its own architecture.</summary>
+    public AfinArchitecture Architecture { get; private init; }
+
     /// <summary>The shared latent dimension d.</summary>
     public int Dimension { get; }
 
     /// <summary>The number of problems B.</summary>
     public int Count { get; }
 
-    /// <summary>The largest number of likelihood sites N over the batch (K = N + 1 tokens).</summary>
-    internal int MaxSites { get; }
+    /// <summary>
+    /// Site tokens per problem (K = this + 1 with the prior): the largest N of the batch (Faithful), or the number of
+    /// likelihood families present in the batch (Pooled).
+    /// </summary>
+    internal int SiteTokens { get; }
 
     /// <summary>Number of sites of each problem.</summary>
     internal int[] SiteCounts { get; }
@@ -56,7 +63,16 @@ public sealed class FactorBatch : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The list is empty or the problems disagree on d.</exception>
     /// <exception cref="NotSupportedException">A prior or likelihood family has no adapter.</exception>
-    public static FactorBatch Create(IReadOnlyList<BayesianProblem> problems, Device device)
+    public static FactorBatch Create(IReadOnlyList<BayesianProblem> problems, Device device) =>
+        Create(problems, device, AfinArchitecture.Faithful);
+
+    /// <summary>
+    /// Featurises <paramref name="problems"/> (all with the same dimension) onto <paramref name="device"/> in the token
+    /// layout of <paramref name="architecture"/>: one token per site (Faithful) or one per likelihood family (Pooled).
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty or the problems disagree on d.</exception>
+    /// <exception cref="NotSupportedException">A prior or likelihood family has no adapter.</exception>
+    public static FactorBatch Create(IReadOnlyList<BayesianProblem> problems, Device device, AfinArchitecture architecture)
     {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentNullException.ThrowIfNull(device);
@@ -76,17 +92,17 @@ public sealed class FactorBatch : IDisposable
             }
             siteCounts[p] = problems[p].ObservationCount;
         }
-        int nMax = siteCounts.Max();
         // Intermediates die with this scope; the batch's own tensors are detached from every scope.
         using var scope = NewDisposeScope();
-        int k = nMax + 1;
-
+        var siteToken = SiteTokenLayout(problems, architecture, out int siteTokens);
+        int k = siteTokens + 1;
         var mask = new bool[b * k];
         for (int p = 0; p < b; p++)
         {
-            for (int t = 0; t <= siteCounts[p]; t++)
+            mask[p * k] = true;
+            foreach (int t in siteToken[p])
             {
-                mask[p * k + t] = true;
+                mask[p * k + 1 + t] = true;
             }
         }
 
@@ -126,7 +142,7 @@ public sealed class FactorBatch : IDisposable
                 int f = block.Count > 0 ? FactorFamilies.SiteId(block) : -1;
                 for (int n = 0; n < block.Count; n++, s++)
                 {
-                    siteIndex[f].Add((long)p * nMax + s);
+                    siteIndex[f].Add((long)p * siteTokens + siteToken[p][s]);
                     siteRefs[f].Add((block, n));
                 }
             }
@@ -151,7 +167,41 @@ public sealed class FactorBatch : IDisposable
         }
 
         var maskTensor = tensor(mask, device: device).view(b, k).DetachFromDisposeScope();
-        return new FactorBatch(d, b, nMax, maskTensor, priors, sites, siteCounts, device);
+        return new FactorBatch(d, b, siteTokens, maskTensor, priors, sites, siteCounts, device) { Architecture = architecture };
+    }
+
+    /// <summary>
+    /// The site token (0-based, after the prior) of every site of every problem. Faithful: site s is token s, so a
+    /// problem has as many tokens as the batch's largest N. Pooled: all sites of a likelihood family share one token,
+    /// one per family present in the batch (token order carries no meaning: the merge is invariant to it).
+    /// </summary>
+    private static int[][] SiteTokenLayout(IReadOnlyList<BayesianProblem> problems, AfinArchitecture architecture, out int siteTokens)
+    {
+        if (architecture == AfinArchitecture.Faithful)
+        {
+            siteTokens = problems.Max(p => p.ObservationCount);
+            return problems.Select(p => Enumerable.Range(0, p.ObservationCount).ToArray()).ToArray();
+        }
+        var familyToken = new int[FactorFamilies.SiteNames.Length];
+        Array.Fill(familyToken, -1);
+        int count = 0;
+        var layout = new int[problems.Count][];
+        for (int p = 0; p < problems.Count; p++)
+        {
+            var tokens = new List<int>(problems[p].ObservationCount);
+            foreach (var block in problems[p].Blocks.Where(block => block.Count > 0))
+            {
+                int f = FactorFamilies.SiteId(block);
+                if (familyToken[f] < 0)
+                {
+                    familyToken[f] = count++;
+                }
+                tokens.AddRange(Enumerable.Repeat(familyToken[f], block.Count));
+            }
+            layout[p] = tokens.ToArray();
+        }
+        siteTokens = count;
+        return layout;
     }
 
     private static FamilyInputs MakeInputs(long[] index, float[] node, float[] pair, int count, int d, int fn, int fp, Device device) =>

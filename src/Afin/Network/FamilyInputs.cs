@@ -4,7 +4,7 @@ namespace Afin.Network;
 
 /// <summary>
 /// The adapter inputs of the factors of one family in a batch: where they go (<see cref="Index"/>: batch index for
-/// priors, flattened batch*MaxSites+site index for sites) and their symlogged node (M,d,Fn) and pair (M,d,d,Fp) features.
+/// priors, flattened batch*SiteTokens+token index for sites) and their symlogged node (M,d,Fn) and pair (M,d,d,Fp) features.
 /// </summary>
 internal sealed class FamilyInputs : IDisposable
 {

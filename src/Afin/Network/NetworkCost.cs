@@ -6,13 +6,17 @@ namespace Afin.Network;
 /// </summary>
 public static class NetworkCost
 {
-    /// <summary>Multiply-adds of one problem's forward pass (adapters, encoder, merge, decoder) with dimension d and N sites.</summary>
-    public static long MultiplyAdds(AfinNetworkOptions options, int d, int sites)
+    /// <summary>
+    /// Multiply-adds of one problem's forward pass (adapters, encoder, merge, decoder) with dimension d and N sites of
+    /// <paramref name="families"/> likelihood families (which only matters to the pooled architecture's token count).
+    /// </summary>
+    public static long MultiplyAdds(AfinNetworkOptions options, int d, int sites, int families = 1)
     {
         ArgumentNullException.ThrowIfNull(options);
-        long c = options.FeatureWidth, k = sites + 1, pairs = (long)d * d;
-        // Adapters: one hidden layer; pair inputs have up to 11 features, node inputs up to 7.
-        long adapters = k * (pairs * Mlp(11, c, options.AdapterHidden, 2) + d * Mlp(7, c, options.AdapterHidden, 2));
+        long c = options.FeatureWidth, pairs = (long)d * d;
+        long k = options.Architecture == AfinArchitecture.Pooled ? 1 + Math.Min(sites, families) : sites + 1;
+        // Adapters run on every factor in both architectures: one hidden layer; pair inputs have up to 11 features, node inputs up to 7.
+        long adapters = (sites + 1L) * (pairs * Mlp(11, c, options.AdapterHidden, 2) + d * Mlp(7, c, options.AdapterHidden, 2));
         long box = pairs * Mlp(6 * c, c, options.BoxHidden, options.MlpLayers) + d * Mlp(6 * c, c, options.BoxHidden, options.MlpLayers);
         long encoder = options.EncoderLayers * k * box;
         int mergeLayers = Math.Max(2, options.MlpLayers);

@@ -246,7 +246,7 @@ public sealed class AfinTrainer : IDisposable
         for (int m = 0; m < Options.MicroBatches; m++)
         {
             var tasks = new TaskSampler(Tasks, TaskSeed(Step, m)).SampleBatch(Options.BatchSize);
-            using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device);
+            using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device, _network.Options.Architecture);
             int d = batch.Dimension;
             var z = tensor(tasks.SelectMany(t => t.TrueLatent).ToArray(), [tasks.Count, d], float64, _device);
             var loss = _network.LogProb(batch, z).mean().div(TorchScalars.Of(-d));

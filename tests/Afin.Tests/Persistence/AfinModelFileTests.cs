@@ -33,6 +33,19 @@ public sealed class AfinModelFileTests
     }
 
     [TestMethod]
+    public void PooledArchitectureIsSavedAndRestored()
+    {
+        using var model = new AfinTrainer(TinyTraining.Network with { Architecture = Afin.Network.AfinArchitecture.Pooled }, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        using var loaded = AfinModel.Load(stream);
+        Assert.AreEqual(Afin.Network.AfinArchitecture.Pooled, loaded.Network.Options.Architecture);
+        var problem = new TaskSampler(TinyTraining.Tasks, 4).SampleTask(3, 6).Problem;
+        CollectionAssert.AreEqual(model.Infer(problem).Mean, loaded.Infer(problem).Mean);
+    }
+
+    [TestMethod]
     public void TruncatedFileIsReportedAsTruncated()
     {
         string path = SavedModel(out var model);

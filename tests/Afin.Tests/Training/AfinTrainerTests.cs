@@ -64,7 +64,9 @@ public sealed class AfinTrainerTests
     }
 
     [TestMethod]
-    public void TrainingImprovesTheValidationScores()
+    [DataRow(AfinArchitecture.Faithful)]
+    [DataRow(AfinArchitecture.Pooled)]
+    public void TrainingImprovesTheValidationScores(AfinArchitecture architecture)
     {
         var tasks = new TaskDistribution
         {
@@ -72,7 +74,7 @@ public sealed class AfinTrainerTests
             PriorFamilies = ["gaussian"], LikelihoodFamilies = ["linear_gaussian", "direct_gaussian"],
         };
         var options = TinyTraining.Options(150) with { LearningRate = 5e-3, WarmupSteps = 10, ValidationProblems = 24, EmaDecay = 0.8 };
-        using var trainer = new AfinTrainer(TinyTraining.Network, tasks, options);
+        using var trainer = new AfinTrainer(TinyTraining.Network with { Architecture = architecture }, tasks, options);
         var before = trainer.Validate()!;
         using var model = trainer.Train();
         var after = model.Training.Validation!;

@@ -8,6 +8,7 @@ namespace Afin.Network.Modules;
 /// Family-specific adapters: one MLP(in -> C, AdapterHidden, 2) per (family, node|pair), 18 in all, with only the last
 /// bias zeroed. Each family's factors are mapped and scattered (index_add) into zero buffers, then the pair tensors are
 /// symmetrised. Returns tokens pair (B,K,d,d,C) and node (B,K,d,C) with the prior at token 0; padded tokens are zero.
+/// Sites that share a token (the pooled layout) are summed by the scatter itself.
 /// </summary>
 internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tensor Node)>
 {
@@ -43,7 +44,7 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
     /// <summary>Builds the factor tokens of <paramref name="batch"/>.</summary>
     public override (Tensor Pair, Tensor Node) forward(FactorBatch batch)
     {
-        long b = batch.Count, d = batch.Dimension, n = batch.MaxSites, c = _channels;
+        long b = batch.Count, d = batch.Dimension, n = batch.SiteTokens, c = _channels;
         var device = batch.Device;
         var dtype = prior_node_nets[FactorFamilies.PriorNames[0]].Last.weight!.dtype;
 
