@@ -1,19 +1,15 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Afin.Metrics;
-using Afin.Modelling;
-using Afin.Network;
 using Afin.Persistence;
-using Afin.References;
 using Afin.Training;
 
 namespace Afin.Cli.Commands;
 
 /// <summary>
-/// <c>afin bench afin</c>: accuracy and speed of the AFIN against exact and NUTS references on a
-/// fixed, seeded suite of (d, N, family) buckets, every method measured in the same run so that
-/// the AFIN/NUTS time ratio holds on a noisy machine.
+/// <c>afin bench afin</c>: accuracy and speed of one or more AFIN models against exact and NUTS references on a
+/// fixed, seeded suite of (d, N, family) buckets. Every model sees the same problems and the same NUTS runs in the
+/// same process, so model/model and AFIN/NUTS ratios hold on a noisy machine.
 /// </summary>
 internal static class AfinBenchCommand
 {
@@ -24,126 +20,144 @@ internal static class AfinBenchCommand
 
     internal static Command Create(CommandIO io)
     {
-        var model = new Option<FileInfo?>("--model", "-m") { Description = "Model file; the shipped default model when omitted." };
+        var models = new Option<FileInfo[]>("--model", "-m")
+        {
+            Description = "Model file; repeat to compare models side by side on the same problems (default: the shipped model).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var problems = new Option<int>("--problems") { Description = "Problems per bucket.", DefaultValueFactory = _ => 6 };
         var batch = new Option<int>("--batch") { Description = "Problems per batched forward pass in the throughput test.", DefaultValueFactory = _ => 256 };
-        var all = new Option<bool>("--all-buckets") { Description = "Also run buckets outside the model's training range." };
+        var all = new Option<bool>("--all-buckets") { Description = "Also run buckets outside the models' training range." };
+        var trainingSteps = new Option<int>("--training-steps") { Description = "Also time this many training steps of each model's architecture and recipe (0: skip).", DefaultValueFactory = _ => 0 };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
         var command = new Command("afin", "AFIN accuracy and speed against exact and NUTS references, per (d, N, family) bucket.")
         {
-            model, problems, batch, all, json,
+            models, problems, batch, all, trainingSteps, json,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            using var afin = InferCommand.LoadModel(parse.GetValue(model));
-            int count = Math.Max(1, parse.GetValue(problems));
-            var rows = new List<AfinBenchRow>();
-            double matmul = MachineRate.MatmulGigaflops();
-            io.Output.WriteLine($"AFIN ({afin.Network.Options.Architecture} {afin.Network.Options.Family}, {afin.Network.ParameterCount:N0} parameters, trained d {afin.Tasks.MinDimension}..{afin.Tasks.MaxDimension}, N {afin.Tasks.MinSites}..{afin.Tasks.MaxSites}) " +
-                $"vs NUTS (4 chains x 1000 + 1000) and exact; {count} problems per bucket; {BenchEnvironment.Describe()}; large fp32 matmul {matmul:F0} GFLOP/s");
-            io.Output.WriteLine();
-            io.Output.WriteLine("| family | d | N | AFIN SME (median) | AFIN KL/d vs exact (median) | NUTS SME vs exact (median) | W2 AFIN→ref / W2 NUTS→ref (median) | AFIN latency ms (median) | NUTS ms (median) | NUTS/AFIN time | batched problems/s | forward GFLOP/s |");
-            io.Output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-            Warm(afin);
-            foreach (var (name, likelihood) in Families)
+            var files = parse.GetValue(models) is { Length: > 0 } given ? given.Select(f => (FileInfo?)f).ToArray() : [null];
+            var loaded = files.Select(InferCommand.LoadModel).ToArray();
+            try
             {
-                foreach (var (d, n) in Shapes)
+                var named = loaded.Select((m, i) => new BenchModel(files[i]?.Name ?? AfinModel.DefaultModelName, m)).ToArray();
+                var settings = new AfinBenchSettings(Math.Max(1, parse.GetValue(problems)), parse.GetValue(batch), parse.GetValue(all));
+                var report = Run(io, named, settings, parse.GetValue(trainingSteps), cancellationToken);
+                if (parse.GetValue(json) is { } file)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!parse.GetValue(all) && !afin.Tasks.Covers(d, n, "gaussian", [likelihood]))
+                    File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions
                     {
-                        continue;
-                    }
-                    var row = RunBucket(afin, name, likelihood, d, n, count, parse.GetValue(batch), cancellationToken);
-                    rows.Add(row);
-                    io.Output.WriteLine($"| {name} | {d} | {n} | {Format(row.AfinSme)} | {Format(row.AfinKlPerDimension)} | {Format(row.NutsSme)} | {Format(row.W2Ratio)} | " +
-                        $"{row.AfinLatencyMs:F2} | {row.NutsMs:F0} | {row.NutsMs / row.AfinLatencyMs:F1}x | {row.BatchedProblemsPerSecond:F0} | {row.ForwardGigaflops:F1} |");
+                        WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                    }));
                 }
             }
-            if (parse.GetValue(json) is { } file)
+            finally
             {
-                File.WriteAllText(file.FullName, JsonSerializer.Serialize(new { environment = BenchEnvironment.Describe(), matmulGigaflops = matmul, rows }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+                foreach (var model in loaded)
+                {
+                    model.Dispose();
+                }
             }
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
 
+    private static AfinBenchReport Run(CommandIO io, BenchModel[] models, AfinBenchSettings settings, int trainingSteps, CancellationToken cancellationToken)
+    {
+        double matmul = MachineRate.MatmulGigaflops();
+        io.Output.WriteLine($"NUTS (4 chains x 1000 + 1000) and exact references; {settings.Problems} problems per bucket; {BenchEnvironment.Describe()}; large fp32 matmul {matmul:F0} GFLOP/s");
+        var descriptions = models.Select(m => Describe(m, trainingSteps, cancellationToken)).ToArray();
+        foreach (var line in descriptions)
+        {
+            io.Output.WriteLine($"- {line.Text}");
+        }
+        io.Output.WriteLine();
+        io.Output.WriteLine("| model | family | d | N | AFIN SME (median) | AFIN KL/d vs exact (median) | NUTS SME vs exact (median) | W2 AFIN→ref / W2 NUTS→ref (median) | AFIN latency ms (median) | NUTS ms (median) | NUTS/AFIN time | batched problems/s | forward GFLOP/s |");
+        io.Output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var model in models)
+        {
+            AfinBenchBucket.Warm(model.Model);
+        }
+        var rows = new List<AfinBenchRow>();
+        foreach (var (name, likelihood) in Families)
+        {
+            foreach (var (d, n) in Shapes)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var included = models.Where(m => settings.AllBuckets || m.Model.Tasks.Covers(d, n, "gaussian", [likelihood])).ToArray();
+                if (included.Length == 0)
+                {
+                    continue;
+                }
+                foreach (var row in new AfinBenchBucket(name, likelihood, d, n).Run(included.Select(m => (m.Name, m.Model)).ToArray(), settings, cancellationToken))
+                {
+                    rows.Add(row);
+                    io.Output.WriteLine($"| {row.Model} | {name} | {d} | {n} | {Format(row.AfinSme)} | {Format(row.AfinKlPerDimension)} | {Format(row.NutsSme)} | {Format(row.W2Ratio)} | " +
+                        $"{row.AfinLatencyMs:F2} | {row.NutsMs:F0} | {row.NutsMs / row.AfinLatencyMs:F1}x | {row.BatchedProblemsPerSecond:F0} | {row.ForwardGigaflops:F1} |");
+                }
+            }
+        }
+        return new AfinBenchReport(BenchEnvironment.Describe(), matmul, descriptions, rows);
+    }
+
+    /// <summary>One line per model: architecture, size, training record and (optionally) measured training steps/s.</summary>
+    private static ModelDescription Describe(BenchModel model, int trainingSteps, CancellationToken cancellationToken)
+    {
+        var afin = model.Model;
+        var options = afin.Network.Options;
+        double stepsPerSecond = trainingSteps > 0 && afin.Training.Options is { } recipe
+            ? TrainingStepsPerSecond(afin, recipe, trainingSteps, cancellationToken)
+            : double.NaN;
+        string text = $"{model.Name}: {options.Architecture} {options.Family}, C = {options.FeatureWidth}, {afin.Network.ParameterCount:N0} parameters, " +
+            $"trained d {afin.Tasks.MinDimension}..{afin.Tasks.MaxDimension}, N {afin.Tasks.MinSites}..{afin.Tasks.MaxSites} for {afin.Training.Steps} steps " +
+            $"({afin.Training.WallSeconds:F0} s recorded)" + (double.IsNaN(stepsPerSecond) ? "" : $"; {stepsPerSecond:F2} training steps/s measured now");
+        return new ModelDescription(model.Name, options.Architecture.ToString(), afin.Network.ParameterCount, afin.Training.Steps, afin.Training.WallSeconds, stepsPerSecond, text);
+    }
+
+    /// <summary>Times <paramref name="steps"/> steps of a fresh network with the model's architecture, task distribution and recipe.</summary>
+    private static double TrainingStepsPerSecond(AfinModel afin, TrainingOptions recipe, int steps, CancellationToken cancellationToken)
+    {
+        var options = recipe with { Steps = steps + 3, ValidationEvery = 0, CheckpointEvery = 0 };
+        using var trainer = new AfinTrainer(afin.Network.Options, afin.Tasks, options);
+        var timer = new StepTimer(2, steps + 2);
+        using var trained = trainer.Train(progress: timer, cancellationToken: cancellationToken);
+        return timer.StepsPerSecond;
+    }
+
     private static string Format(double value) => double.IsNaN(value) ? "-" : value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void Warm(AfinModel afin)
+    /// <summary>
+    /// Times the reported steps from step <c>first</c> to step <c>last</c>: earlier ones pay one-off JIT and allocation
+    /// costs and the final one also validates.
+    /// </summary>
+    private sealed class StepTimer(int first, int last) : IProgress<TrainingProgress>
     {
-        var problem = new TaskSampler(new TaskDistribution { PriorFamilies = ["gaussian"] }, 5).SampleTask(afin.Tasks.MinDimension, Math.Max(1, afin.Tasks.MinSites)).Problem;
-        for (int i = 0; i < 3; i++)
-        {
-            afin.Infer(problem);
-        }
-    }
+        private long _start;
+        private long _end;
+        private int _startStep = -1;
+        private int _endStep;
 
-    private static AfinBenchRow RunBucket(AfinModel afin, string name, string likelihood, int d, int n, int count, int batch, CancellationToken cancellationToken)
-    {
-        var distribution = new TaskDistribution
+        public double StepsPerSecond => (_endStep - _startStep) / Stopwatch.GetElapsedTime(_start, _end).TotalSeconds;
+
+        public void Report(TrainingProgress value)
         {
-            MinDimension = d, MaxDimension = d, MinSites = n, MaxSites = n, PriorFamilies = ["gaussian"], LikelihoodFamilies = [likelihood],
-        };
-        var sampler = new TaskSampler(distribution, 7919 * d + 31 * n + likelihood.Length);
-        var problems = Enumerable.Range(0, count).Select(_ => sampler.SampleTask(d, n).Problem).ToArray();
-        var afinSme = new List<double>();
-        var afinKl = new List<double>();
-        var nutsSme = new List<double>();
-        var w2Ratio = new List<double>();
-        var latency = new List<double>();
-        var nutsTime = new List<double>();
-        for (int i = 0; i < problems.Length; i++)
-        {
-            var problem = problems[i];
-            latency.Add(MedianOf(3, () => afin.Infer(problem)));
-            var posterior = afin.Infer(problem);
-            var clock = Stopwatch.StartNew();
-            var nuts = NutsSampler.Sample(problem.LogDensity(), new NutsOptions { Seed = i }, cancellationToken: cancellationToken);
-            nutsTime.Add(clock.Elapsed.TotalMilliseconds);
-            if (problem.IsConjugate)
+            if (_startStep < 0 && value.Step >= first)
             {
-                var exact = ExactPosterior.Compute(problem);
-                afinSme.Add(StandardisedMeanError.Mean(posterior.Mean, exact.Mean, exact.StdDev));
-                afinKl.Add(GaussianKl.DivergencePerDimension(exact.Mean, exact.Covariance, posterior.Mean, posterior.Covariance));
-                nutsSme.Add(StandardisedMeanError.Mean(nuts.Mean.ToArray(), exact.Mean, exact.StdDev));
+                _start = Stopwatch.GetTimestamp();
+                _startStep = value.Step;
             }
-            else
+            else if (_startStep >= 0 && value.Step <= last)
             {
-                // Reference: a long NUTS run; baseline: the W2 of an ordinary, independent NUTS run to it.
-                var reference = NutsSampler.Sample(problem.LogDensity(), new NutsOptions { Seed = 1000 + i, Draws = 5000 }, cancellationToken: cancellationToken);
-                var referenceDraws = reference.GetPooledDraws();
-                double baseline = SlicedWasserstein.Distance(nuts.GetPooledDraws(), referenceDraws);
-                double afinW2 = SlicedWasserstein.Distance(posterior.Sample(4000, i), referenceDraws);
-                w2Ratio.Add(afinW2 / baseline);
-                var sd = reference.Variance.Select(Math.Sqrt).ToArray();
-                afinSme.Add(StandardisedMeanError.Mean(posterior.Mean, reference.Mean.ToArray(), sd));
+                _end = Stopwatch.GetTimestamp();
+                _endStep = value.Step;
             }
         }
-        var batchProblems = Enumerable.Range(0, batch).Select(j => problems[j % problems.Length]).ToArray();
-        afin.Infer(batchProblems);
-        double batchMs = MedianOf(3, () => afin.Infer(batchProblems));
-        double latencyMs = Median(latency);
-        double gigaflops = 2.0 * NetworkCost.MultiplyAdds(afin.Network.Options, d, n) / (latencyMs * 1e-3) / 1e9;
-        return new AfinBenchRow(name, d, n, Median(afinSme), Median(afinKl), Median(nutsSme), Median(w2Ratio), latencyMs, Median(nutsTime),
-            batch / (batchMs / 1000), gigaflops);
     }
 
-    private static double MedianOf(int repeats, Action action)
-    {
-        var times = new List<double>();
-        for (int r = 0; r < repeats; r++)
-        {
-            var clock = Stopwatch.StartNew();
-            action();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        return Median(times);
-    }
+    private sealed record BenchModel(string Name, AfinModel Model);
 
-    private static double Median(List<double> values) => values.Count == 0 ? double.NaN : NutsBenchCommand.Median(values);
+    private sealed record ModelDescription(string Name, string Architecture, long Parameters, int TrainedSteps, double TrainedWallSeconds, double MeasuredStepsPerSecond, string Text);
 
-    private sealed record AfinBenchRow(string Family, int D, int N, double AfinSme, double AfinKlPerDimension, double NutsSme, double W2Ratio,
-        double AfinLatencyMs, double NutsMs, double BatchedProblemsPerSecond, double ForwardGigaflops);
+    private sealed record AfinBenchReport(string Environment, double MatmulGigaflops, ModelDescription[] Models, List<AfinBenchRow> Rows);
 }

@@ -11,6 +11,7 @@ internal static class BenchCommand
         command.Subcommands.Add(AfinBenchCommand.Create(io));
         command.Subcommands.Add(NutsBenchCommand.Create(io));
         command.Subcommands.Add(MlnetBenchCommand.Create(io));
+        command.Subcommands.Add(LatencyBenchCommand.Create(io));
         return command;
     }
 }

@@ -26,7 +26,11 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
     private readonly RealNVPFlow flow;
     private double _flowStrength = 1.0;
 
-    static AfinNetwork() => TorchRuntime.EnsureReproducible();
+    static AfinNetwork()
+    {
+        TorchRuntime.EnsureReproducible();
+        TorchRuntime.KeepTensorMemory();
+    }
 
     /// <summary>Builds the network from <paramref name="options"/> on <paramref name="device"/> (CPU when null).</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
@@ -225,6 +229,17 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
     internal const long PairEntryBudget = 1L << 13;
 
     /// <summary>
+    /// Multiply-adds below which a CPU forward pass runs on one intra-op thread: below it the pass is dominated by
+    /// per-kernel overhead, which extra threads only add to (afin bench latency: one thread was faster up to the
+    /// faithful network's d = 8, N = 16, about 1e8 multiply-adds, and slower from d = 8, N = 64 on).
+    /// </summary>
+    internal const long SmallPassMultiplyAdds = 100_000_000;
+
+    private bool IsSmallCpuPass(int[] chunk, IReadOnlyList<BayesianProblem> problems) =>
+        Device.type == DeviceType.CPU
+        && chunk.Sum(i => NetworkCost.MultiplyAdds(Options, problems[i].Dimension, problems[i].ObservationCount, problems[i].Blocks.Select(b => b.Family).Distinct().Count())) < SmallPassMultiplyAdds;
+
+    /// <summary>
     /// Consecutive runs of a group (same d, sorted by N) holding at most <paramref name="maxBatchSize"/>
     /// problems and at most <see cref="PairEntryBudget"/> pair entries once padded to the run's largest N.
     /// </summary>
@@ -258,8 +273,12 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         var results = new AfinPosterior[problems.Count];
+        // Switching modes walks every module (~0.5 ms, a sixth of a small problem's latency), so only when needed.
         bool wasTraining = training;
-        eval();
+        if (wasTraining)
+        {
+            eval();
+        }
         try
         {
             using var noGrad = no_grad();
@@ -270,6 +289,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
             {
                 foreach (var chunk in Chunks(group, problems, maxBatchSize))
                 {
+                    using var threads = IsSmallCpuPass(chunk, problems) ? IntraOpThreads.Limit(1) : default;
                     using var scope = NewDisposeScope();
                     using var batch = CreateBatch(chunk.Select(i => problems[i]).ToArray());
                     var output = forward(batch);
@@ -283,7 +303,10 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         }
         finally
         {
-            train(wasTraining);
+            if (wasTraining)
+            {
+                train();
+            }
         }
         return results;
     }

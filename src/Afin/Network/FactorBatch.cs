@@ -116,14 +116,16 @@ public sealed class FactorBatch : IDisposable
                 continue;
             }
             int fn = FactorFamilies.PriorNodeDims[f], fp = FactorFamilies.PriorPairDims[f];
-            var node = new float[members.Length * d * fn];
-            var pair = new float[members.Length * d * d * fp];
+            using var node = empty([members.Length, d, fn], float32);
+            using var pair = empty([members.Length, d, d, fp], float32);
+            var nodeData = Floats(node);
+            var pairData = Floats(pair);
             for (int m = 0; m < members.Length; m++)
             {
                 FactorFeatures.Prior(problems[members[m]].Prior, d,
-                    node.AsSpan(m * d * fn, d * fn), pair.AsSpan(m * d * d * fp, d * d * fp));
+                    nodeData.Slice(m * d * fn, d * fn), pairData.Slice(m * d * d * fp, d * d * fp));
             }
-            priors[f] = MakeInputs(members.Select(x => (long)x).ToArray(), node, pair, members.Length, d, fn, fp, device);
+            priors[f] = MakeInputs(members.Select(x => (long)x).ToArray(), node, pair, device);
         }
 
         // Site inputs, grouped by family; the destination is the flattened (problem, site) position.
@@ -156,14 +158,16 @@ public sealed class FactorBatch : IDisposable
                 continue;
             }
             int fn = FactorFamilies.SiteNodeDims[f], fp = FactorFamilies.SitePairDims[f];
-            var node = new float[count * d * fn];
-            var pair = new float[count * d * d * fp];
+            using var node = empty([count, d, fn], float32);
+            using var pair = empty([count, d, d, fp], float32);
+            var nodeData = Floats(node);
+            var pairData = Floats(pair);
             for (int m = 0; m < count; m++)
             {
                 var (block, row) = siteRefs[f][m];
-                FactorFeatures.Site(block, row, d, node.AsSpan(m * d * fn, d * fn), pair.AsSpan(m * d * d * fp, d * d * fp));
+                FactorFeatures.Site(block, row, d, nodeData.Slice(m * d * fn, d * fn), pairData.Slice(m * d * d * fp, d * d * fp));
             }
-            sites[f] = MakeInputs(siteIndex[f].ToArray(), node, pair, count, d, fn, fp, device);
+            sites[f] = MakeInputs(siteIndex[f].ToArray(), node, pair, device);
         }
 
         var maskTensor = tensor(mask, device: device).view(b, k).DetachFromDisposeScope();
@@ -204,10 +208,17 @@ public sealed class FactorBatch : IDisposable
         return layout;
     }
 
-    private static FamilyInputs MakeInputs(long[] index, float[] node, float[] pair, int count, int d, int fn, int fp, Device device) =>
+    /// <summary>
+    /// The memory of a fresh contiguous CPU float32 tensor, written in place: the features of a d = 16, N = 256
+    /// problem are 2.4 MB, and staging them in a managed array put a large-object allocation (and the
+    /// collections it triggers) into every inference.
+    /// </summary>
+    private static Span<float> Floats(Tensor cpuTensor) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cpuTensor.bytes);
+
+    private static FamilyInputs MakeInputs(long[] index, Tensor node, Tensor pair, Device device) =>
         new(tensor(index, device: device).DetachFromDisposeScope(),
-            tensor(node, device: device).view(count, d, fn).DetachFromDisposeScope(),
-            tensor(pair, device: device).view(count, d, d, fp).DetachFromDisposeScope());
+            node.to(device).DetachFromDisposeScope(),
+            pair.to(device).DetachFromDisposeScope());
 
     /// <summary>Releases the tensors.</summary>
     public void Dispose()

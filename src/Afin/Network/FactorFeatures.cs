@@ -21,6 +21,44 @@ internal static class FactorFeatures
         }
     }
 
+    /// <summary>
+    /// Node [scalars, x_i, m·x_i] and pair [scalars, x_i, x_j, x_i·x_j, m·x_i, m·x_j, δ_ij] features of a linear site.
+    /// Every term but x_i·x_j is symlogged once per site or coordinate rather than once per pair: this loop
+    /// fills d² entries per site and was a tenth of a small problem's inference time.
+    /// </summary>
+    private static void WriteLinearSite(ReadOnlySpan<double> scalars, ReadOnlySpan<double> x, double mult, int d, Span<float> node, Span<float> pair)
+    {
+        int prefix = scalars.Length, fn = prefix + 2, fp = prefix + 6;
+        Span<float> head = stackalloc float[prefix];
+        Write(head, scalars);
+        var sx = d <= 256 ? stackalloc float[d] : new float[d];
+        var smx = d <= 256 ? stackalloc float[d] : new float[d];
+        for (int i = 0; i < d; i++)
+        {
+            sx[i] = Symlog(x[i]);
+            smx[i] = Symlog(mult * x[i]);
+        }
+        float identity = Symlog(1);
+        for (int i = 0; i < d; i++)
+        {
+            var nodeRow = node.Slice(i * fn, fn);
+            head.CopyTo(nodeRow);
+            nodeRow[prefix] = sx[i];
+            nodeRow[prefix + 1] = smx[i];
+            for (int j = 0; j < d; j++)
+            {
+                var entry = pair.Slice((i * d + j) * fp, fp);
+                head.CopyTo(entry);
+                entry[prefix] = sx[i];
+                entry[prefix + 1] = sx[j];
+                entry[prefix + 2] = Symlog(x[i] * x[j]);
+                entry[prefix + 3] = smx[i];
+                entry[prefix + 4] = smx[j];
+                entry[prefix + 5] = i == j ? identity : 0;
+            }
+        }
+    }
+
     /// <summary>Prior features for one problem. <paramref name="node"/> has d*Fn entries, <paramref name="pair"/> d*d*Fp.</summary>
     /// <remarks>
     /// Our Student-t prior has one df per coordinate (the reference: one per task). The node feature uses log ν_i and
@@ -154,21 +192,6 @@ internal static class FactorFeatures
             default:
                 throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'.");
         }
-        int fn = prefix + 2, fp = prefix + 6;
-        Span<double> scalars = stackalloc double[prefix];
-        buf[..prefix].CopyTo(scalars);
-        for (int i = 0; i < d; i++)
-        {
-            scalars.CopyTo(buf);
-            buf[prefix] = x[i]; buf[prefix + 1] = mult * x[i];
-            Write(node.Slice(i * fn, fn), buf[..fn]);
-            for (int j = 0; j < d; j++)
-            {
-                scalars.CopyTo(buf);
-                buf[prefix] = x[i]; buf[prefix + 1] = x[j]; buf[prefix + 2] = x[i] * x[j];
-                buf[prefix + 3] = mult * x[i]; buf[prefix + 4] = mult * x[j]; buf[prefix + 5] = i == j ? 1 : 0;
-                Write(pair.Slice((i * d + j) * fp, fp), buf[..fp]);
-            }
-        }
+        WriteLinearSite(buf[..prefix], x, mult, d, node, pair);
     }
 }

@@ -30,4 +30,12 @@ internal sealed class BoxTensorMap : nn.Module<Tensor, Tensor, (Tensor Pair, Ten
         var (p, n) = BoxMaps.Apply(pair_map, node_map, pair, node);
         return (PairOps.SymPair(p), n);
     }
+
+    /// <summary>
+    /// Applies several maps to the same input, sharing the summaries and the first-layer kernels (see
+    /// <see cref="BoxMaps.ApplyShared"/>); equal to calling each map's <see cref="forward"/> up to float rounding.
+    /// </summary>
+    public static (Tensor Pair, Tensor Node)[] ApplyShared(IReadOnlyList<BoxTensorMap> maps, Tensor pair, Tensor node) =>
+        BoxMaps.ApplyShared(maps.Select(m => (m.pair_map, m.node_map)).ToArray(), pair, node)
+            .Select(r => (PairOps.SymPair(r.Pair), r.Node)).ToArray();
 }

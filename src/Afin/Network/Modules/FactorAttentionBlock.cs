@@ -57,9 +57,10 @@ internal sealed class FactorAttentionBlock : nn.Module<Tensor, Tensor, Tensor, (
 
         var pn = pair_attn_norm.forward(pair);
         var nn_ = node_attn_norm.forward(node);
-        var (qP, qN) = q_map.forward(pn, nn_);
-        var (kP, kN) = k_map.forward(pn, nn_);
-        var (vP, vN) = v_map.forward(pn, nn_);
+        var qkv = BoxTensorMap.ApplyShared([q_map, k_map, v_map], pn, nn_);
+        var (qP, qN) = qkv[0];
+        var (kP, kN) = qkv[1];
+        var (vP, vN) = qkv[2];
 
         var qNh = SplitNode(qN, b, k, d, hd);   // (B,H,K,d*hd)
         var kNh = SplitNode(kN, b, k, d, hd);
