@@ -50,6 +50,54 @@ public sealed class TrainAndInferCommandTests
     }
 
     [TestMethod]
+    public void PooledModelTrainsInfersAndIsComparedWithTheFaithfulOneInOneBenchRun()
+    {
+        string faithful = TrainTiny(2, out var first);
+        Assert.AreEqual(0, first.ExitCode, first.Error);
+        string pooled = CliRunner.TempFile(".afin");
+        var train = CliRunner.Run(["train", "--out", pooled, "--steps", "2", "--architecture", "Pooled", .. TinyNetwork]);
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+        StringAssert.Contains(train.Error, "Pooled");
+
+        var infer = CliRunner.Run("infer", "--problem", CliRunner.Problem("mixed-families.json"), "--model", pooled);
+        Assert.AreEqual(0, infer.ExitCode, infer.Error);
+        using (var json = JsonDocument.Parse(infer.Output))
+        {
+            Assert.AreEqual("Pooled", json.RootElement.GetProperty("diagnostics").GetProperty("model_architecture").GetString());
+        }
+
+        var bench = CliRunner.Run("bench", "afin", "-m", faithful, "-m", pooled, "--problems", "1", "--batch", "2", "--training-steps", "2");
+        Assert.AreEqual(0, bench.ExitCode, bench.Error);
+        StringAssert.Contains(bench.Output, "Faithful Gaussian");
+        StringAssert.Contains(bench.Output, "Pooled Gaussian");
+        StringAssert.Contains(bench.Output, "training steps/s measured now");
+        StringAssert.Contains(bench.Output, $"| {Path.GetFileName(faithful)} | conjugate | 4 | 16 |");
+        StringAssert.Contains(bench.Output, $"| {Path.GetFileName(pooled)} | conjugate | 4 | 16 |");
+
+        var latency = CliRunner.Run("bench", "latency", "-m", pooled, "--repeats", "3");
+        Assert.AreEqual(0, latency.ExitCode, latency.Error);
+        StringAssert.Contains(latency.Output, $"| {Path.GetFileName(pooled)} | 16 | 256 |");
+        foreach (var f in new[] { faithful, faithful + ".ckpt", pooled, pooled + ".ckpt" })
+        {
+            File.Delete(f);
+        }
+    }
+
+    [TestMethod]
+    public void ArchitecturePicksAShippedModelAndExcludesModel()
+    {
+        var pooled = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--architecture", "Pooled");
+        Assert.AreEqual(0, pooled.ExitCode, pooled.Error);
+        using (var json = JsonDocument.Parse(pooled.Output))
+        {
+            Assert.AreEqual("Pooled", json.RootElement.GetProperty("diagnostics").GetProperty("model_architecture").GetString());
+        }
+        var both = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--architecture", "Pooled", "--model", "x.afin");
+        Assert.AreEqual(2, both.ExitCode);
+        StringAssert.Contains(both.Error, "--architecture");
+    }
+
+    [TestMethod]
     public void CorruptOrMissingModelIsAnInvalidInput()
     {
         string model = CliRunner.TempFile(".afin");

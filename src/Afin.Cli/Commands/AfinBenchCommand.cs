@@ -37,7 +37,7 @@ internal static class AfinBenchCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var files = parse.GetValue(models) is { Length: > 0 } given ? given.Select(f => (FileInfo?)f).ToArray() : [null];
-            var loaded = files.Select(InferCommand.LoadModel).ToArray();
+            var loaded = files.Select(f => InferCommand.LoadModel(f)).ToArray();
             try
             {
                 var named = loaded.Select((m, i) => new BenchModel(files[i]?.Name ?? AfinModel.DefaultModelName, m)).ToArray();

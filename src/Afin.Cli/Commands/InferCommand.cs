@@ -15,11 +15,15 @@ internal static class InferCommand
         var output = CommonOptions.Output();
         var seed = CommonOptions.Seed();
         var model = new Option<FileInfo?>("--model", "-m") { Description = "Model file; the default model shipped with the library when omitted." };
+        var architecture = new Option<AfinArchitecture?>("--architecture")
+        {
+            Description = "Use the shipped model of this architecture: Faithful (the default model) or Pooled (5-15x faster on a CPU, less accurate with many linear or Student-t observations).",
+        };
         var samples = new Option<int>("--samples") { Description = "Number of posterior draws to write to --samples-out.", DefaultValueFactory = _ => 0 };
         var samplesOut = new Option<FileInfo?>("--samples-out") { Description = "CSV file for the draws (one per line)." };
         var command = new Command("infer", "AFIN posterior of a problem: one forward pass of a trained network.")
         {
-            problem, model, samples, samplesOut, seed, output,
+            problem, model, architecture, samples, samplesOut, seed, output,
         };
         command.SetAction(parse =>
         {
@@ -30,7 +34,7 @@ internal static class InferCommand
             {
                 throw new InvalidInputException("--samples N (N > 0) and --samples-out FILE go together");
             }
-            using var afin = LoadModel(parse.GetValue(model));
+            using var afin = LoadModel(parse.GetValue(model), parse.GetValue(architecture));
             afin.Infer(spec); // warm-up: the first forward pass pays one-off initialisation
             var clock = Stopwatch.StartNew();
             var posterior = afin.Infer(spec);
@@ -41,6 +45,7 @@ internal static class InferCommand
                 ["in_training_range"] = afin.Covers(spec),
                 ["training_range"] = $"d {afin.Tasks.MinDimension}..{afin.Tasks.MaxDimension}, N {afin.Tasks.MinSites}..{afin.Tasks.MaxSites}",
                 ["model_steps"] = afin.Training.Steps,
+                ["model_architecture"] = afin.Network.Options.Architecture.ToString(),
             });
             if (samplesFile is not null)
             {
@@ -56,11 +61,15 @@ internal static class InferCommand
         return command;
     }
 
-    internal static AfinModel LoadModel(FileInfo? file)
+    internal static AfinModel LoadModel(FileInfo? file, AfinArchitecture? shipped = null)
     {
+        if (file is not null && shipped is not null)
+        {
+            throw new InvalidInputException("--model and --architecture exclude each other: --architecture picks a model shipped with the library");
+        }
         if (file is null)
         {
-            return AfinModel.LoadDefault();
+            return shipped is { } architecture ? AfinModel.LoadDefault(architecture) : AfinModel.LoadDefault();
         }
         if (!file.Exists)
         {

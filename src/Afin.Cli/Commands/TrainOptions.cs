@@ -16,6 +16,7 @@ internal sealed class TrainOptions
     internal Option<bool> Restart { get; } = new("--restart") { Description = "Ignore an existing checkpoint and start afresh." };
     internal Option<PosteriorFamily> Family { get; } = new("--family") { Description = "Posterior family: Gaussian or Flow.", DefaultValueFactory = _ => NetworkDefaults.Family };
     internal Option<AfinArchitecture> Architecture { get; } = new("--architecture") { Description = "Faithful (one token per site, as published) or Pooled (one token per likelihood family; cost linear in N).", DefaultValueFactory = _ => NetworkDefaults.Architecture };
+    internal Option<int> SiteLayers { get; } = new("--site-layers") { Description = "Residual per-site layers before pooling (0: none).", DefaultValueFactory = _ => NetworkDefaults.SiteLayers };
     internal Option<int> Width { get; } = new("--width") { Description = "Feature width C.", DefaultValueFactory = _ => NetworkDefaults.FeatureWidth };
     internal Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden width of the box, merge and decoder MLPs.", DefaultValueFactory = _ => NetworkDefaults.BoxHidden };
     internal Option<int> EncoderLayers { get; } = new("--encoder-layers") { Description = "Box layers in the encoder.", DefaultValueFactory = _ => NetworkDefaults.EncoderLayers };
@@ -37,7 +38,7 @@ internal sealed class TrainOptions
 
     internal IEnumerable<Option> All =>
     [
-        Out, Checkpoint, Restart, Architecture, Family, Width, Hidden, EncoderLayers, MergeBlocks, DMin, DMax, NMin, NMax, Priors, Likelihoods,
+        Out, Checkpoint, Restart, Architecture, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, DMin, DMax, NMin, NMax, Priors, Likelihoods,
         Steps, BatchSize, MicroBatches, LearningRate, ValidationEvery, CheckpointEvery, Seed, Device,
     ];
 
@@ -46,7 +47,7 @@ internal sealed class TrainOptions
         int hidden = parse.GetValue(Hidden);
         return NetworkDefaults with
         {
-            Architecture = parse.GetValue(Architecture), Family = parse.GetValue(Family), FeatureWidth = parse.GetValue(Width), BoxHidden = hidden, MergeHidden = hidden, DecoderHidden = hidden,
+            Architecture = parse.GetValue(Architecture), SiteLayers = parse.GetValue(SiteLayers), Family = parse.GetValue(Family), FeatureWidth = parse.GetValue(Width), BoxHidden = hidden, MergeHidden = hidden, DecoderHidden = hidden,
             EncoderLayers = parse.GetValue(EncoderLayers), MergeBlocks = parse.GetValue(MergeBlocks),
         };
     }

@@ -12,6 +12,14 @@ public sealed record AfinNetworkOptions
     /// </summary>
     public AfinArchitecture Architecture { get; init; } = AfinArchitecture.Faithful;
 
+    /// <summary>
+    /// Residual per-site layers between each likelihood site's adapter and the token it joins (0: none, as
+    /// published). Each is a pointwise MLP (C → <see cref="BoxHidden"/> → C) on every pair and node entry of the
+    /// site, so it adds per-site capacity without per-site coordinate mixing; meant for the pooled architecture,
+    /// where the adapter is otherwise the only per-site computation.
+    /// </summary>
+    public int SiteLayers { get; init; }
+
     /// <summary>Feature width C: channels of every node (d x C) and pair (d x d x C) tensor.</summary>
     public int FeatureWidth { get; init; } = 16;
 
@@ -99,6 +107,7 @@ public sealed record AfinNetworkOptions
         AtLeast(nameof(BoxHidden), BoxHidden, 1);
         AtLeast(nameof(MlpLayers), MlpLayers, 2);
         AtLeast(nameof(EncoderLayers), EncoderLayers, 0);
+        AtLeast(nameof(SiteLayers), SiteLayers, 0);
         AtLeast(nameof(MergeHidden), MergeHidden, 1);
         AtLeast(nameof(MergeBlocks), MergeBlocks, 0);
         AtLeast(nameof(DecoderHidden), DecoderHidden, 1);

@@ -16,7 +16,8 @@ public static class NetworkCost
         long c = options.FeatureWidth, pairs = (long)d * d;
         long k = options.Architecture == AfinArchitecture.Pooled ? 1 + Math.Min(sites, families) : sites + 1;
         // Adapters run on every factor in both architectures: one hidden layer; pair inputs have up to 11 features, node inputs up to 7.
-        long adapters = (sites + 1L) * (pairs * Mlp(11, c, options.AdapterHidden, 2) + d * Mlp(7, c, options.AdapterHidden, 2));
+        long siteLayers = sites * options.SiteLayers * (pairs + d) * Mlp(c, c, options.BoxHidden, 2);
+        long adapters = siteLayers + (sites + 1L) * (pairs * Mlp(11, c, options.AdapterHidden, 2) + d * Mlp(7, c, options.AdapterHidden, 2));
         long box = pairs * Mlp(6 * c, c, options.BoxHidden, options.MlpLayers) + d * Mlp(6 * c, c, options.BoxHidden, options.MlpLayers);
         long encoder = options.EncoderLayers * k * box;
         int mergeLayers = Math.Max(2, options.MlpLayers);

@@ -9,8 +9,8 @@ namespace Afin.Tests.Network;
 [TestClass]
 public sealed class PooledArchitectureTests
 {
-    private static AfinNetworkOptions TinyPooled(PosteriorFamily family = PosteriorFamily.Gaussian) =>
-        Tiny(family) with { Architecture = AfinArchitecture.Pooled };
+    private static AfinNetworkOptions TinyPooled(PosteriorFamily family = PosteriorFamily.Gaussian, int siteLayers = 0) =>
+        Tiny(family) with { Architecture = AfinArchitecture.Pooled, SiteLayers = siteLayers };
 
     [TestMethod]
     public void SitesOfOneFamilyShareOneTokenWhateverN()
@@ -33,7 +33,9 @@ public sealed class PooledArchitectureTests
     }
 
     [TestMethod]
-    public void PosteriorIsInvariantToTheOrderAndGroupingOfSites()
+    [DataRow(0)]
+    [DataRow(2)]
+    public void PosteriorIsInvariantToTheOrderAndGroupingOfSites(int siteLayers)
     {
         var rng = new Random(52);
         var problem = Mixed(rng, 3, "student_t", ("linear_gaussian", 4), ("bernoulli_logit", 3), ("linear_student_t", 2));
@@ -46,7 +48,7 @@ public sealed class PooledArchitectureTests
             new LinearGaussianBlock(Rows(linear.X, 2, 4), linear.Y[2..], Part(linear.Sigma, 2, 4)),
             new LinearGaussianBlock(Rows(linear.X, 0, 2), linear.Y[..2], Part(linear.Sigma, 0, 2)),
         ], 3);
-        using var net = Perturbed(TinyPooled());
+        using var net = Perturbed(TinyPooled(siteLayers: siteLayers));
         var q = net.Infer([problem, reordered]);
         Assert.IsGreaterThan(1e-3, q[0].Mean.Select(Math.Abs).Max(), "the perturbed network should give a non-trivial mean");
         Assert.IsLessThan(1e-5, MaxAbsDiff(q[0].Mean, q[1].Mean));
@@ -54,12 +56,14 @@ public sealed class PooledArchitectureTests
     }
 
     [TestMethod]
-    public void PosteriorPermutesWithCoordinates()
+    [DataRow(0)]
+    [DataRow(1)]
+    public void PosteriorPermutesWithCoordinates(int siteLayers)
     {
         int[] perm = [2, 0, 3, 1];
         var rng = new Random(53);
         var problem = Mixed(rng, 4, "full_rank_gaussian", ("linear_gaussian", 3), ("direct_gaussian", 1), ("binomial_logit", 2));
-        using var net = Perturbed(TinyPooled());
+        using var net = Perturbed(TinyPooled(siteLayers: siteLayers));
         var q = net.Infer([problem, Permute(problem, perm)]);
         Assert.IsLessThan(1e-5, MaxAbsDiff(perm.Select(i => q[0].Mean[i]).ToArray(), q[1].Mean));
         Assert.IsLessThan(1e-5, MaxAbsDiff(PermuteMatrix(q[0].Covariance, perm), q[1].Covariance));
@@ -88,6 +92,17 @@ public sealed class PooledArchitectureTests
             // float32 sums over differently shaped batches: agree to rounding, not bit for bit.
             Assert.IsLessThan(1e-4, MaxAbsDiff(single.LogDensity(points), batched[p].LogDensity(points)), $"problem {p}");
         }
+    }
+
+    [TestMethod]
+    public void SiteLayersAddParametersOnlyWhenAskedFor()
+    {
+        using var plain = new AfinNetwork(TinyPooled());
+        using var refined = new AfinNetwork(TinyPooled(siteLayers: 1));
+        var plainNames = plain.named_parameters().Select(p => p.name).ToHashSet();
+        var added = refined.named_parameters().Select(p => p.name).Where(n => !plainNames.Contains(n)).ToArray();
+        Assert.IsTrue(added.Length > 0 && added.All(n => n.StartsWith("adapter.site_refine.", StringComparison.Ordinal)), string.Join(", ", added));
+        Assert.AreEqual(plainNames.Count, plainNames.Intersect(refined.named_parameters().Select(p => p.name)).Count());
     }
 
     [TestMethod]

@@ -1,4 +1,5 @@
 using Afin.Metrics;
+using Afin.Network;
 using Afin.Persistence;
 using Afin.References;
 using Afin.Training;
@@ -20,11 +21,29 @@ public sealed class DefaultModelTests
     }
 
     [TestMethod]
-    public void IsFarMoreAccurateThanThePriorOnHeldOutConjugateProblems()
+    public void BothShippedArchitecturesLoadAsTheyAreNamed()
+    {
+        using var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful);
+        using var pooled = AfinModel.LoadDefault(AfinArchitecture.Pooled);
+        Assert.AreEqual(AfinArchitecture.Faithful, faithful.Network.Options.Architecture);
+        Assert.AreEqual(AfinArchitecture.Pooled, pooled.Network.Options.Architecture);
+        // Trained on the same task distribution for the same number of steps: the comparison in docs/benchmarks.md is at equal budget.
+        Assert.AreEqual((faithful.Tasks.MinDimension, faithful.Tasks.MaxDimension, faithful.Tasks.MinSites, faithful.Tasks.MaxSites),
+            (pooled.Tasks.MinDimension, pooled.Tasks.MaxDimension, pooled.Tasks.MinSites, pooled.Tasks.MaxSites));
+        CollectionAssert.AreEqual(faithful.Tasks.LikelihoodFamilies.ToArray(), pooled.Tasks.LikelihoodFamilies.ToArray());
+        Assert.AreEqual(faithful.Training.Options!.BatchSize, pooled.Training.Options!.BatchSize);
+        Assert.AreEqual(faithful.Training.Steps, pooled.Training.Steps);
+        Assert.AreEqual(faithful.Training.Seed, pooled.Training.Seed);
+    }
+
+    [TestMethod]
+    [DataRow(AfinArchitecture.Faithful)]
+    [DataRow(AfinArchitecture.Pooled)]
+    public void IsFarMoreAccurateThanThePriorOnHeldOutConjugateProblems(AfinArchitecture architecture)
     {
         // Fresh problems (a seed the training never used) scored against the exact posterior; the
         // bound is loose so it guards against a broken or swapped model, not against noise.
-        using var model = AfinModel.LoadDefault();
+        using var model = AfinModel.LoadDefault(architecture);
         var tasks = model.Tasks with { PriorFamilies = ["gaussian", "full_rank_gaussian"], LikelihoodFamilies = ["linear_gaussian", "direct_gaussian"], HardCaseProbability = 0 };
         var sampler = new TaskSampler(tasks, 424242);
         var problems = Enumerable.Range(0, 40).Select(_ =>

@@ -16,12 +16,18 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
     private readonly FamilyNets prior_pair_nets;
     private readonly FamilyNets like_node_nets;
     private readonly FamilyNets like_pair_nets;
+    private readonly SiteRefiner? site_refine;
     private readonly long _channels;
 
-    /// <summary>Creates the 18 adapter MLPs.</summary>
-    public FamilyAdapter(long channels, long hiddenDim) : base(nameof(FamilyAdapter))
+    /// <summary>
+    /// Creates the 18 adapter MLPs and, when <paramref name="siteLayers"/> is positive, the per-site refining layers
+    /// (hidden width <paramref name="siteHidden"/>) applied to every likelihood site's outputs before they are scattered.
+    /// </summary>
+    public FamilyAdapter(long channels, long hiddenDim, int siteLayers = 0, long siteHidden = 1) : base(nameof(FamilyAdapter))
     {
         _channels = channels;
+        // Registered only when used, so files of networks without it keep their exact parameter set.
+        site_refine = siteLayers > 0 ? new SiteRefiner(channels, siteHidden, siteLayers) : null;
         prior_node_nets = Make(FactorFamilies.PriorNames, FactorFamilies.PriorNodeDims, channels, hiddenDim);
         prior_pair_nets = Make(FactorFamilies.PriorNames, FactorFamilies.PriorPairDims, channels, hiddenDim);
         like_node_nets = Make(FactorFamilies.SiteNames, FactorFamilies.SiteNodeDims, channels, hiddenDim);
@@ -48,8 +54,8 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
         var device = batch.Device;
         var dtype = prior_node_nets[FactorFamilies.PriorNames[0]].Last.weight!.dtype;
 
-        var (priorNode, priorPair) = Encode(batch.PriorInputs, FactorFamilies.PriorNames, prior_node_nets, prior_pair_nets, b, d, dtype, device);
-        var (siteNode, sitePair) = Encode(batch.SiteInputs, FactorFamilies.SiteNames, like_node_nets, like_pair_nets, b * n, d, dtype, device);
+        var (priorNode, priorPair) = Encode(batch.PriorInputs, FactorFamilies.PriorNames, prior_node_nets, prior_pair_nets, b, d, dtype, device, null);
+        var (siteNode, sitePair) = Encode(batch.SiteInputs, FactorFamilies.SiteNames, like_node_nets, like_pair_nets, b * n, d, dtype, device, site_refine);
 
         var node = cat([priorNode.unsqueeze(1), siteNode.view(b, n, d, c)], 1);
         var pair = PairOps.SymPair(cat([priorPair.unsqueeze(1), sitePair.view(b, n, d, d, c)], 1));
@@ -61,7 +67,7 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
     /// shared (count, d, C) and (count, d, d, C) buffers, so families can mix freely within a batch.
     /// </summary>
     private (Tensor Node, Tensor Pair) Encode(FamilyInputs?[] inputsByFamily, string[] names, FamilyNets nodeNets, FamilyNets pairNets,
-        long count, long d, ScalarType dtype, Device device)
+        long count, long d, ScalarType dtype, Device device, SiteRefiner? refiner)
     {
         var node = zeros([count, d, _channels], dtype: dtype, device: device);
         var pair = zeros([count, d, d, _channels], dtype: dtype, device: device);
@@ -71,8 +77,14 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
             {
                 continue;
             }
-            node = node.index_add(0, inputs.Index, nodeNets[names[f]].forward(inputs.Node.to(dtype)), TorchScalars.One);
-            pair = pair.index_add(0, inputs.Index, pairNets[names[f]].forward(inputs.Pair.to(dtype)), TorchScalars.One);
+            var familyNode = nodeNets[names[f]].forward(inputs.Node.to(dtype));
+            var familyPair = pairNets[names[f]].forward(inputs.Pair.to(dtype));
+            if (refiner is not null)
+            {
+                (familyPair, familyNode) = refiner.forward(familyPair, familyNode);
+            }
+            node = node.index_add(0, inputs.Index, familyNode, TorchScalars.One);
+            pair = pair.index_add(0, inputs.Index, familyPair, TorchScalars.One);
         }
         return (node, pair);
     }

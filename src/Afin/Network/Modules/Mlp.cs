@@ -47,8 +47,13 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <summary>The <paramref name="index"/>-th Linear layer.</summary>
     internal Linear Layer(int index) => _linears[index];
 
-    /// <summary>Applies the MLP to the last axis.</summary>
-    public override Tensor forward(Tensor input) => _mlp.forward(input);
+    /// <summary>Applies the MLP to the last axis (layer by layer rather than through the Sequential, which adds a
+    /// module dispatch per layer to passes that are dominated by dispatch).</summary>
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return FromHidden(nn.functional.silu(_linears[0].forward(input))).MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// Pre-activation of the first layer for an input that would be the concatenation of <paramref name="parts"/>
