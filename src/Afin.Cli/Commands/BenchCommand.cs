@@ -12,6 +12,7 @@ internal static class BenchCommand
         command.Subcommands.Add(NutsBenchCommand.Create(io));
         command.Subcommands.Add(MlnetBenchCommand.Create(io));
         command.Subcommands.Add(LatencyBenchCommand.Create(io));
+        command.Subcommands.Add(CorrectionBenchCommand.Create(io));
         return command;
     }
 }

@@ -1,12 +1,16 @@
 using System.CommandLine;
-using System.Diagnostics;
+using Afin.Inference;
+using Afin.Modelling;
 using Afin.Network;
 using Afin.Persistence;
 using Afin.Posteriors;
 
 namespace Afin.Cli.Commands;
 
-/// <summary><c>afin infer --problem FILE [--model FILE] [--samples N --samples-out FILE]</c>: the AFIN posterior in one forward pass.</summary>
+/// <summary>
+/// <c>afin infer --problem FILE [--model FILE] [--mode amortized|corrected|auto] [--draws N] [--samples N --samples-out FILE]</c>:
+/// the AFIN posterior in one forward pass, optionally checked by importance sampling and repaired or replaced.
+/// </summary>
 internal static class InferCommand
 {
     internal static Command Create(CommandIO io)
@@ -19,13 +23,20 @@ internal static class InferCommand
         {
             Description = "Use the shipped model of this architecture: Faithful (the default model) or Pooled (5-15x faster on a CPU, less accurate with many linear or Student-t observations).",
         };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "amortized: the AFIN posterior, unchecked (default); corrected: always corrected by Pareto-smoothed importance sampling; " +
+                "auto: AFIN when its importance weights show it is close, the corrected posterior when they are reliable, NUTS started from AFIN otherwise.",
+            DefaultValueFactory = _ => InferenceReport.ModeNames[0],
+        };
+        var draws = new Option<int?>("--draws") { Description = $"Draws from the AFIN posterior for the importance check of --mode corrected or auto (default {new AutoInferenceOptions().ProposalDraws})." };
         var samples = new Option<int>("--samples") { Description = "Number of posterior draws to write to --samples-out.", DefaultValueFactory = _ => 0 };
         var samplesOut = new Option<FileInfo?>("--samples-out") { Description = "CSV file for the draws (one per line)." };
-        var command = new Command("infer", "AFIN posterior of a problem: one forward pass of a trained network.")
+        var command = new Command("infer", "AFIN posterior of a problem: one forward pass of a trained network, with an optional importance-sampling check.")
         {
-            problem, model, architecture, samples, samplesOut, seed, output,
+            problem, model, architecture, mode, draws, samples, samplesOut, seed, output,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var spec = CommandIO.ReadProblem(parse.GetValue(problem));
             int sampleCount = parse.GetValue(samples);
@@ -34,31 +45,61 @@ internal static class InferCommand
             {
                 throw new InvalidInputException("--samples N (N > 0) and --samples-out FILE go together");
             }
+            var inferenceMode = InferenceReport.ParseMode(parse.GetValue(mode));
+            var options = Options(inferenceMode, parse.GetValue(draws), parse.GetValue(seed));
             using var afin = LoadModel(parse.GetValue(model), parse.GetValue(architecture));
             afin.Infer(spec); // warm-up: the first forward pass pays one-off initialisation
-            var clock = Stopwatch.StartNew();
-            var posterior = afin.Infer(spec);
-            double elapsed = clock.Elapsed.TotalMilliseconds;
-            string method = posterior.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow";
-            var report = new PosteriorReport(method, posterior.Mean, posterior.Covariance, elapsed, new Dictionary<string, object>
-            {
-                ["in_training_range"] = afin.Covers(spec),
-                ["training_range"] = $"d {afin.Tasks.MinDimension}..{afin.Tasks.MaxDimension}, N {afin.Tasks.MinSites}..{afin.Tasks.MaxSites}",
-                ["model_steps"] = afin.Training.Steps,
-                ["model_architecture"] = afin.Network.Options.Architecture.ToString(),
-            });
+            var outcome = AfinInference.Run(afin, spec, inferenceMode, options, cancellationToken);
             if (samplesFile is not null)
             {
-                io.WriteSamples(posterior.Sample(sampleCount, parse.GetValue(seed)), samplesFile);
+                io.WriteSamples(outcome.Sample(sampleCount, parse.GetValue(seed)), samplesFile);
             }
-            io.WriteResult(PosteriorJson.Serialize(report), parse.GetValue(output));
-            if (!afin.Covers(spec))
-            {
-                io.Error.WriteLine($"warning: the problem (d = {spec.Dimension}, N = {spec.ObservationCount}) lies outside the model's training range; the posterior may be inaccurate");
-            }
-            return ExitCodes.Success;
+            io.WriteResult(PosteriorJson.Serialize(InferenceReport.Create(afin, outcome)), parse.GetValue(output));
+            WriteMessages(io, spec, outcome);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    /// <summary>The inference options from the command line; --draws only means something when weights are computed.</summary>
+    private static AutoInferenceOptions Options(InferenceMode mode, int? draws, int seed)
+    {
+        var options = new AutoInferenceOptions { Seed = seed };
+        if (draws is not { } count)
+        {
+            return options;
+        }
+        if (mode == InferenceMode.Amortized)
+        {
+            throw new InvalidInputException("--draws applies to --mode corrected or auto only (amortized mode computes no importance weights)");
+        }
+        options = options with { ProposalDraws = count };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidInputException($"--draws: {e.Message}");
+        }
+        return options;
+    }
+
+    /// <summary>The training-range warning, as before, and which path a checked mode took.</summary>
+    private static void WriteMessages(CommandIO io, BayesianProblem spec, InferenceOutcome outcome)
+    {
+        if (!outcome.InTrainingRange)
+        {
+            string consequence = outcome.Mode == InferenceMode.Amortized
+                ? "the posterior may be inaccurate (--mode auto checks it)"
+                : "see diagnostics.reason for how it was handled";
+            io.Error.WriteLine($"warning: the problem (d = {spec.Dimension}, N = {spec.ObservationCount}) lies outside the model's training range " +
+                $"({string.Join("; ", outcome.OutOfRangeReasons)}); {consequence}");
+        }
+        if (outcome.Mode != InferenceMode.Amortized)
+        {
+            io.Error.WriteLine($"infer: {outcome.Reason}");
+        }
     }
 
     internal static AfinModel LoadModel(FileInfo? file, AfinArchitecture? shipped = null)

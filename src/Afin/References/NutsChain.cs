@@ -239,6 +239,23 @@ internal sealed class NutsChain
         return h0 - h;
     }
 
+    /// <summary>
+    /// Starts from <paramref name="inverseMetric"/> (validated by <see cref="NutsOptions.Validate"/>)
+    /// instead of the identity; null keeps the identity.
+    /// </summary>
+    internal void InitialiseMetric(IReadOnlyList<double>? inverseMetric)
+    {
+        if (inverseMetric is null)
+        {
+            return;
+        }
+        for (int i = 0; i < _dimension; i++)
+        {
+            _inverseMetric[i] = inverseMetric[i];
+        }
+        InverseMetricChanged();
+    }
+
     /// <summary>Recomputes what depends on the inverse metric after <see cref="InverseMetric"/> changed.</summary>
     internal void InverseMetricChanged()
     {

@@ -46,6 +46,16 @@ public sealed record NutsOptions
     public IReadOnlyList<double>? InitialPoint { get; init; }
 
     /// <summary>
+    /// The diagonal inverse metric every chain starts warmup with (length d, each entry finite and
+    /// &gt; 0: a guess of the posterior variances), or null (the default) for the identity, as Stan
+    /// starts. A good guess (for instance the variances of an AFIN posterior) lets the initial
+    /// step-size search and the first warmup window work at the posterior's own scale instead of a
+    /// unit scale, which matters when the scales differ by orders of magnitude; warmup still
+    /// replaces it with its own estimate at the end of each slow window.
+    /// </summary>
+    public IReadOnlyList<double>? InitialInverseMetric { get; init; }
+
+    /// <summary>
     /// Checks every option against a density of dimension <paramref name="dimension"/>.
     /// </summary>
     /// <exception cref="ArgumentException">
@@ -79,10 +89,7 @@ public sealed record NutsOptions
         }
         if (InitialPoint is { } init)
         {
-            if (init.Count != dimension)
-            {
-                throw Invalid(nameof(InitialPoint), $"must have length d = {dimension}, got {init.Count}");
-            }
+            CheckLength(nameof(InitialPoint), init, dimension);
             for (int i = 0; i < init.Count; i++)
             {
                 if (!double.IsFinite(init[i]))
@@ -90,6 +97,25 @@ public sealed record NutsOptions
                     throw Invalid(nameof(InitialPoint), $"must be finite, got {Format(init[i])} at index {i}");
                 }
             }
+        }
+        if (InitialInverseMetric is { } metric)
+        {
+            CheckLength(nameof(InitialInverseMetric), metric, dimension);
+            for (int i = 0; i < metric.Count; i++)
+            {
+                if (!(double.IsFinite(metric[i]) && metric[i] > 0))
+                {
+                    throw Invalid(nameof(InitialInverseMetric), $"must be finite and > 0, got {Format(metric[i])} at index {i}");
+                }
+            }
+        }
+    }
+
+    private static void CheckLength(string option, IReadOnlyList<double> values, int dimension)
+    {
+        if (values.Count != dimension)
+        {
+            throw Invalid(option, $"must have length d = {dimension}, got {values.Count}");
         }
     }
 

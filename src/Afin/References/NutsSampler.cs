@@ -106,6 +106,8 @@ public static class NutsSampler
 
         var chain = new NutsChain(density, options.Seed, chainIndex, options.MaxTreeDepth);
         var output = new ChainOutput(draws, dimension);
+        // The metric first: the step-size search below runs at its scale.
+        chain.InitialiseMetric(options.InitialInverseMetric);
         chain.Initialise(options.InitialPoint);
 
         var stepSizeAdapter = new StepSizeAdapter(options.TargetAcceptance)

@@ -1,0 +1,85 @@
+using Afin.Inference;
+using Afin.Network;
+using Afin.Persistence;
+using Afin.Posteriors;
+
+namespace Afin.Cli.Commands;
+
+/// <summary>
+/// The posterior JSON of <c>afin infer</c>: an <see cref="InferenceOutcome"/> with the model's
+/// record and the safety net's evidence (mode, method taken, reason, importance diagnostics,
+/// training-range reasons, and NUTS's diagnostics when it ran).
+/// </summary>
+internal static class InferenceReport
+{
+    /// <summary>The --mode names, in the order of <see cref="InferenceMode"/>.</summary>
+    internal static readonly IReadOnlyList<string> ModeNames = ["amortized", "corrected", "auto"];
+
+    /// <summary>Reads a --mode value (case-insensitive).</summary>
+    /// <exception cref="InvalidInputException">The value is not a mode.</exception>
+    internal static InferenceMode ParseMode(string? value)
+    {
+        int index = ModeNames.ToList().FindIndex(name => string.Equals(name, value, StringComparison.OrdinalIgnoreCase));
+        return index >= 0
+            ? (InferenceMode)index
+            : throw new InvalidInputException($"--mode: expected one of {string.Join(", ", ModeNames)}, got '{value}'");
+    }
+
+    internal static PosteriorReport Create(AfinModel model, InferenceOutcome outcome) =>
+        new(MethodName(outcome), outcome.Mean, outcome.Covariance, outcome.Timings.Total.TotalMilliseconds, Diagnostics(model, outcome));
+
+    /// <summary>The JSON <c>method</c>: the AFIN family, <c>afin+snis</c> or <c>nuts</c>.</summary>
+    private static string MethodName(InferenceOutcome outcome) => outcome.Method switch
+    {
+        InferenceMethod.ImportanceSampling => "afin+snis",
+        InferenceMethod.Nuts => "nuts",
+        _ => outcome.Amortized.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow",
+    };
+
+    private static string InferenceMethodName(InferenceMethod method) => method switch
+    {
+        InferenceMethod.ImportanceSampling => "importance_sampling",
+        InferenceMethod.Nuts => "nuts",
+        _ => "amortized",
+    };
+
+    private static Dictionary<string, object> Diagnostics(AfinModel model, InferenceOutcome outcome)
+    {
+        var diagnostics = new Dictionary<string, object>
+        {
+            ["in_training_range"] = outcome.InTrainingRange,
+            ["training_range"] = $"d {model.Tasks.MinDimension}..{model.Tasks.MaxDimension}, N {model.Tasks.MinSites}..{model.Tasks.MaxSites}",
+            ["model_steps"] = model.Training.Steps,
+            ["model_architecture"] = model.Network.Options.Architecture.ToString(),
+            ["mode"] = ModeNames[(int)outcome.Mode],
+            ["inference_method"] = InferenceMethodName(outcome.Method),
+            ["reason"] = outcome.Reason,
+            ["pareto_k"] = NumberOrNull(outcome.ParetoK),
+            ["ess"] = NumberOrNull(outcome.EffectiveSampleSize),
+            ["ess_ratio"] = NumberOrNull(outcome.EffectiveSampleSizeRatio),
+            ["out_of_range_reasons"] = outcome.OutOfRangeReasons,
+            ["stage_ms"] = new Dictionary<string, double>
+            {
+                ["afin"] = Math.Round(outcome.Timings.Amortized.TotalMilliseconds, 4),
+                ["importance_sampling"] = Math.Round(outcome.Timings.ImportanceSampling.TotalMilliseconds, 4),
+                ["nuts"] = Math.Round(outcome.Timings.Nuts.TotalMilliseconds, 4),
+            },
+        };
+        if (outcome.Nuts is { } nuts)
+        {
+            // The same fields as `afin nuts`, so a reader of method "nuts" finds them whichever command ran it.
+            diagnostics["r_hat"] = nuts.RHat.Select(NumberOrNull).ToArray();
+            diagnostics["ess_bulk"] = nuts.BulkEss.Select(NumberOrNull).ToArray();
+            diagnostics["divergences"] = nuts.Divergences;
+            diagnostics["step_size"] = nuts.StepSizes;
+            diagnostics["gradient_evaluations"] = nuts.GradientEvaluations;
+        }
+        return diagnostics;
+    }
+
+    /// <summary>
+    /// The value, or JSON null where it is NaN (not computed) or infinite (k-hat of a failed or tied
+    /// tail fit, which the reason spells out): JSON has no such numbers.
+    /// </summary>
+    private static object NumberOrNull(double value) => double.IsFinite(value) ? value : null!;
+}

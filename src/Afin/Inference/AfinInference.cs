@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Afin.Modelling;
+using Afin.Persistence;
+using Afin.Training;
+
+namespace Afin.Inference;
+
+/// <summary>
+/// Inference with a safety net: the AFIN posterior of a problem, checked by importance sampling and
+/// repaired (SNIS) or replaced (NUTS) when the check says so, with the evidence attached to every
+/// answer. See <see cref="InferenceMode"/> for the modes and <see cref="AutoInferenceOptions"/> for
+/// the thresholds.
+/// </summary>
+/// <remarks>
+/// Every problem is also compared with the model's training range (<see cref="TrainingRange"/>);
+/// the verdict and its reasons travel with the outcome whatever the mode.
+/// </remarks>
+public static class AfinInference
+{
+    /// <summary>Infers the posterior of one problem.</summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="problem">The problem.</param>
+    /// <param name="mode">Amortized (AFIN only), Corrected (SNIS always) or Auto (the tiered policy).</param>
+    /// <param name="options">Thresholds, draws, seed and the NUTS fallback; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the run between stages and inside NUTS.</param>
+    /// <returns>The posterior with the method that produced it, the reason and the diagnostics.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="problem"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined mode.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; <see cref="ArgumentException.ParamName"/> names it.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Corrected mode found no draw with a finite weight, or the NUTS fallback found no usable start or step size.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static InferenceOutcome Run(AfinModel model, BayesianProblem problem, InferenceMode mode,
+        AutoInferenceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return Run(model, [problem], mode, options, cancellationToken)[0];
+    }
+
+    /// <summary>
+    /// Infers the posteriors of many problems: the AFIN forward pass is batched (see
+    /// <see cref="AfinModel.Infer(IReadOnlyList{BayesianProblem})"/>), the check and any fallback
+    /// then run problem by problem, each with the same seed, so a problem gets the same draws alone or in a batch.
+    /// </summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="problems">The problems; may be empty.</param>
+    /// <param name="mode">Amortized (AFIN only), Corrected (SNIS always) or Auto (the tiered policy).</param>
+    /// <param name="options">Thresholds, draws, seed and the NUTS fallback; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the run between problems, between stages and inside NUTS.</param>
+    /// <returns>One outcome per problem, in order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/>, <paramref name="problems"/> or one of the problems is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined mode.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; <see cref="ArgumentException.ParamName"/> names it.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Corrected mode found no draw with a finite weight, or the NUTS fallback found no usable start or step size.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static IReadOnlyList<InferenceOutcome> Run(AfinModel model, IReadOnlyList<BayesianProblem> problems, InferenceMode mode,
+        AutoInferenceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        CheckArguments(model, problems, mode);
+        options ??= new AutoInferenceOptions();
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (problems.Count == 0)
+        {
+            return [];
+        }
+        var clock = Stopwatch.StartNew();
+        var posteriors = model.Infer(problems);
+        var share = clock.Elapsed / problems.Count;
+        var range = new TrainingRange(model.Tasks);
+        var outcomes = new InferenceOutcome[problems.Count];
+        for (int i = 0; i < problems.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var context = new InferenceContext(mode, problems[i], posteriors[i], range.Check(problems[i]), share, options, cancellationToken);
+            outcomes[i] = InferencePolicy.Decide(context);
+        }
+        return outcomes;
+    }
+
+    private static void CheckArguments(AfinModel model, IReadOnlyList<BayesianProblem> problems, InferenceMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(problems);
+        for (int i = 0; i < problems.Count; i++)
+        {
+            if (problems[i] is null)
+            {
+                throw new ArgumentNullException(nameof(problems), $"problems[{i}] is null.");
+            }
+        }
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"expected one of {string.Join(", ", Enum.GetNames<InferenceMode>())}.");
+        }
+    }
+}

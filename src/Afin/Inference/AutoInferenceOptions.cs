@@ -1,0 +1,133 @@
+using System.Globalization;
+using Afin.Correction;
+using Afin.References;
+
+namespace Afin.Inference;
+
+/// <summary>
+/// Settings of <see cref="AfinInference"/>: how many proposal draws the importance check makes, the
+/// bars the Auto policy applies to its diagnostics, and the NUTS run it falls back on.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The tiers follow the reading of k-hat that Yao, Vehtari, Simpson and Gelman give for variational
+/// approximations ("Yes, but did it work?", ICML 2018) and that Vehtari, Simpson, Gelman, Yao and
+/// Gabry give for PSIS (JMLR 2024): below 0.5 the approximation is close enough to use; from 0.5 to
+/// 0.7 it is not, but Pareto-smoothed importance sampling repairs it; above 0.7 importance
+/// sampling cannot repair it at any practical number of draws, and another method is needed.
+/// </para>
+/// <para>
+/// k-hat reads only the right tail of the importance ratios, so each tier also asks for enough
+/// effective draws (Kish's 1 / Σ wᵢ² of the smoothed weights): a q wider than p has bounded ratios
+/// and a small k-hat however far its bulk lies from p's.
+/// </para>
+/// </remarks>
+public sealed record AutoInferenceOptions
+{
+    /// <summary>
+    /// Draws from the AFIN posterior for the importance check (at least 25, the fewest PSIS fits a
+    /// tail to; default 2000). With 2000 draws PSIS smooths the largest 135 ratios and its
+    /// sample-size threshold min(1 - 1/log10 S, 0.7) is 0.697, practically the asymptotic 0.7;
+    /// the check costs 2000 evaluations of the log posterior, milliseconds for problems of the
+    /// training range.
+    /// </summary>
+    public int ProposalDraws { get; init; } = 2000;
+
+    /// <summary>
+    /// Seeds the proposal draws and the NUTS fallback (replacing <see cref="NutsOptions.Seed"/>); the
+    /// same seed gives the same outcome (default 0).
+    /// </summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// Auto returns the AFIN posterior as is only when k-hat is below this (default 0.5,
+    /// <see cref="ParetoSmoothing.GoodShapeThreshold"/>): the bar below which Yao et al. (2018) call a
+    /// variational approximation close to the posterior, and below which the raw importance ratios
+    /// have finite variance.
+    /// </summary>
+    public double AmortizedMaxParetoK { get; init; } = ParetoSmoothing.GoodShapeThreshold;
+
+    /// <summary>
+    /// ... and the effective sample size is at least this fraction of the draws (in [0, 1]; default 0.8).
+    /// The ratio estimates 1 / (1 + χ²(p ‖ q)), and for every function f,
+    /// |E_q f - E_p f| ≤ sd_q(f)·√χ²; at 0.8, χ² ≤ 0.25, so every posterior expectation read from q
+    /// is within half a standard deviation of the exact one (a Gaussian q shifted by δ standard
+    /// deviations passes up to δ = 0.47). Above that, the corrected estimate, whose Monte Carlo
+    /// error is then about sd / √1600, is the better answer.
+    /// </summary>
+    public double AmortizedMinEssRatio { get; init; } = 0.8;
+
+    /// <summary>
+    /// Auto returns the SNIS-corrected posterior when k-hat is at most this (default 0.7,
+    /// <see cref="ParetoSmoothing.UnreliableShapeThreshold"/>) and at most the sample-size threshold
+    /// <see cref="ImportanceSamplingResult.ParetoKThreshold"/>: above it Vehtari et al. (2024) find
+    /// the PSIS estimate unreliable at any practical number of draws. Corrected mode warns above it.
+    /// </summary>
+    public double CorrectedMaxParetoK { get; init; } = ParetoSmoothing.UnreliableShapeThreshold;
+
+    /// <summary>
+    /// ... and the effective sample size is at least this (at least 0; default 100): the Monte Carlo
+    /// standard error of each corrected posterior mean, about sd / √ESS, is then at most a tenth of
+    /// a posterior standard deviation, the precision Vehtari et al. (2021, rank-normalised R-hat) ask
+    /// of MCMC summaries. Corrected mode warns below it.
+    /// </summary>
+    public double CorrectedMinEss { get; init; } = 100;
+
+    /// <summary>
+    /// Whether Auto refuses to return the AFIN posterior uncorrected for a problem outside the
+    /// training range (default true): such a problem is checked like any other, but even when its
+    /// weights pass the first bar it gets at least the SNIS correction, because a network away from
+    /// its training data can be wrong where 2000 draws from q never look. False treats it like an
+    /// in-range problem. Out-of-range problems are never exempt from the check.
+    /// </summary>
+    public bool RequireCorrectionOutOfRange { get; init; } = true;
+
+    /// <summary>
+    /// The NUTS run Auto falls back on (default Stan's: 4 chains of 1000 warmup and 1000 kept
+    /// draws). <see cref="NutsOptions.InitialPoint"/> and <see cref="NutsOptions.InitialInverseMetric"/>
+    /// are replaced by the AFIN mean and variances, and <see cref="NutsOptions.Seed"/> by <see cref="Seed"/>.
+    /// </summary>
+    public NutsOptions Nuts { get; init; } = new();
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">
+    /// An option is out of range; <see cref="ArgumentException.ParamName"/> is the option's name (a
+    /// NUTS option's own name for an invalid <see cref="Nuts"/>).
+    /// </exception>
+    public void Validate()
+    {
+        if (ProposalDraws < ParetoSmoothing.MinimumTailLength * 5)
+        {
+            throw Invalid(nameof(ProposalDraws), $"must be at least {ParetoSmoothing.MinimumTailLength * 5} (PSIS needs {ParetoSmoothing.MinimumTailLength} tail draws), got {ProposalDraws}");
+        }
+        CheckFinite(nameof(AmortizedMaxParetoK), AmortizedMaxParetoK);
+        if (!(AmortizedMinEssRatio >= 0 && AmortizedMinEssRatio <= 1))
+        {
+            throw Invalid(nameof(AmortizedMinEssRatio), $"must lie between 0 and 1, got {Format(AmortizedMinEssRatio)}");
+        }
+        CheckFinite(nameof(CorrectedMaxParetoK), CorrectedMaxParetoK);
+        if (!(double.IsFinite(CorrectedMinEss) && CorrectedMinEss >= 0))
+        {
+            throw Invalid(nameof(CorrectedMinEss), $"must be finite and >= 0, got {Format(CorrectedMinEss)}");
+        }
+        if (Nuts is null)
+        {
+            throw Invalid(nameof(Nuts), "must not be null");
+        }
+        // The start and metric come from the AFIN posterior, so only the dimension-free options are the caller's.
+        (Nuts with { InitialPoint = null, InitialInverseMetric = null }).Validate(1);
+    }
+
+    private static void CheckFinite(string option, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw Invalid(option, $"must be finite, got {Format(value)}");
+        }
+    }
+
+    private static ArgumentException Invalid(string option, string problem) =>
+        new($"AutoInferenceOptions.{option} {problem}.", option);
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

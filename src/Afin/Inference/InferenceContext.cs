@@ -1,0 +1,25 @@
+using Afin.Modelling;
+using Afin.Network;
+
+namespace Afin.Inference;
+
+/// <summary>What every stage after the AFIN forward pass works from, for one problem.</summary>
+/// <param name="Mode">The mode asked for.</param>
+/// <param name="Problem">The problem.</param>
+/// <param name="Posterior">Its AFIN posterior q.</param>
+/// <param name="OutOfRangeReasons">Why it lies outside the training range; empty inside.</param>
+/// <param name="AmortizedTime">The time of (its share of) the forward pass.</param>
+/// <param name="Options">The validated options.</param>
+/// <param name="CancellationToken">Stops the run between stages and inside NUTS.</param>
+internal sealed record InferenceContext(
+    InferenceMode Mode,
+    BayesianProblem Problem,
+    AfinPosterior Posterior,
+    IReadOnlyList<string> OutOfRangeReasons,
+    TimeSpan AmortizedTime,
+    AutoInferenceOptions Options,
+    CancellationToken CancellationToken)
+{
+    /// <summary>Whether the problem lies inside the training range.</summary>
+    internal bool InRange => OutOfRangeReasons.Count == 0;
+}

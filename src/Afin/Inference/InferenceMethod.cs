@@ -1,0 +1,14 @@
+namespace Afin.Inference;
+
+/// <summary>Which method produced the posterior an <see cref="InferenceOutcome"/> returns.</summary>
+public enum InferenceMethod
+{
+    /// <summary>The AFIN posterior itself: the mean and covariance of q.</summary>
+    Amortized,
+
+    /// <summary>Pareto-smoothed self-normalised importance sampling with the AFIN posterior as the proposal.</summary>
+    ImportanceSampling,
+
+    /// <summary>The No-U-Turn sampler, started from the AFIN posterior.</summary>
+    Nuts,
+}

@@ -1,0 +1,122 @@
+using Afin.Correction;
+using Afin.Network;
+using Afin.References;
+
+namespace Afin.Inference;
+
+/// <summary>
+/// The answer of <see cref="AfinInference"/> with the evidence of its quality: the posterior mean and
+/// covariance, which method produced them and why, the importance diagnostics of the AFIN
+/// posterior, the training-range check and, when NUTS ran, its convergence diagnostics.
+/// </summary>
+/// <remarks>
+/// The outcome holds the intermediate results (the AFIN posterior, the weighted draws, the NUTS
+/// draws) so that draws can be taken from whichever method was returned; for large batches, keep
+/// only what is needed.
+/// </remarks>
+public sealed class InferenceOutcome
+{
+    internal InferenceOutcome(InferenceMode mode, InferenceMethod method, string reason, double[] mean, double[,] covariance,
+        AfinPosterior amortized, ImportanceSamplingResult? importanceSampling, NutsResult? nuts,
+        IReadOnlyList<string> outOfRangeReasons, InferenceTimings timings)
+    {
+        Mode = mode;
+        Method = method;
+        Reason = reason;
+        Mean = mean;
+        Covariance = covariance;
+        Amortized = amortized;
+        ImportanceSampling = importanceSampling;
+        Nuts = nuts;
+        NutsSummary = nuts is null ? null : NutsSummary.From(nuts);
+        OutOfRangeReasons = outOfRangeReasons;
+        Timings = timings;
+    }
+
+    /// <summary>The mode that was asked for.</summary>
+    public InferenceMode Mode { get; }
+
+    /// <summary>The method whose answer is returned.</summary>
+    public InferenceMethod Method { get; }
+
+    /// <summary>One sentence saying which path was taken and why, with the diagnostics' values (and any warning).</summary>
+    public string Reason { get; }
+
+    /// <summary>The latent dimension d.</summary>
+    public int Dimension => Mean.Length;
+
+    /// <summary>The posterior mean, length d.</summary>
+    public double[] Mean { get; }
+
+    /// <summary>The posterior covariance, d x d (weighted or sample covariance for the sampling methods).</summary>
+    public double[,] Covariance { get; }
+
+    /// <summary>The posterior standard deviations, the square roots of the covariance's diagonal.</summary>
+    public double[] StdDev => Enumerable.Range(0, Dimension).Select(i => Math.Sqrt(Covariance[i, i])).ToArray();
+
+    /// <summary>The AFIN posterior q, always computed (the proposal and the NUTS starting point of the other methods).</summary>
+    public AfinPosterior Amortized { get; }
+
+    /// <summary>The importance-weighted draws from q, or null in <see cref="InferenceMode.Amortized"/> mode or when no draw had a finite weight.</summary>
+    public ImportanceSamplingResult? ImportanceSampling { get; }
+
+    /// <summary>The NUTS run, or null when NUTS did not run.</summary>
+    public NutsResult? Nuts { get; }
+
+    /// <summary>NUTS's convergence diagnostics at a glance, or null when NUTS did not run.</summary>
+    public NutsSummary? NutsSummary { get; }
+
+    /// <summary>The PSIS k-hat of the AFIN posterior as a proposal; NaN when no weights were computed.</summary>
+    public double ParetoK => ImportanceSampling?.ParetoK ?? double.NaN;
+
+    /// <summary>The effective sample size of the smoothed importance weights; NaN when no weights were computed.</summary>
+    public double EffectiveSampleSize => ImportanceSampling?.EffectiveSampleSize ?? double.NaN;
+
+    /// <summary>The effective sample size over the number of draws; NaN when no weights were computed.</summary>
+    public double EffectiveSampleSizeRatio => ImportanceSampling?.EffectiveSampleSizeRatio ?? double.NaN;
+
+    /// <summary>Whether the problem lies inside the model's training range (no <see cref="OutOfRangeReasons"/>).</summary>
+    public bool InTrainingRange => OutOfRangeReasons.Count == 0;
+
+    /// <summary>Why the problem lies outside the model's training range, one sentence each; empty inside it.</summary>
+    public IReadOnlyList<string> OutOfRangeReasons { get; }
+
+    /// <summary>The wall-clock time of each stage.</summary>
+    public InferenceTimings Timings { get; }
+
+    /// <summary>
+    /// Equally weighted draws from the returned posterior: fresh draws from q for
+    /// <see cref="InferenceMethod.Amortized"/>, systematic resampling of the weighted draws for
+    /// <see cref="InferenceMethod.ImportanceSampling"/>, and evenly spaced pooled NUTS draws for
+    /// <see cref="InferenceMethod.Nuts"/> (repeating them when more are asked for than were drawn).
+    /// </summary>
+    /// <param name="count">The number of draws, at least 1.</param>
+    /// <param name="seed">Seeds the AFIN sampler or the resampling offset; NUTS draws ignore it.</param>
+    /// <returns>A new count x d matrix.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    public double[,] Sample(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Method switch
+        {
+            InferenceMethod.ImportanceSampling => ImportanceSampling!.Resample(count, seed),
+            InferenceMethod.Nuts => EvenlySpaced(Nuts!.GetPooledDraws(), count),
+            _ => Amortized.Sample(count, seed),
+        };
+    }
+
+    private static double[,] EvenlySpaced(double[,] draws, int count)
+    {
+        int total = draws.GetLength(0), d = draws.GetLength(1);
+        var result = new double[count, d];
+        for (int i = 0; i < count; i++)
+        {
+            int row = (int)((long)i * total / count);
+            for (int j = 0; j < d; j++)
+            {
+                result[i, j] = draws[row, j];
+            }
+        }
+        return result;
+    }
+}

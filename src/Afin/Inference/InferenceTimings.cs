@@ -1,0 +1,13 @@
+namespace Afin.Inference;
+
+/// <summary>The wall-clock time of each stage of an <see cref="AfinInference"/> run; a stage that did not run took zero.</summary>
+/// <param name="Amortized">
+/// The AFIN forward pass; for a batch, the batched pass divided evenly among its problems.
+/// </param>
+/// <param name="ImportanceSampling">Drawing from the AFIN posterior, evaluating both densities and Pareto smoothing.</param>
+/// <param name="Nuts">The NUTS fallback, warmup included.</param>
+public sealed record InferenceTimings(TimeSpan Amortized, TimeSpan ImportanceSampling, TimeSpan Nuts)
+{
+    /// <summary>The sum of the stages.</summary>
+    public TimeSpan Total => Amortized + ImportanceSampling + Nuts;
+}

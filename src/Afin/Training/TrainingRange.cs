@@ -1,0 +1,187 @@
+using System.Globalization;
+using Afin.Modelling;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Afin.Training;
+
+/// <summary>
+/// Says, in words, why a problem lies outside the range a model was trained on: its dimension d or
+/// number of sites N, a prior or likelihood family the model never saw, or values (locations,
+/// scales, noise levels, design rows, observations, counts) far outside what the training simulator
+/// produced (see <see cref="TrainingValueLimits"/>). An AFIN answer outside this range may still be
+/// good, but nothing vouches for it: it should be checked.
+/// </summary>
+public sealed class TrainingRange
+{
+    /// <summary>Creates the check for a model trained on <paramref name="tasks"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="tasks"/> is null.</exception>
+    public TrainingRange(TaskDistribution tasks)
+    {
+        Tasks = tasks ?? throw new ArgumentNullException(nameof(tasks));
+    }
+
+    /// <summary>The task distribution the model was trained on.</summary>
+    public TaskDistribution Tasks { get; }
+
+    /// <summary>Whether <see cref="Check"/> finds nothing outside the training range.</summary>
+    public bool Covers(BayesianProblem problem) => Check(problem).Count == 0;
+
+    /// <summary>
+    /// Every reason the problem lies outside the training range, one human-readable sentence each
+    /// (naming the field and the block), or an empty list when it lies inside.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>
+    /// <remarks>
+    /// The structural part (d, N, families) agrees with <see cref="TaskDistribution.Covers"/>; the
+    /// value checks come on top of it.
+    /// </remarks>
+    public IReadOnlyList<string> Check(BayesianProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var reasons = new List<string>();
+        CheckShape(problem, reasons);
+        CheckFamilies(problem, reasons);
+        CheckPrior(problem.Prior, reasons);
+        for (int i = 0; i < problem.Blocks.Count; i++)
+        {
+            CheckBlock(problem.Blocks[i], $"observations[{i}] ({problem.Blocks[i].Family})", reasons);
+        }
+        return reasons;
+    }
+
+    private void CheckShape(BayesianProblem problem, List<string> reasons)
+    {
+        int d = problem.Dimension, n = problem.ObservationCount;
+        if (d < Tasks.MinDimension || d > Tasks.MaxDimension)
+        {
+            reasons.Add($"d = {d} is outside the training range {Tasks.MinDimension}..{Tasks.MaxDimension}");
+        }
+        // As in TaskDistribution.Covers: fewer sites than trained on is fine down to one.
+        int minSites = Math.Min(Tasks.MinSites, 1);
+        if (n < minSites || n > Tasks.MaxSites)
+        {
+            reasons.Add($"N = {n} likelihood sites is outside the training range {minSites}..{Tasks.MaxSites}");
+        }
+    }
+
+    private void CheckFamilies(BayesianProblem problem, List<string> reasons)
+    {
+        if (!Tasks.PriorFamilies.Contains(problem.Prior.Family))
+        {
+            reasons.Add($"prior family '{problem.Prior.Family}' was not trained on (trained: {string.Join(", ", Tasks.PriorFamilies)})");
+        }
+        foreach (var family in problem.Blocks.Select(b => b.Family).Distinct().Where(f => !Tasks.LikelihoodFamilies.Contains(f)))
+        {
+            reasons.Add($"likelihood family '{family}' was not trained on (trained: {string.Join(", ", Tasks.LikelihoodFamilies)})");
+        }
+    }
+
+    private static void CheckPrior(Prior prior, List<string> reasons)
+    {
+        double location = prior.Loc.Length == 0 ? 0 : prior.Loc.Max(Math.Abs);
+        if (location > TrainingValueLimits.MaxPriorLocation)
+        {
+            reasons.Add($"prior.loc reaches |loc| = {Format(location)}, beyond {Format(TrainingValueLimits.MaxPriorLocation)} (simulated locations are 0.45·N(0, 1))");
+        }
+        var (scaleField, scales) = PriorScales(prior);
+        CheckBand("prior", scaleField, scales, TrainingValueLimits.MinPriorScale, TrainingValueLimits.MaxPriorScale, "0.37..1.41", reasons);
+        if (prior is StudentTPrior t)
+        {
+            CheckBand("prior", "df", t.Df, TrainingValueLimits.MinDegreesOfFreedom, TrainingValueLimits.MaxDegreesOfFreedom, "3..8", reasons);
+        }
+    }
+
+    /// <summary>The prior's scales; for a full-rank Gaussian, the marginal standard deviations √(precision⁻¹)ᵢᵢ.</summary>
+    private static (string Field, double[] Scales) PriorScales(Prior prior) => prior switch
+    {
+        GaussianPrior g => ("scale", g.Scale),
+        StudentTPrior t => ("scale", t.Scale),
+        LaplacePrior l => ("scale", l.Scale),
+        FullRankGaussianPrior f => ("precision (marginal sd)", Matrix<double>.Build.DenseOfArray(f.Precision).Inverse().Diagonal().Select(Math.Sqrt).ToArray()),
+        _ => ("scale", []),
+    };
+
+    private static void CheckBlock(ObservationBlock block, string name, List<string> reasons)
+    {
+        if (block.Count == 0)
+        {
+            return;
+        }
+        if (block is LinearBlock linear)
+        {
+            CheckDesign(linear, name, reasons);
+        }
+        switch (block)
+        {
+            case LinearGaussianBlock g:
+                CheckObservations(g.Y, name, reasons);
+                CheckBand(name, "sigma", g.Sigma, TrainingValueLimits.MinNoiseScale, TrainingValueLimits.MaxNoiseScale, "0.45..0.95", reasons);
+                break;
+            case LinearStudentTBlock t:
+                CheckObservations(t.Y, name, reasons);
+                CheckBand(name, "sigma", t.Sigma, TrainingValueLimits.MinNoiseScale, TrainingValueLimits.MaxNoiseScale, "0.50..1", reasons);
+                CheckBand(name, "df", t.Df, TrainingValueLimits.MinDegreesOfFreedom, TrainingValueLimits.MaxDegreesOfFreedom, "3.5..8", reasons);
+                break;
+            case DirectGaussianBlock direct:
+                CheckObservations(direct.Y.Cast<double>().ToArray(), name, reasons);
+                CheckBand(name, "sigma", direct.Sigma, TrainingValueLimits.MinNoiseScale, TrainingValueLimits.MaxNoiseScale, "0.45..0.95", reasons);
+                break;
+            case BinomialLogitBlock b:
+                CheckBand(name, "total_count", b.TotalCount, 1, TrainingValueLimits.MaxTotalCount, "2..8", reasons);
+                break;
+        }
+    }
+
+    private static void CheckDesign(LinearBlock block, string name, List<string> reasons)
+    {
+        double sumSquares = 0, largest = 0;
+        for (int n = 0; n < block.Count; n++)
+        {
+            double squared = 0;
+            foreach (double v in block.Row(n))
+            {
+                squared += v * v;
+            }
+            sumSquares += squared;
+            largest = Math.Max(largest, squared);
+        }
+        double rms = Math.Sqrt(sumSquares / block.Count);
+        if (rms > TrainingValueLimits.MaxRmsRowNorm)
+        {
+            reasons.Add($"{name}: the root-mean-square norm of the design rows x is {Format(rms)}, above {Format(TrainingValueLimits.MaxRmsRowNorm)} (simulated rows have norm about 0.9)");
+        }
+        else if (Math.Sqrt(largest) > TrainingValueLimits.MaxRowNorm)
+        {
+            reasons.Add($"{name}: the largest design row norm is {Format(Math.Sqrt(largest))}, above {Format(TrainingValueLimits.MaxRowNorm)} (simulated rows have norm about 0.9)");
+        }
+    }
+
+    private static void CheckObservations(IReadOnlyCollection<double> y, string name, List<string> reasons)
+    {
+        double rms = Math.Sqrt(y.Sum(v => v * v) / y.Count);
+        if (rms > TrainingValueLimits.MaxRmsObservation)
+        {
+            reasons.Add($"{name}: the root-mean-square of y is {Format(rms)}, above {Format(TrainingValueLimits.MaxRmsObservation)} (simulated observations are about 1 in size)");
+        }
+    }
+
+    /// <summary>Adds a reason when the smallest value lies below <paramref name="min"/> or the largest above <paramref name="max"/>.</summary>
+    private static void CheckBand(string owner, string field, IReadOnlyCollection<double> values, double min, double max, string simulated, List<string> reasons)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+        double smallest = values.Min(), largest = values.Max();
+        if (smallest < min)
+        {
+            reasons.Add($"{owner}.{field} goes down to {Format(smallest)}, below {Format(min)} (simulated {simulated})");
+        }
+        if (largest > max)
+        {
+            reasons.Add($"{owner}.{field} goes up to {Format(largest)}, above {Format(max)} (simulated {simulated})");
+        }
+    }
+
+    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
