@@ -58,6 +58,16 @@ public sealed record AutoInferenceOptions
     public double AmortizedMinEssRatio { get; init; } = 0.8;
 
     /// <summary>
+    /// ... and the corrected mean differs from the AFIN mean by at most this many Monte Carlo standard
+    /// errors (sd / √ESS) in every coordinate (finite and &gt; 0; default 2). The weights are already paid
+    /// for when Auto decides, so AFIN is returned uncorrected only when the correction cannot be told
+    /// from Monte Carlo noise; otherwise the corrected answer is strictly the better one. Without this bar
+    /// a q within half a standard deviation (the ESS-ratio bar) was returned as is: afin bench correction
+    /// measured Auto's error at 0.145 sd against NUTS's 0.016 on d = 2 logistic regressions.
+    /// </summary>
+    public double AmortizedMaxMeanShift { get; init; } = 2;
+
+    /// <summary>
     /// Auto returns the SNIS-corrected posterior when k-hat is at most this (default 0.7,
     /// <see cref="ParetoSmoothing.UnreliableShapeThreshold"/>) and at most the sample-size threshold
     /// <see cref="ImportanceSamplingResult.ParetoKThreshold"/>: above it Vehtari et al. (2024) find
@@ -104,6 +114,10 @@ public sealed record AutoInferenceOptions
         if (!(AmortizedMinEssRatio >= 0 && AmortizedMinEssRatio <= 1))
         {
             throw Invalid(nameof(AmortizedMinEssRatio), $"must lie between 0 and 1, got {Format(AmortizedMinEssRatio)}");
+        }
+        if (!(double.IsFinite(AmortizedMaxMeanShift) && AmortizedMaxMeanShift > 0))
+        {
+            throw Invalid(nameof(AmortizedMaxMeanShift), $"must be finite and > 0, got {Format(AmortizedMaxMeanShift)}");
         }
         CheckFinite(nameof(CorrectedMaxParetoK), CorrectedMaxParetoK);
         if (!(double.IsFinite(CorrectedMinEss) && CorrectedMinEss >= 0))

@@ -45,8 +45,22 @@ internal static class InferencePolicy
     private static bool PassesAmortizedBar(InferenceContext context, ImportanceSamplingResult result) =>
         result.ParetoK < context.Options.AmortizedMaxParetoK
         && result.EffectiveSampleSizeRatio >= context.Options.AmortizedMinEssRatio
+        && MeanShift(context, result) <= context.Options.AmortizedMaxMeanShift
         && PassesCorrectedBar(context.Options, result)
         && (context.InRange || !context.Options.RequireCorrectionOutOfRange);
+
+    /// <summary>The largest |corrected mean - AFIN mean| over the coordinates, in Monte Carlo standard errors sd / √ESS.</summary>
+    internal static double MeanShift(InferenceContext context, ImportanceSamplingResult result)
+    {
+        double ess = Math.Max(result.EffectiveSampleSize, 1);
+        double largest = 0;
+        for (int i = 0; i < result.Mean.Length; i++)
+        {
+            double standardError = Math.Sqrt(result.Covariance[i, i] / ess);
+            largest = Math.Max(largest, Math.Abs(result.Mean[i] - context.Posterior.Mean[i]) / standardError);
+        }
+        return largest;
+    }
 
     private static bool PassesCorrectedBar(AutoInferenceOptions options, ImportanceSamplingResult result) =>
         result.ParetoK <= InferenceReasons.KBar(options, result) && result.EffectiveSampleSize >= options.CorrectedMinEss;

@@ -31,7 +31,8 @@ internal static class InferenceReasons
 
     internal static string AutoAmortized(InferenceContext context, ImportanceSamplingResult result) =>
         $"Auto: the AFIN posterior is returned as is, since its importance weights pass the bar " +
-        $"(k-hat {F2(result.ParetoK)} < {F2(context.Options.AmortizedMaxParetoK)} and ESS ratio {F2(result.EffectiveSampleSizeRatio)} >= {F2(context.Options.AmortizedMinEssRatio)} over {result.DrawCount} draws)" +
+        $"(k-hat {F2(result.ParetoK)} < {F2(context.Options.AmortizedMaxParetoK)}, ESS ratio {F2(result.EffectiveSampleSizeRatio)} >= {F2(context.Options.AmortizedMinEssRatio)} over {result.DrawCount} draws, " +
+        $"and the correction moves the mean by only {F2(InferencePolicy.MeanShift(context, result))} Monte Carlo standard errors)" +
         Range(context);
 
     internal static string AutoCorrected(InferenceContext context, ImportanceSamplingResult result)
@@ -53,6 +54,11 @@ internal static class InferenceReasons
         if (!(result.EffectiveSampleSizeRatio >= options.AmortizedMinEssRatio))
         {
             yield return $"ESS ratio {F2(result.EffectiveSampleSizeRatio)} < {F2(options.AmortizedMinEssRatio)}";
+        }
+        double shift = InferencePolicy.MeanShift(context, result);
+        if (!(shift <= options.AmortizedMaxMeanShift))
+        {
+            yield return $"the correction moves the mean by {F2(shift)} > {F2(options.AmortizedMaxMeanShift)} Monte Carlo standard errors";
         }
         if (!context.InRange && options.RequireCorrectionOutOfRange)
         {

@@ -117,7 +117,7 @@ public sealed class AfinInferenceTests
     {
         var problem = InferenceTestKit.EasyConjugate(4);
 
-        var lenient = AfinInference.Run(_model, problem, InferenceMode.Auto, new AutoInferenceOptions { AmortizedMaxParetoK = 10, AmortizedMinEssRatio = 0 });
+        var lenient = AfinInference.Run(_model, problem, InferenceMode.Auto, new AutoInferenceOptions { AmortizedMaxParetoK = 10, AmortizedMinEssRatio = 0, AmortizedMaxMeanShift = 1e9 });
         Assert.AreEqual(InferenceMethod.Amortized, lenient.Method, lenient.Reason);
         StringAssert.Contains(lenient.Reason, "returned as is");
         Assert.IsNotNull(lenient.ImportanceSampling);
@@ -125,6 +125,11 @@ public sealed class AfinInferenceTests
         var strict = AfinInference.Run(_model, problem, InferenceMode.Auto, new AutoInferenceOptions { AmortizedMinEssRatio = 1 });
         Assert.AreEqual(InferenceMethod.ImportanceSampling, strict.Method, strict.Reason);
         StringAssert.Contains(strict.Reason, "< 1.00");
+
+        // Every bar but the mean shift passes: the correction moves the mean by more than Monte Carlo noise, so it is returned.
+        var shifted = AfinInference.Run(_model, problem, InferenceMode.Auto, new AutoInferenceOptions { AmortizedMaxParetoK = 10, AmortizedMinEssRatio = 0, AmortizedMaxMeanShift = 1e-6 });
+        Assert.AreEqual(InferenceMethod.ImportanceSampling, shifted.Method, shifted.Reason);
+        StringAssert.Contains(shifted.Reason, "Monte Carlo standard errors");
 
         var hopeless = AfinInference.Run(_model, problem, InferenceMode.Auto, QuickNuts with { AmortizedMinEssRatio = 1, CorrectedMinEss = 1e9 });
         Assert.AreEqual(InferenceMethod.Nuts, hopeless.Method, hopeless.Reason);
@@ -140,7 +145,7 @@ public sealed class AfinInferenceTests
         // The shipped network, claimed to be trained up to d = 2 only, so that an easy d = 3 problem is out of range.
         var narrow = new AfinModel(_model.Network, _model.Tasks with { MaxDimension = 2 });
         var problem = InferenceTestKit.EasyConjugate(5);
-        var lenient = new AutoInferenceOptions { AmortizedMaxParetoK = 10, AmortizedMinEssRatio = 0 };
+        var lenient = new AutoInferenceOptions { AmortizedMaxParetoK = 10, AmortizedMinEssRatio = 0, AmortizedMaxMeanShift = 1e9 };
 
         var guarded = AfinInference.Run(narrow, problem, InferenceMode.Auto, lenient);
         Assert.AreEqual(InferenceMethod.ImportanceSampling, guarded.Method, guarded.Reason);
@@ -193,6 +198,7 @@ public sealed class AfinInferenceTests
     [DataRow("ProposalDraws")]
     [DataRow("AmortizedMaxParetoK")]
     [DataRow("AmortizedMinEssRatio")]
+    [DataRow("AmortizedMaxMeanShift")]
     [DataRow("CorrectedMaxParetoK")]
     [DataRow("CorrectedMinEss")]
     [DataRow("Nuts")]
@@ -203,6 +209,7 @@ public sealed class AfinInferenceTests
             "ProposalDraws" => new AutoInferenceOptions { ProposalDraws = 24 },
             "AmortizedMaxParetoK" => new AutoInferenceOptions { AmortizedMaxParetoK = double.NaN },
             "AmortizedMinEssRatio" => new AutoInferenceOptions { AmortizedMinEssRatio = 1.5 },
+            "AmortizedMaxMeanShift" => new AutoInferenceOptions { AmortizedMaxMeanShift = 0 },
             "CorrectedMaxParetoK" => new AutoInferenceOptions { CorrectedMaxParetoK = double.PositiveInfinity },
             "CorrectedMinEss" => new AutoInferenceOptions { CorrectedMinEss = -1 },
             _ => new AutoInferenceOptions { Nuts = null! },
