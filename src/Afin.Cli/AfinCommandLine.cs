@@ -13,6 +13,7 @@ internal static class AfinCommandLine
         root.Subcommands.Add(ExactCommand.Create(io));
         root.Subcommands.Add(NutsCommand.Create(io));
         root.Subcommands.Add(InferCommand.Create(io));
+        root.Subcommands.Add(CompareCommand.Create(io));
         root.Subcommands.Add(TrainCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
         return root;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Afin.Cli.Plotting;
 using Afin.Network;
 using Afin.Training;
 using Spectre.Console;
@@ -44,7 +45,19 @@ internal static class TrainCommand
                 io.Error.WriteLine(trainer.Step > 0
                     ? $"resuming from {checkpoint} at step {trainer.Step} of {trainer.Options.Steps}"
                     : $"training {trainer.NetworkOptions.Architecture} {trainer.NetworkOptions.Family} AFIN, {trainer.Options.Steps} steps, d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}; checkpoint {checkpoint}");
-                var model = RunWithProgressBar(io, trainer, checkpoint, cancellationToken);
+                // --plot-loss: the reports are kept, and drawn after training or when the run is cancelled.
+                var history = new TrainingHistory();
+                string plotTitle = $"afin train: {outFile.Name}, {trainer.NetworkOptions.Architecture} {trainer.NetworkOptions.Family} AFIN";
+                Persistence.AfinModel model;
+                try
+                {
+                    model = RunWithProgressBar(io, trainer, checkpoint, history, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    LossCurvePlot.Write(parse.GetValue(o.PlotLoss), history, $"{plotTitle} (cancelled at step {trainer.Step})", io.Error);
+                    throw;
+                }
                 using (model)
                 {
                     outFile.Directory?.Create();
@@ -52,13 +65,14 @@ internal static class TrainCommand
                     io.Error.WriteLine($"saved {outFile.FullName}: {model.Network.ParameterCount:N0} parameters, {model.Training.Steps} steps, {model.Training.WallSeconds:F0} s" +
                         (model.Training.Validation is { } v ? $", validation median SME {v.MedianStandardisedMeanError:F3}, median KL/d {v.MedianKlPerDimension:F4}" : ""));
                 }
+                LossCurvePlot.Write(parse.GetValue(o.PlotLoss), history, plotTitle, io.Error);
             }
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
 
-    private static Persistence.AfinModel RunWithProgressBar(CommandIO io, AfinTrainer trainer, string checkpoint, CancellationToken cancellationToken)
+    private static Persistence.AfinModel RunWithProgressBar(CommandIO io, AfinTrainer trainer, string checkpoint, TrainingHistory history, CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(io.Error) });
         Persistence.AfinModel? model = null;
@@ -72,6 +86,7 @@ internal static class TrainCommand
                 int skipped = 0;
                 var progress = new SynchronousProgress<TrainingProgress>(p =>
                 {
+                    history.Record(p);
                     task.Value = p.Step;
                     if (p.Validation is { } v)
                     {

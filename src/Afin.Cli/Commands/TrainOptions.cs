@@ -36,10 +36,13 @@ internal sealed class TrainOptions
     internal Option<int> Seed { get; } = CommonOptions.Seed();
     internal Option<string> Device { get; } = new("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda or auto." };
 
+    internal Option<FileInfo?> PlotLoss { get; } = new("--plot-loss") { Description = "After training (or when cancelled), write a PNG of the loss and validation curves of this run's steps." };
+
     internal IEnumerable<Option> All =>
     [
         Out, Checkpoint, Restart, Architecture, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, DMin, DMax, NMin, NMax, Priors, Likelihoods,
         Steps, BatchSize, MicroBatches, LearningRate, ValidationEvery, CheckpointEvery, Seed, Device,
+        PlotLoss,
     ];
 
     internal AfinNetworkOptions Network(ParseResult parse)

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Afin.Cli.Plotting;
+using SkiaSharp;
+
+namespace Afin.Cli.Tests;
+
+[TestClass]
+public sealed class CompareCommandTests
+{
+    /// <summary>Fewer NUTS and AFIN draws than the defaults keep the tests quick; the picture is the same kind.</summary>
+    private static readonly string[] Quick = ["--nuts-draws", "300", "--nuts-warmup", "300", "--draws", "1500"];
+
+    [TestMethod]
+    public void ConjugateProblemPrintsAllFourMethodsAndDrawsThemInOneCornerPlot()
+    {
+        string png = CliRunner.TempFile(".png");
+        string json = CliRunner.TempFile(".json");
+        var result = CliRunner.Run(["compare", "--problem", CliRunner.Problem("linear-regression.json"), "--plot", png, "--json", json, .. Quick]);
+        Assert.AreEqual(0, result.ExitCode, result.Error);
+        foreach (string row in new[] { "| exact | ", "| NUTS (4x300) | ", "| AFIN | ", "| AFIN+SNIS | " })
+        {
+            StringAssert.Contains(result.Output, row);
+        }
+        StringAssert.Contains(result.Output, "| reference |");
+        StringAssert.Contains(result.Output, "Scored against exact");
+
+        var (width, height) = PngImage.Dimensions(png);
+        Assert.IsTrue(width >= 900 && height >= 900, $"{width} x {height}");
+        Assert.IsTrue(new FileInfo(png).Length > 20_000, $"{new FileInfo(png).Length} bytes");
+        using var bitmap = SKBitmap.Decode(png);
+        // Every method's colour is in the picture, not just in the legend: well over a legend swatch's pixels.
+        foreach (var colour in new[] { "#000000", "#009E73", "#0072B2", "#D55E00" })
+        {
+            Assert.IsTrue(PngImage.CountColour(bitmap, SKColor.Parse(colour)) > 2000, $"colour {colour} is (almost) missing");
+        }
+        AssertTitleHasText(bitmap);
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.AreEqual("Exact", report.RootElement.GetProperty("reference").GetString());
+        Assert.AreEqual(4, report.RootElement.GetProperty("methods").GetArrayLength());
+        File.Delete(png);
+        File.Delete(json);
+    }
+
+    [TestMethod]
+    public void NonConjugateProblemIsScoredAgainstNutsWithoutExact()
+    {
+        string png = CliRunner.TempFile(".png");
+        var result = CliRunner.Run(["compare", "--problem", CliRunner.Problem("logistic-regression.json"), "--plot", png, "--coordinates", "2", .. Quick]);
+        Assert.AreEqual(0, result.ExitCode, result.Error);
+        Assert.IsFalse(result.Output.Contains("| exact |"), result.Output);
+        StringAssert.Contains(result.Output, "Scored against NUTS (4x300)");
+        StringAssert.Contains(result.Output, "| AFIN+SNIS | ");
+        var (width, height) = PngImage.Dimensions(png);
+        Assert.IsTrue(width >= 900 && height >= 900, $"{width} x {height}");
+        File.Delete(png);
+    }
+
+    [TestMethod]
+    public void TooManyCoordinatesIsAnInvalidInput()
+    {
+        var result = CliRunner.Run("compare", "--problem", CliRunner.Problem("linear-regression.json"), "--coordinates", "7");
+        Assert.AreEqual(2, result.ExitCode);
+        StringAssert.Contains(result.Error, "--coordinates");
+    }
+
+    /// <summary>Text needs a font file; without one Skia silently draws none, which is the failure this catches.</summary>
+    internal static void AssertTitleHasText(SKBitmap bitmap)
+    {
+        if (!PlotFonts.AnyInstalled)
+        {
+            Assert.Inconclusive("no fonts are installed, so pictures have no text (see docs/platform.md)");
+        }
+        Assert.IsTrue(PngImage.CountColour(bitmap, SKColors.Black, 80, new SKRectI(0, 0, 400, 40)) > 200, "the title was not drawn");
+    }
+}
