@@ -1,3 +1,4 @@
+using Afin.Inference;
 using Afin.Persistence;
 using Afin.Training;
 
@@ -9,7 +10,7 @@ namespace Afin.Extensions.DependencyInjection;
 /// </summary>
 /// <example>
 /// <code>
-/// "Afin": { "ModelPath": null, "Device": "cpu", "BatchSize": 256, "SampleCount": 0, "Seed": 0, "MaxBatchDelayMilliseconds": 0 }
+/// "Afin": { "ModelPath": null, "Device": "cpu", "BatchSize": 256, "SampleCount": 0, "Seed": 0, "MaxBatchDelayMilliseconds": 0, "Mode": "Auto", "ProposalDraws": 2000 }
 /// </code>
 /// </example>
 public sealed class AfinEngineOptions
@@ -41,6 +42,17 @@ public sealed class AfinEngineOptions
     /// </summary>
     public int MaxBatchDelayMilliseconds { get; set; }
 
+    /// <summary>
+    /// Amortized (default: the network's posterior, unchecked), Corrected (always corrected by Pareto-smoothed importance
+    /// sampling) or Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
+    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>). The checks run per problem on
+    /// the engine's worker after the batched forward pass, so a NUTS fallback delays the requests queued behind it.
+    /// </summary>
+    public InferenceMode Mode { get; set; } = InferenceMode.Amortized;
+
+    /// <summary>Draws from the AFIN posterior for the importance check of the Corrected and Auto modes (at least 25).</summary>
+    public int ProposalDraws { get; set; } = new AutoInferenceOptions().ProposalDraws;
+
     /// <summary>Checks the settings; returns the problems found (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -56,6 +68,14 @@ public sealed class AfinEngineOptions
         if (MaxBatchDelayMilliseconds < 0)
         {
             errors.Add($"{nameof(MaxBatchDelayMilliseconds)}: expected >= 0, got {MaxBatchDelayMilliseconds}");
+        }
+        if (!Enum.IsDefined(Mode))
+        {
+            errors.Add($"{nameof(Mode)}: expected Amortized, Corrected or Auto, got {(int)Mode}");
+        }
+        if (ProposalDraws < 25)
+        {
+            errors.Add($"{nameof(ProposalDraws)}: expected >= 25, got {ProposalDraws}");
         }
         if (Device?.ToLowerInvariant() is not ("cpu" or "cuda" or "auto"))
         {

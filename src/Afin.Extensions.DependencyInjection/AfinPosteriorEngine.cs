@@ -1,3 +1,4 @@
+using Afin.Inference;
 using Afin.Modelling;
 using Afin.Network;
 using Afin.Persistence;
@@ -229,25 +230,25 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
 
     private AfinPosteriorResult Result(BayesianProblem problem, AfinPosterior posterior, int seed)
     {
-        int d = posterior.Dimension;
-        var covariance = posterior.Covariance;
-        var mean = posterior.Mean;
-        var std = new double[d];
-        for (int i = 0; i < d; i++)
-        {
-            std[i] = Math.Sqrt(covariance[i, i]);
-        }
+        var outcome = AfinInference.Decide(Model, problem, posterior, _options.Mode,
+            new AutoInferenceOptions { ProposalDraws = _options.ProposalDraws, Seed = seed });
+        var mean = outcome.Mean;
+        var std = outcome.StdDev;
         if (mean.Any(v => !double.IsFinite(v)) || std.Any(v => !double.IsFinite(v)))
         {
-            throw new ArithmeticException("the network returned a non-finite mean or covariance");
+            throw new ArithmeticException($"the {outcome.Method} posterior has a non-finite mean or covariance");
         }
         return new AfinPosteriorResult
         {
             Mean = mean,
             StdDev = std,
-            Covariance = covariance,
+            Covariance = outcome.Covariance,
             InTrainingRange = Model.Covers(problem),
-            Samples = _options.SampleCount > 0 ? posterior.Sample(_options.SampleCount, seed) : null,
+            Samples = _options.SampleCount > 0 ? outcome.Sample(_options.SampleCount, seed) : null,
+            Method = outcome.Method,
+            Reason = outcome.Reason,
+            ParetoK = outcome.ParetoK,
+            EffectiveSampleSize = outcome.EffectiveSampleSize,
         };
     }
 

@@ -1,3 +1,5 @@
+using Afin.Inference;
+
 namespace Afin.Extensions.DependencyInjection;
 
 /// <summary>The posterior of one problem as returned by <see cref="IAfinPosteriorEngine"/>. Arrays are the caller's own copies.</summary>
@@ -20,6 +22,18 @@ public sealed class AfinPosteriorResult
 
     /// <summary>Posterior draws, <see cref="AfinEngineOptions.SampleCount"/> x d; null when the sample count is 0.</summary>
     public double[,]? Samples { get; init; }
+
+    /// <summary>Which method produced the posterior (always Amortized in the engine's default mode).</summary>
+    public InferenceMethod Method { get; init; } = InferenceMethod.Amortized;
+
+    /// <summary>Why that method was chosen, with the diagnostics' values.</summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>PSIS k-hat of the AFIN posterior as an importance proposal (NaN in Amortized mode, which computes no weights).</summary>
+    public double ParetoK { get; init; } = double.NaN;
+
+    /// <summary>Effective sample size of the importance weights (NaN in Amortized mode).</summary>
+    public double EffectiveSampleSize { get; init; } = double.NaN;
 
     /// <summary>The latent dimension d.</summary>
     public int Dimension => Mean.Length;

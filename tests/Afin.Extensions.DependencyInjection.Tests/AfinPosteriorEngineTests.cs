@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Afin.Extensions.DependencyInjection;
+using Afin.Inference;
 using Afin.MLNet.Tests;
 using Afin.Modelling;
 using Afin.Persistence;
@@ -113,6 +114,38 @@ public sealed class AfinPosteriorEngineTests
     }
 
     [TestMethod]
+    public void ModesFromConfigurationCheckEveryAnswerAndSayHow()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Afin:ModelPath"] = TestModel.Path,
+            ["Afin:Mode"] = "Corrected",
+            ["Afin:ProposalDraws"] = "500",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddAfinPosterior(configuration.GetSection(AfinEngineOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+        var engine = provider.GetRequiredService<IAfinPosteriorEngine>();
+        var problems = Problems(3, 9);
+        var results = engine.InferBatch(problems);
+        for (int i = 0; i < problems.Length; i++)
+        {
+            // The engine's answer is the library's Corrected-mode answer for the same seed (Seed + i).
+            var expected = AfinInference.Run(engine.Model, problems[i], InferenceMode.Corrected, new AutoInferenceOptions { ProposalDraws = 500, Seed = i });
+            Assert.AreEqual(InferenceMethod.ImportanceSampling, results[i].Method, results[i].Reason);
+            StringAssert.StartsWith(results[i].Reason, "Corrected mode");
+            Assert.IsTrue(double.IsFinite(results[i].ParetoK) && results[i].EffectiveSampleSize > 1, $"k-hat {results[i].ParetoK}, ESS {results[i].EffectiveSampleSize}");
+            AssertClose(expected.Mean, results[i].Mean, $"problem {i} mean");
+        }
+
+        using var model = AfinModel.Load(TestModel.Path);
+        using var amortized = new AfinPosteriorEngine(model);
+        var plain = amortized.Infer(problems[0]);
+        Assert.AreEqual(InferenceMethod.Amortized, plain.Method);
+        Assert.IsTrue(double.IsNaN(plain.ParetoK));
+    }
+
+    [TestMethod]
     public void InvalidConfigurationIsReportedWhenResolved()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -120,6 +153,7 @@ public sealed class AfinPosteriorEngineTests
             ["Afin:ModelPath"] = TestModel.Path,
             ["Afin:BatchSize"] = "0",
             ["Afin:Device"] = "tpu",
+            ["Afin:ProposalDraws"] = "3",
         }).Build();
         var services = new ServiceCollection();
         services.AddAfinPosterior(configuration.GetSection("Afin"));
@@ -127,6 +161,7 @@ public sealed class AfinPosteriorEngineTests
         var error = Assert.ThrowsExactly<OptionsValidationException>(() => provider.GetRequiredService<IAfinPosteriorEngine>());
         StringAssert.Contains(error.Message, "BatchSize");
         StringAssert.Contains(error.Message, "Device");
+        StringAssert.Contains(error.Message, "ProposalDraws");
     }
 
     [TestMethod]

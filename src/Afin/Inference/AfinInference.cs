@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Afin.Modelling;
+using Afin.Network;
 using Afin.Persistence;
 using Afin.Training;
 
@@ -79,6 +80,35 @@ public static class AfinInference
             outcomes[i] = InferencePolicy.Decide(context);
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="mode"/> to an AFIN posterior that was computed already, for callers that run the
+    /// forward passes themselves (the DI engine batches them across concurrent requests).
+    /// </summary>
+    /// <param name="model">The model that produced <paramref name="posterior"/> (its training range is checked).</param>
+    /// <param name="problem">The problem.</param>
+    /// <param name="posterior">The model's posterior for <paramref name="problem"/>.</param>
+    /// <param name="mode">Amortized (AFIN only), Corrected (SNIS always) or Auto (the tiered policy).</param>
+    /// <param name="options">Thresholds, draws, seed and the NUTS fallback; null for the defaults.</param>
+    /// <param name="amortizedTime">The forward pass's share of time, reported in the outcome's timings.</param>
+    /// <param name="cancellationToken">Stops the run between stages and inside NUTS.</param>
+    /// <returns>The posterior with the method that produced it, the reason and the diagnostics.</returns>
+    /// <exception cref="ArgumentException">The posterior's dimension is not the problem's, or an option is invalid.</exception>
+    public static InferenceOutcome Decide(AfinModel model, BayesianProblem problem, AfinPosterior posterior, InferenceMode mode,
+        AutoInferenceOptions? options = null, TimeSpan amortizedTime = default, CancellationToken cancellationToken = default)
+    {
+        CheckArguments(model, [problem], mode);
+        ArgumentNullException.ThrowIfNull(posterior);
+        if (posterior.Dimension != problem.Dimension)
+        {
+            throw new ArgumentException($"the posterior has d = {posterior.Dimension} but the problem has d = {problem.Dimension}.", nameof(posterior));
+        }
+        options ??= new AutoInferenceOptions();
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var context = new InferenceContext(mode, problem, posterior, new TrainingRange(model.Tasks).Check(problem), amortizedTime, options, cancellationToken);
+        return InferencePolicy.Decide(context);
     }
 
     private static void CheckArguments(AfinModel model, IReadOnlyList<BayesianProblem> problems, InferenceMode mode)
