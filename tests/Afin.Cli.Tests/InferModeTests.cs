@@ -34,6 +34,7 @@ public sealed class InferModeTests
         Assert.AreEqual(0, corrected.ExitCode, corrected.Error);
         using var json = JsonDocument.Parse(corrected.Output);
         Assert.AreEqual("afin+snis", json.RootElement.GetProperty("method").GetString());
+        StringAssert.Contains(corrected.Output, "\"method\": \"afin+snis\"", "readable, not \\u002B-escaped");
         var diagnostics = json.RootElement.GetProperty("diagnostics");
         Assert.AreEqual("corrected", diagnostics.GetProperty("mode").GetString());
         Assert.AreEqual("importance_sampling", diagnostics.GetProperty("inference_method").GetString());

@@ -12,7 +12,12 @@ public static class PosteriorJson
     {
         ArgumentNullException.ThrowIfNull(report);
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            // The default encoder escapes '+' ("afin\u002Bsnis"); the output is a file or a pipe, never HTML, so plain text is safe.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
         {
             writer.WriteStartObject();
             writer.WriteString("method", report.Method);
