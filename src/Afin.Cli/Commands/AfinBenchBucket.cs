@@ -34,7 +34,7 @@ internal sealed class AfinBenchBucket(string name, string likelihood, int d, int
     /// <summary>Runs the references once and scores each model of <paramref name="models"/> against them.</summary>
     internal IEnumerable<AfinBenchRow> Run(IReadOnlyList<(string Name, AfinModel Model)> models, AfinBenchSettings settings, CancellationToken cancellationToken)
     {
-        var problems = Problems(settings.Problems);
+        var problems = Problems(likelihood, d, n, settings.Problems);
         var references = problems.Select((p, i) => Reference(p, i, cancellationToken)).ToArray();
         foreach (var (modelName, model) in models)
         {
@@ -42,7 +42,8 @@ internal sealed class AfinBenchBucket(string name, string likelihood, int d, int
         }
     }
 
-    private BayesianProblem[] Problems(int count)
+    /// <summary>The bucket's seeded problems (N(0, 1)-scale Gaussian priors): the same for every benchmark command and run.</summary>
+    internal static BayesianProblem[] Problems(string likelihood, int d, int n, int count)
     {
         var distribution = new TaskDistribution
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Afin.Cli.Comparison;
 using Afin.Correction;
 using Afin.Inference;
 using Afin.Metrics;
@@ -8,7 +9,6 @@ using Afin.Modelling;
 using Afin.Network;
 using Afin.Persistence;
 using Afin.References;
-using Afin.Training;
 
 namespace Afin.Cli.Commands;
 
@@ -71,16 +71,15 @@ internal static class CorrectionBenchCommand
 
     private static IEnumerable<CorrectionRow> RunBucket(AfinModel afin, string name, string likelihood, int d, int n, int count, int draws, CancellationToken cancellationToken)
     {
-        var tasks = new TaskDistribution { MinDimension = d, MaxDimension = d, MinSites = n, MaxSites = n, PriorFamilies = ["gaussian"], LikelihoodFamilies = [likelihood] };
-        var sampler = new TaskSampler(tasks, 7919 * d + 31 * n + likelihood.Length);
         var scores = Methods.ToDictionary(m => m, _ => new List<MethodScore>());
         var autoMethods = new List<InferenceMethod>();
         var paretoK = new List<double>();
         var acceptance = new List<double>();
+        var problems = AfinBenchBucket.Problems(likelihood, d, n, count);
         for (int i = 0; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var problem = sampler.SampleTask(d, n).Problem;
+            var problem = problems[i];
             var reference = Reference.Of(problem, i, cancellationToken);
             var nutsClock = Stopwatch.StartNew();
             var nuts = NutsSampler.Sample(problem.LogDensity(), new NutsOptions { Seed = i }, cancellationToken: cancellationToken);
@@ -159,27 +158,7 @@ internal static class CorrectionBenchCommand
             if (problem.IsConjugate)
             {
                 var exact = ExactPosterior.Compute(problem);
-                var cholesky = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(exact.Covariance).Cholesky().Factor;
-                var rng = new Random(1000 + index);
-                var draws = new double[16000, problem.Dimension];
-                var z = new double[problem.Dimension];
-                for (int r = 0; r < draws.GetLength(0); r++)
-                {
-                    for (int j = 0; j < z.Length; j++)
-                    {
-                        z[j] = MathNet.Numerics.Distributions.Normal.Sample(rng, 0, 1);
-                    }
-                    for (int j = 0; j < z.Length; j++)
-                    {
-                        double sum = exact.Mean[j];
-                        for (int k = 0; k <= j; k++)
-                        {
-                            sum += cholesky[j, k] * z[k];
-                        }
-                        draws[r, j] = sum;
-                    }
-                }
-                return new Reference(exact.Mean, exact.StdDev, draws);
+                return new Reference(exact.Mean, exact.StdDev, GaussianDraws.Sample(exact.Mean, exact.Covariance, 16000, 1000 + index));
             }
             var reference = NutsSampler.Sample(problem.LogDensity(), new NutsOptions { Seed = 1000 + index, Draws = 5000 }, cancellationToken: cancellationToken);
             return new Reference(reference.Mean.ToArray(), reference.Variance.Select(Math.Sqrt).ToArray(), reference.GetPooledDraws());

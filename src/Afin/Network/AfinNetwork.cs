@@ -237,7 +237,10 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
 
     private bool IsSmallCpuPass(int[] chunk, IReadOnlyList<BayesianProblem> problems) =>
         Device.type == DeviceType.CPU
-        && chunk.Sum(i => NetworkCost.MultiplyAdds(Options, problems[i].Dimension, problems[i].ObservationCount, problems[i].Blocks.Select(b => b.Family).Distinct().Count())) < SmallPassMultiplyAdds;
+        && chunk.Sum(i => NetworkCost.MultiplyAdds(Options, problems[i].Dimension, problems[i].ObservationCount, SiteFamilies(problems[i]))) < SmallPassMultiplyAdds;
+
+    /// <summary>The number of likelihood families with at least one site: the pooled layout's site tokens.</summary>
+    private static int SiteFamilies(BayesianProblem problem) => problem.Blocks.Where(b => b.Count > 0).Select(b => b.Family).Distinct().Count();
 
     /// <summary>
     /// A problem's share of <see cref="PairEntryBudget"/>: its tokens' pair entries. In the pooled layout the sites
@@ -250,8 +253,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         {
             return (problem.ObservationCount + 1L) * pairs;
         }
-        int families = problem.Blocks.Where(b => b.Count > 0).Select(b => b.Family).Distinct().Count();
-        return (1L + families) * pairs + problem.ObservationCount * pairs / PooledSiteCostDivisor;
+        return (1L + SiteFamilies(problem)) * pairs + problem.ObservationCount * pairs / PooledSiteCostDivisor;
     }
 
     /// <summary>
