@@ -1,3 +1,4 @@
+using Afin.Inference;
 using System.Text.Json.Serialization;
 using Afin.Persistence;
 using Afin.Training;
@@ -78,6 +79,26 @@ public sealed record AfinPosteriorOptions
     /// <summary>Output (only with <see cref="AfinFailurePolicy.Flag"/>): text, empty for a good row, else the reason.</summary>
     public string ErrorColumn { get; init; } = "Error";
 
+    /// <summary>
+    /// Amortized (default: the network's posterior, unchecked), Corrected (always corrected by Pareto-smoothed importance
+    /// sampling) or Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
+    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>). The checked modes add the
+    /// <see cref="ParetoKColumn"/>, <see cref="EffectiveSampleSizeColumn"/> and <see cref="InferenceMethodColumn"/> outputs.
+    /// </summary>
+    public InferenceMode Mode { get; init; } = InferenceMode.Amortized;
+
+    /// <summary>Draws from the AFIN posterior for the importance check of the Corrected and Auto modes (at least 25).</summary>
+    public int ProposalDraws { get; init; } = new AutoInferenceOptions().ProposalDraws;
+
+    /// <summary>Output (checked modes only): PSIS k-hat of the AFIN posterior as an importance proposal, a double.</summary>
+    public string ParetoKColumn { get; init; } = "ParetoK";
+
+    /// <summary>Output (checked modes only): effective sample size of the importance weights, a double.</summary>
+    public string EffectiveSampleSizeColumn { get; init; } = "EffectiveSampleSize";
+
+    /// <summary>Output (checked modes only): the method that produced the row's posterior (Amortized, ImportanceSampling or Nuts), text.</summary>
+    public string InferenceMethodColumn { get; init; } = "InferenceMethod";
+
     /// <summary>Posterior draws per row (0: no samples column).</summary>
     public int SampleCount { get; init; }
 
@@ -134,6 +155,14 @@ public sealed record AfinPosteriorOptions
         {
             throw new ArgumentException($"{nameof(BatchSize)}: expected >= 1, got {BatchSize}");
         }
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentException($"{nameof(Mode)}: expected Amortized, Corrected or Auto, got {(int)Mode}");
+        }
+        if (ProposalDraws < 25)
+        {
+            throw new ArgumentException($"{nameof(ProposalDraws)}: expected >= 25, got {ProposalDraws}");
+        }
         if (FineTuneSteps < 0)
         {
             throw new ArgumentException($"{nameof(FineTuneSteps)}: expected >= 0, got {FineTuneSteps}");
@@ -146,7 +175,7 @@ public sealed record AfinPosteriorOptions
         {
             throw new ArgumentException($"{nameof(DefaultLikelihoodFamily)}: unknown family '{DefaultLikelihoodFamily}'");
         }
-        var outputs = new[] { MeanColumn, StdDevColumn, CovarianceColumn, SamplesColumn, ErrorColumn };
+        var outputs = new[] { MeanColumn, StdDevColumn, CovarianceColumn, SamplesColumn, ErrorColumn, ParetoKColumn, EffectiveSampleSizeColumn, InferenceMethodColumn };
         if (outputs.Any(string.IsNullOrWhiteSpace) || outputs.Distinct().Count() != outputs.Length)
         {
             throw new ArgumentException("output column names must be non-empty and distinct");

@@ -1,3 +1,4 @@
+using Afin.Inference;
 using System.Collections.Concurrent;
 using Afin.MLNet.LoadCheck;
 using Afin.MLNet.Persistence;
@@ -89,6 +90,42 @@ public sealed class AfinPosteriorTransformerTests
             Support.AssertClose(Enumerable.Range(0, posteriors[i].Dimension).Select(j => Math.Sqrt(posteriors[i].Covariance[j, j])).ToArray(), stds[i], 1e-6, $"std {i}");
             Support.AssertClose(Support.Flatten(posteriors[i].Sample(4, 100 + i)), samples[i], 1e-6, $"samples {i}");
         }
+    }
+
+    [TestMethod]
+    public void CorrectedModeAddsDiagnosticColumnsEqualToTheLibrarysAndSurvivesSaving()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ProblemRow.Generate(5, 13);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var model = Support.LoadTestModel();
+        var options = new AfinPosteriorOptions { ModelPath = TestModel.Path, Mode = InferenceMode.Corrected, ProposalDraws = 400, SampleSeed = 7 };
+        using var transformer = ml.Transforms.AfinPosterior(options).Fit(data);
+        var output = transformer.Transform(data);
+        var means = Support.Column(output, "PosteriorMean");
+        var paretoK = output.GetColumn<double>("ParetoK").ToArray();
+        var ess = output.GetColumn<double>("EffectiveSampleSize").ToArray();
+        var methods = output.GetColumn<string>("InferenceMethod").ToArray();
+        for (int i = 0; i < rows.Length; i++)
+        {
+            // Row i is the library's Corrected-mode answer with seed SampleSeed + i.
+            var expected = AfinInference.Run(model, Support.Problem(rows[i], i), InferenceMode.Corrected, new AutoInferenceOptions { ProposalDraws = 400, Seed = 7 + i });
+            Assert.AreEqual("ImportanceSampling", methods[i]);
+            Assert.AreEqual(expected.ParetoK, paretoK[i], 1e-9, $"k-hat {i}");
+            Assert.AreEqual(expected.EffectiveSampleSize, ess[i], 1e-6, $"ESS {i}");
+            Support.AssertClose(expected.Mean, means[i], 1e-6, $"mean {i}");
+        }
+
+        string zip = TestModel.TempPath(".zip");
+        ml.Model.Save(transformer, data.Schema, zip);
+        var loaded = new MLContext(seed: 2).Model.Load(zip, out _);
+        Assert.AreEqual(InferenceMode.Corrected, ((AfinPosteriorTransformer)loaded).Options.Mode);
+        CollectionAssert.AreEqual(paretoK, loaded.Transform(data).GetColumn<double>("ParetoK").ToArray());
+        ((IDisposable)loaded).Dispose();
+        File.Delete(zip);
+
+        var amortized = ml.Transforms.AfinPosterior(TestModel.Path).GetOutputSchema(MLNetInternalAccess.Shape(data.Schema));
+        Assert.IsFalse(amortized.Any(c => c.Name == "ParetoK"), "the default mode keeps the schema it always had");
     }
 
     [TestMethod]

@@ -34,6 +34,12 @@ internal sealed class OutputLayout
         {
             yield return (o.SamplesColumn, VectorType, r => r.Samples);
         }
+        if (o.Mode != Afin.Inference.InferenceMode.Amortized)
+        {
+            yield return (o.ParetoKColumn, NumberDataViewType.Double, r => r.ParetoK);
+            yield return (o.EffectiveSampleSizeColumn, NumberDataViewType.Double, r => r.EffectiveSampleSize);
+            yield return (o.InferenceMethodColumn, TextDataViewType.Instance, r => r.Method);
+        }
         if (o.FailurePolicy == AfinFailurePolicy.Flag)
         {
             yield return (o.ErrorColumn, TextDataViewType.Instance, r => r.Error);
@@ -59,6 +65,10 @@ internal sealed class OutputLayout
         if (type is TextDataViewType)
         {
             return (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> dst) => dst = ((string)value(current())).AsMemory());
+        }
+        if (type is NumberDataViewType)
+        {
+            return (ValueGetter<double>)((ref double dst) => dst = (double)value(current()));
         }
         return (ValueGetter<VBuffer<double>>)((ref VBuffer<double> dst) =>
         {

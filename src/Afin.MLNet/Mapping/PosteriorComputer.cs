@@ -1,3 +1,4 @@
+using Afin.Inference;
 using Afin.Modelling;
 using Afin.Network;
 using System.Runtime.InteropServices;
@@ -13,6 +14,9 @@ internal sealed class PosteriorRow
     public double[] Covariance = [];
     public double[] Samples = [];
     public string Error = "";
+    public double ParetoK = double.NaN;
+    public double EffectiveSampleSize = double.NaN;
+    public string Method = "";
 }
 
 /// <summary>
@@ -71,7 +75,7 @@ internal sealed class PosteriorComputer
                 try
                 {
                     var posterior = posteriors?[k] ?? Infer([problems[k]])[0];
-                    results[i] = Outputs(posterior, firstRow + i);
+                    results[i] = Outputs(problems[k], posterior, firstRow + i);
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or ArithmeticException)
                 {
@@ -90,11 +94,15 @@ internal sealed class PosteriorComputer
         }
     }
 
-    private PosteriorRow Outputs(AfinPosterior posterior, long row)
+    private PosteriorRow Outputs(BayesianProblem problem, AfinPosterior posterior, long row)
     {
-        int d = posterior.Dimension;
-        var mean = posterior.Mean;
-        var cov = posterior.Covariance;
+        // Row i of a cursor seeds its draws (importance draws included) with SampleSeed + i, so results do not depend on batching.
+        int seed = unchecked(_options.SampleSeed + (int)row);
+        var outcome = AfinInference.Decide(_model, problem, posterior, _options.Mode,
+            new AutoInferenceOptions { ProposalDraws = _options.ProposalDraws, Seed = seed });
+        int d = outcome.Dimension;
+        var mean = outcome.Mean;
+        var cov = outcome.Covariance;
         var flat = new double[d * d];
         var std = new double[d];
         for (int i = 0; i < d; i++)
@@ -107,17 +115,20 @@ internal sealed class PosteriorComputer
         }
         if (mean.Any(v => !double.IsFinite(v)) || flat.Any(v => !double.IsFinite(v)))
         {
-            throw new ArithmeticException("the network returned a non-finite mean or covariance");
+            throw new ArithmeticException($"the {outcome.Method} posterior has a non-finite mean or covariance");
         }
         double[] samples = [];
         if (_options.SampleCount > 0)
         {
-            int seed = unchecked(_options.SampleSeed + (int)row);
-            var draws = posterior.Sample(_options.SampleCount, seed);
+            var draws = outcome.Sample(_options.SampleCount, seed);
             samples = new double[draws.Length];
             Buffer.BlockCopy(draws, 0, samples, 0, draws.Length * sizeof(double));
         }
-        return new PosteriorRow { Mean = (double[])mean.Clone(), StdDev = std, Covariance = flat, Samples = samples };
+        return new PosteriorRow
+        {
+            Mean = (double[])mean.Clone(), StdDev = std, Covariance = flat, Samples = samples,
+            ParetoK = outcome.ParetoK, EffectiveSampleSize = outcome.EffectiveSampleSize, Method = outcome.Method.ToString(),
+        };
     }
 
     private PosteriorRow Fail(long row, Exception e, RawProblem? raw)
