@@ -15,6 +15,7 @@ internal static class AfinCommandLine
         root.Subcommands.Add(InferCommand.Create(io));
         root.Subcommands.Add(CompareCommand.Create(io));
         root.Subcommands.Add(TrainCommand.Create(io));
+        root.Subcommands.Add(Commands.Sbi.SbiCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
         return root;
     }

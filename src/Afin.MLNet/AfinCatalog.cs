@@ -1,4 +1,5 @@
 using Afin.MLNet.Persistence;
+using Afin.MLNet.Simulation;
 using Microsoft.ML;
 
 namespace Afin.MLNet;
@@ -23,4 +24,25 @@ public static class AfinCatalog
     public static AfinPosteriorEstimator AfinPosterior(this TransformsCatalog catalog, string? modelPath = null, int sampleCount = 0,
         AfinFailurePolicy failurePolicy = AfinFailurePolicy.Throw) =>
         catalog.AfinPosterior(new AfinPosteriorOptions { ModelPath = modelPath, SampleCount = sampleCount, FailurePolicy = failurePolicy });
+
+    /// <summary>
+    /// The simulation-based posterior estimator: one row = one data set in a float vector column; outputs the mean, median
+    /// and credible interval of the parameters from a neural Bayes, posterior or ratio estimator (bound, or trained at Fit
+    /// from a prior and simulator); see <see cref="SimulationPosteriorOptions"/>.
+    /// </summary>
+    public static SimulationPosteriorEstimator SimulationPosterior(this TransformsCatalog catalog, SimulationPosteriorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new SimulationPosteriorEstimator(MLNetInternalAccess.Environment(catalog), options);
+    }
+
+    /// <summary>The simulation-based posterior estimator bound to a trained estimator file, with the default output columns.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="estimatorPath">A trained estimator file (afin sbi train).</param>
+    /// <param name="inputColumnName">The float vector column holding one data set per row.</param>
+    /// <param name="includeSamples">Add a Samples column with the posterior draws (NPE and NRE).</param>
+    public static SimulationPosteriorEstimator SimulationPosterior(this TransformsCatalog catalog, string estimatorPath, string inputColumnName = "Data", bool includeSamples = false) =>
+        catalog.SimulationPosterior(new SimulationPosteriorOptions { EstimatorPath = estimatorPath, InputColumnName = inputColumnName, IncludeSamples = includeSamples });
 }

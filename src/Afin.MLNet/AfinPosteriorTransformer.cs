@@ -55,14 +55,14 @@ public sealed class AfinPosteriorTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new AfinDataView(input, OutputLayout.Create(input.Schema, Options), _computer);
+        return new BatchingDataView<RawProblem, PosteriorRow>(input, new AfinBatchMapping(OutputLayout.Create(input.Schema, Options), _computer));
     }
 
     /// <summary>A row-to-row mapper (one forward pass per row), as used by <see cref="PredictionEngine{TSrc, TDst}"/>.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new AfinRowMapper(OutputLayout.Create(inputSchema, Options), _computer);
+        return new BatchingRowMapper<RawProblem, PosteriorRow>(new AfinBatchMapping(OutputLayout.Create(inputSchema, Options), _computer));
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => AfinTransformerSerializer.Save(this, ctx);

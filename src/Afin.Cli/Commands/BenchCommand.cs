@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(MlnetBenchCommand.Create(io));
         command.Subcommands.Add(LatencyBenchCommand.Create(io));
         command.Subcommands.Add(CorrectionBenchCommand.Create(io));
+        command.Subcommands.Add(Review.ReviewBenchCommand.Create(io));
         return command;
     }
 }

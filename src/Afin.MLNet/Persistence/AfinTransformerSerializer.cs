@@ -10,6 +10,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Afin.MLNet;
 using Afin.MLNet.Persistence;
+using Afin.MLNet.Simulation;
+using Afin.Simulation.Estimators;
 using Afin.Persistence;
 using Afin.Training;
 using Microsoft.ML;
@@ -20,6 +22,8 @@ using Microsoft.ML.Runtime;
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
 [assembly: LoadableClass(typeof(AfinPosteriorTransformer), typeof(AfinTransformerSerializer), null, typeof(SignatureLoadModel),
     "AFIN posterior", AfinTransformerSerializer.LoaderSignature)]
+[assembly: LoadableClass(typeof(SimulationPosteriorTransformer), typeof(SimulationTransformerSerializer), null, typeof(SignatureLoadModel),
+    "Simulation-based posterior", SimulationTransformerSerializer.LoaderSignature)]
 
 namespace System.Runtime.CompilerServices
 {
@@ -47,9 +51,6 @@ namespace Afin.MLNet.Persistence
 
         internal const string ModelStreamName = "AfinModel.afin";
 
-        private const byte StoredAsStream = 1;
-        private const byte StoredInline = 2;
-
         private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
         private static VersionInfo GetVersionInfo() => new(
@@ -65,21 +66,7 @@ namespace Afin.MLNet.Persistence
             ArgumentNullException.ThrowIfNull(ctx);
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
-            if (ctx.InRepository)
-            {
-                ctx.Writer.Write(StoredAsStream);
-                ctx.Writer.Write(JsonSerializer.Serialize(transformer.Options, Json));
-                ctx.SaveBinaryStream(ModelStreamName, writer => transformer.Model.Save(writer.BaseStream));
-            }
-            else
-            {
-                ctx.Writer.Write(StoredInline);
-                ctx.Writer.Write(JsonSerializer.Serialize(transformer.Options, Json));
-                using var memory = new MemoryStream();
-                transformer.Model.Save(memory);
-                ctx.Writer.Write(memory.Length);
-                ctx.Writer.Write(memory.GetBuffer(), 0, (int)memory.Length);
-            }
+            ModelZipSections.Write(ctx, JsonSerializer.Serialize(transformer.Options, Json), ModelStreamName, transformer.Model.Save);
         }
 
         /// <summary>Called by ML.NET's ComponentCatalog (found through the LoadableClass attribute above).</summary>
@@ -87,30 +74,105 @@ namespace Afin.MLNet.Persistence
         {
             ArgumentNullException.ThrowIfNull(ctx);
             ctx.CheckAtModel(GetVersionInfo());
+            AfinPosteriorOptions? options = null;
+            var model = ModelZipSections.Read(ctx, ModelStreamName, "AfinPosterior", json =>
+            {
+                options = JsonSerializer.Deserialize<AfinPosteriorOptions>(json, Json) ?? throw new InvalidDataException("AfinPosterior: the saved options are empty");
+            }, stream => AfinModel.Load(stream, DeviceSelection.Resolve(options!.Device)));
+            return new AfinPosteriorTransformer(model, ownsModel: true, options!);
+        }
+    }
+
+    /// <summary>Writes <see cref="SimulationPosteriorTransformer"/> into an ML.NET model (zip) and reads it back, laid out as the AFIN transformer is.</summary>
+    internal static class SimulationTransformerSerializer
+    {
+        /// <summary>ML.NET's loader signature (at most 24 characters).</summary>
+        internal const string LoaderSignature = "AfinSimulationXf";
+
+        internal const string EstimatorStreamName = "Estimator.afin";
+
+        private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+
+        private static VersionInfo GetVersionInfo() => new(
+            modelSignature: "AFINSBIP",
+            verWrittenCur: 0x00010001,
+            verReadableCur: 0x00010001,
+            verWeCanReadBack: 0x00010001,
+            loaderSignature: LoaderSignature,
+            loaderAssemblyName: typeof(SimulationTransformerSerializer).Assembly.FullName);
+
+        internal static void Save(SimulationPosteriorTransformer transformer, ModelSaveContext ctx)
+        {
+            ArgumentNullException.ThrowIfNull(ctx);
+            ctx.CheckAtModel();
+            ctx.SetVersionInfo(GetVersionInfo());
+            ModelZipSections.Write(ctx, JsonSerializer.Serialize(transformer.Options, Json), EstimatorStreamName, transformer.Estimator.Save);
+        }
+
+        /// <summary>Called by ML.NET's ComponentCatalog (found through the LoadableClass attribute above).</summary>
+        private static SimulationPosteriorTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            ArgumentNullException.ThrowIfNull(ctx);
+            ctx.CheckAtModel(GetVersionInfo());
+            SimulationPosteriorOptions? options = null;
+            var estimator = ModelZipSections.Read(ctx, EstimatorStreamName, "SimulationPosterior", json =>
+            {
+                options = JsonSerializer.Deserialize<SimulationPosteriorOptions>(json, Json) ?? throw new InvalidDataException("SimulationPosterior: the saved options are empty");
+            }, stream => SimulationEstimator.Load(stream));
+            return new SimulationPosteriorTransformer(estimator, ownsEstimator: true, options!);
+        }
+    }
+
+    /// <summary>
+    /// The layout both transformers use in their zip directory: Model.key holds a storage-mode byte and the options as
+    /// JSON; the model file follows as its own binary stream, or inline after the options when ML.NET saves to a single stream.
+    /// </summary>
+    internal static class ModelZipSections
+    {
+        private const byte StoredAsStream = 1;
+        private const byte StoredInline = 2;
+
+        internal static void Write(ModelSaveContext ctx, string optionsJson, string streamName, Action<Stream> saveModel)
+        {
+            if (ctx.InRepository)
+            {
+                ctx.Writer.Write(StoredAsStream);
+                ctx.Writer.Write(optionsJson);
+                ctx.SaveBinaryStream(streamName, writer => saveModel(writer.BaseStream));
+            }
+            else
+            {
+                ctx.Writer.Write(StoredInline);
+                ctx.Writer.Write(optionsJson);
+                using var memory = new MemoryStream();
+                saveModel(memory);
+                ctx.Writer.Write(memory.Length);
+                ctx.Writer.Write(memory.GetBuffer(), 0, (int)memory.Length);
+            }
+        }
+
+        /// <summary>Reads the options (handed to <paramref name="readOptions"/> first) and then the model.</summary>
+        internal static T Read<T>(ModelLoadContext ctx, string streamName, string transformer, Action<string> readOptions, Func<Stream, T> loadModel)
+            where T : class
+        {
             byte mode = ctx.Reader.ReadByte();
-            var options = JsonSerializer.Deserialize<AfinPosteriorOptions>(ctx.Reader.ReadString(), Json)
-                ?? throw new InvalidDataException("AfinPosterior: the saved options are empty");
-            var device = DeviceSelection.Resolve(options.Device);
-            AfinModel? model = null;
+            readOptions(ctx.Reader.ReadString());
+            T? model = null;
             if (mode == StoredAsStream)
             {
-                ctx.TryLoadBinaryStream(ModelStreamName, reader => model = AfinModel.Load(reader.BaseStream, device));
+                ctx.TryLoadBinaryStream(streamName, reader => model = loadModel(reader.BaseStream));
             }
             else if (mode == StoredInline)
             {
                 long length = ctx.Reader.ReadInt64();
                 using var memory = new MemoryStream(ctx.Reader.ReadBytes(checked((int)length)));
-                model = AfinModel.Load(memory, device);
+                model = loadModel(memory);
             }
             else
             {
-                throw new InvalidDataException($"AfinPosterior: unknown storage mode {mode} in the saved transformer");
+                throw new InvalidDataException($"{transformer}: unknown storage mode {mode} in the saved transformer");
             }
-            if (model is null)
-            {
-                throw new InvalidDataException($"AfinPosterior: the model zip lacks the AFIN model stream {ModelStreamName}");
-            }
-            return new AfinPosteriorTransformer(model, ownsModel: true, options);
+            return model ?? throw new InvalidDataException($"{transformer}: the model zip lacks the model stream {streamName}");
         }
     }
 

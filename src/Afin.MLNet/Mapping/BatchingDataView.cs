@@ -4,21 +4,21 @@ using Microsoft.ML.Data;
 namespace Afin.MLNet.Mapping;
 
 /// <summary>
-/// The lazy output of <see cref="AfinPosteriorTransformer.Transform"/>: nothing is computed until a cursor moves.
-/// Each cursor reads <see cref="AfinPosteriorOptions.BatchSize"/> input rows ahead, runs one forward pass for them
-/// and then serves them one by one (pass-through columns are buffered for the batch).
+/// The lazy output of a batching transformer's Transform: nothing is computed until a cursor moves. Each cursor reads
+/// <see cref="IBatchMapping{TRaw, TResult}.BatchSize"/> input rows ahead, runs one forward pass for them and then serves
+/// them one by one (pass-through columns are buffered for the batch).
 /// </summary>
-internal sealed class AfinDataView : IDataView
+internal sealed class BatchingDataView<TRaw, TResult> : IDataView
+    where TRaw : class
+    where TResult : class
 {
     private readonly IDataView _input;
-    private readonly OutputLayout _layout;
-    private readonly PosteriorComputer _computer;
+    private readonly IBatchMapping<TRaw, TResult> _layout;
 
-    internal AfinDataView(IDataView input, OutputLayout layout, PosteriorComputer computer)
+    internal BatchingDataView(IDataView input, IBatchMapping<TRaw, TResult> mapping)
     {
         _input = input;
-        _layout = layout;
-        _computer = computer;
+        _layout = mapping;
     }
 
     public bool CanShuffle => false;
@@ -38,7 +38,7 @@ internal sealed class AfinDataView : IDataView
         var inputColumns = Enumerable.Range(0, _layout.InputCount).Where(i => active[i]).Select(i => _input.Schema[i]).ToList();
         if (outputs)
         {
-            inputColumns.AddRange(ProblemReader.Needed(_layout.Bound));
+            inputColumns.AddRange(_layout.NeededInputs);
         }
         var cursor = _input.GetRowCursor(inputColumns.DistinctBy(c => c.Index));
         return new Cursor(this, cursor, active, outputs);
@@ -49,7 +49,7 @@ internal sealed class AfinDataView : IDataView
 
     private sealed class Cursor : DataViewRowCursor
     {
-        private readonly AfinDataView _parent;
+        private readonly BatchingDataView<TRaw, TResult> _parent;
         private readonly DataViewRowCursor _input;
         private readonly bool[] _active;
         private readonly bool _outputs;
@@ -57,21 +57,21 @@ internal sealed class AfinDataView : IDataView
         private readonly ColumnBuffer?[] _buffers;
         private readonly ValueGetter<DataViewRowId> _inputId;
         private readonly DataViewRowId[] _ids;
-        private readonly ProblemReader? _reader;
-        private readonly List<(RawProblem?, Exception?)> _rows;
-        private PosteriorRow[] _results = [];
+        private readonly Func<TRaw>? _reader;
+        private readonly List<(TRaw?, Exception?)> _rows;
+        private TResult[] _results = [];
         private int _count;
         private int _slot = -1;
         private long _position = -1;
         private bool _disposed;
 
-        internal Cursor(AfinDataView parent, DataViewRowCursor input, bool[] active, bool outputs)
+        internal Cursor(BatchingDataView<TRaw, TResult> parent, DataViewRowCursor input, bool[] active, bool outputs)
         {
             _parent = parent;
             _input = input;
             _active = active;
             _outputs = outputs;
-            _capacity = parent._layout.Options.BatchSize;
+            _capacity = parent._layout.BatchSize;
             _buffers = new ColumnBuffer?[parent._layout.InputCount];
             for (int i = 0; i < _buffers.Length; i++)
             {
@@ -82,8 +82,8 @@ internal sealed class AfinDataView : IDataView
             }
             _inputId = input.GetIdGetter();
             _ids = new DataViewRowId[_capacity];
-            _rows = new List<(RawProblem?, Exception?)>(_capacity);
-            _reader = outputs ? new ProblemReader(input, parent._layout.Options, parent._layout.Bound) : null;
+            _rows = new List<(TRaw?, Exception?)>(_capacity);
+            _reader = outputs ? parent._layout.CreateReader(input) : null;
         }
 
         public override DataViewSchema Schema => _parent.Schema;
@@ -134,7 +134,7 @@ internal sealed class AfinDataView : IDataView
                 {
                     try
                     {
-                        _rows.Add((_reader.Read(), null));
+                        _rows.Add((_reader(), null));
                     }
                     catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
                     {
@@ -150,7 +150,7 @@ internal sealed class AfinDataView : IDataView
             }
             if (_outputs)
             {
-                _results = _parent._computer.Compute(_rows, _position + 1);
+                _results = _parent._layout.Compute(_rows, _position + 1);
             }
             _slot = 0;
             _position++;

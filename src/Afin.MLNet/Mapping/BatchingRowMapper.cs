@@ -7,15 +7,15 @@ namespace Afin.MLNet.Mapping;
 /// Row-to-row mapping for <see cref="PredictionEngine{TSrc, TDst}"/> and composed mappers: each row is one forward pass
 /// (batch of one), computed once per input position when an output column is first read.
 /// </summary>
-internal sealed class AfinRowMapper : IRowToRowMapper
+internal sealed class BatchingRowMapper<TRaw, TResult> : IRowToRowMapper
+    where TRaw : class
+    where TResult : class
 {
-    private readonly OutputLayout _layout;
-    private readonly PosteriorComputer _computer;
+    private readonly IBatchMapping<TRaw, TResult> _layout;
 
-    internal AfinRowMapper(OutputLayout layout, PosteriorComputer computer)
+    internal BatchingRowMapper(IBatchMapping<TRaw, TResult> mapping)
     {
-        _layout = layout;
-        _computer = computer;
+        _layout = mapping;
     }
 
     public DataViewSchema InputSchema => _layout.Input;
@@ -33,7 +33,7 @@ internal sealed class AfinRowMapper : IRowToRowMapper
             }
             else
             {
-                foreach (var input in ProblemReader.Needed(_layout.Bound))
+                foreach (var input in _layout.NeededInputs)
                 {
                     needed[input.Index] = input;
                 }
@@ -47,14 +47,14 @@ internal sealed class AfinRowMapper : IRowToRowMapper
 
     private sealed class Row : DataViewRow
     {
-        private readonly AfinRowMapper _mapper;
+        private readonly BatchingRowMapper<TRaw, TResult> _mapper;
         private readonly DataViewRow _input;
         private readonly bool[] _active;
-        private ProblemReader? _reader;
-        private PosteriorRow? _result;
+        private Func<TRaw>? _reader;
+        private TResult? _result;
         private long _resultPosition = -1;
 
-        internal Row(AfinRowMapper mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+        internal Row(BatchingRowMapper<TRaw, TResult> mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
         {
             _mapper = mapper;
             _input = input;
@@ -90,21 +90,21 @@ internal sealed class AfinRowMapper : IRowToRowMapper
             return OutputLayout.Cast<TValue>(layout.OutputGetter(column.Index, Current), column);
         }
 
-        private PosteriorRow Current()
+        private TResult Current()
         {
             if (_result is null || _resultPosition != _input.Position)
             {
-                _reader ??= new ProblemReader(_input, _mapper._layout.Options, _mapper._layout.Bound);
-                (RawProblem?, Exception?) raw;
+                _reader ??= _mapper._layout.CreateReader(_input);
+                (TRaw?, Exception?) raw;
                 try
                 {
-                    raw = (_reader.Read(), null);
+                    raw = (_reader(), null);
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
                 {
                     raw = (null, e);
                 }
-                _result = _mapper._computer.Compute([raw], _input.Position)[0];
+                _result = _mapper._layout.Compute([raw], _input.Position)[0];
                 _resultPosition = _input.Position;
             }
             return _result;

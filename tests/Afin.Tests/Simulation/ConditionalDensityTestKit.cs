@@ -1,0 +1,104 @@
+using Afin.Simulation.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Afin.Tests.Simulation;
+
+/// <summary>Perturbation, quadrature and a tiny training loop shared by the conditional density tests.</summary>
+internal static class ConditionalDensityTestKit
+{
+    /// <summary>Adds seeded N(0, scale²) noise to every parameter, so that zero-initialised layers become non-trivial.</summary>
+    internal static T Perturbed<T>(T module, int seed, double scale) where T : nn.Module
+    {
+        manual_seed(seed);
+        using var noGrad = no_grad();
+        foreach (var p in module.parameters())
+        {
+            p.add_(randn_like(p) * scale);
+        }
+        return module;
+    }
+
+    /// <summary>Float32 values of a tensor as doubles.</summary>
+    internal static double[] Values(Tensor t) => t.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+
+    /// <summary>
+    /// ∫ q(θ | x) dθ and ∫ θ q(θ | x) dθ of a 1-d density over [-range, range] by the trapezoid rule on
+    /// <paramref name="points"/> nodes, for each context row.
+    /// </summary>
+    internal static (double Mass, double Mean)[] Quadrature1D(IConditionalDensity density, Tensor contexts, double range, int points)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var grid = linspace(-range, range, points, dtype: ScalarType.Float32);
+        double h = 2 * range / (points - 1);
+        var result = new (double, double)[contexts.shape[0]];
+        for (long i = 0; i < contexts.shape[0]; i++)
+        {
+            var context = contexts.narrow(0, i, 1).expand(points, contexts.shape[1]);
+            var q = density.LogProb(grid.view(points, 1), context).to(ScalarType.Float64).exp();
+            var g = grid.to(ScalarType.Float64);
+            result[i] = (trapezoid(q, h, 0).ToDouble(), trapezoid(q * g, h, 0).ToDouble());
+        }
+        return result;
+    }
+
+    /// <summary>∫∫ q(θ | x) dθ of a 2-d density over [-range, range]² by the midpoint-style Riemann sum on a square grid.</summary>
+    internal static double Quadrature2D(IConditionalDensity density, Tensor context, double range, int pointsPerAxis)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var axis = linspace(-range, range, pointsPerAxis, dtype: ScalarType.Float32);
+        double h = 2 * range / (pointsPerAxis - 1);
+        var mesh = meshgrid([axis, axis], indexing: "ij");
+        var theta = stack([mesh[0].reshape(-1), mesh[1].reshape(-1)], -1);
+        long n = theta.shape[0];
+        var q = density.LogProb(theta, context.expand(n, context.shape[1])).to(ScalarType.Float64).exp();
+        return q.sum().ToDouble() * h * h;
+    }
+
+    /// <summary>
+    /// Fits θ | c ~ N(2c, 0.5²), c ~ U(-1, 1) by maximum likelihood with Adam on fresh batches drawn from a seeded
+    /// generator.
+    /// </summary>
+    internal static void FitLinearGaussian<T>(T density, int steps, int batch, double learningRate, int seed) where T : nn.Module, IConditionalDensity
+    {
+        // One thread: the tensors are tiny, and on a loaded machine the intra-op thread pool made a 1-second fit take
+        // 30-40 seconds waiting on its workers.
+        int threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            using var generator = new Generator((ulong)seed, CPU);
+            using var optimizer = optim.Adam(density.parameters(), lr: learningRate);
+            // Cosine decay to zero, so the fit ends at a minimum instead of wherever the last noisy Adam steps left it.
+            var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, steps);
+            for (int step = 0; step < steps; step++)
+            {
+                using var scope = NewDisposeScope();
+                var c = rand([batch, 1], generator: generator) * 2 - 1;
+                var theta = 2 * c + 0.5 * randn([batch, 1], generator: generator);
+                optimizer.zero_grad();
+                var loss = -density.LogProb(theta, c).mean();
+                loss.backward();
+                optimizer.step();
+                schedule.step();
+            }
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    /// <summary>Sample mean and standard deviation of <paramref name="count"/> draws at the scalar context <paramref name="c"/>.</summary>
+    internal static (double Mean, double Sd) SampleMoments(IConditionalDensity density, double c, int count, int seed)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var generator = new Generator((ulong)seed, CPU);
+        var draws = density.Sample(tensor(new[] { (float)c }).view(1, 1), count, generator).to(ScalarType.Float64).reshape(-1);
+        return (draws.mean().ToDouble(), draws.std().ToDouble());
+    }
+}
