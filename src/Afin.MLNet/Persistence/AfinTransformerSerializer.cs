@@ -104,6 +104,10 @@ namespace Afin.MLNet.Persistence
         internal static void Save(SimulationPosteriorTransformer transformer, ModelSaveContext ctx)
         {
             ArgumentNullException.ThrowIfNull(ctx);
+            if (transformer.Estimator.SummaryOptions.Kind == Afin.Simulation.SummaryNetworkKind.Custom)
+            {
+                throw new InvalidOperationException("SimulationPosterior: an estimator with a custom summary network cannot be saved in a model zip (its factory is code, and loading could not rebuild it); save the estimator with SimulationEstimator.Save and load it with its factory");
+            }
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
             ModelZipSections.Write(ctx, JsonSerializer.Serialize(transformer.Options, Json), EstimatorStreamName, transformer.Estimator.Save);

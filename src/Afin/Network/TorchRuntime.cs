@@ -73,6 +73,37 @@ public static partial class TorchRuntime
         }
     }
 
+    private static int _nnpackDisabled;
+
+    /// <summary>
+    /// Turns off LibTorch's NNPACK convolution backend. On CPUs it does not support, every eligible convolution (stride
+    /// 1, batch of 16 or more) first tries to initialise it and prints "Could not initialize NNPACK! Reason: Unsupported
+    /// hardware" to standard error, hundreds of times per training epoch of a CNN summary network; the other backends
+    /// are used either way. LibTorch's setting is not exposed by TorchSharp, so its C++ entry points are called directly;
+    /// where they cannot be found nothing changes but the noise.
+    /// </summary>
+    internal static void DisableNnpack()
+    {
+        if (Interlocked.Exchange(ref _nnpackDisabled, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            SetUserEnabledNnpack(GlobalContext(), false);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // A LibTorch build with other symbols: convolutions still work, only the warnings remain.
+        }
+    }
+
+    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static partial IntPtr GlobalContext();
+
+    [LibraryImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static partial void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallocOption(int parameter, int value);
 

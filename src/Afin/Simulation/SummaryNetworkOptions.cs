@@ -43,9 +43,12 @@ public sealed record SummaryNetworkOptions
     public void Validate(DataShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        if (Width < 1 || OutputDimension < 1 || Channels < 1)
+        foreach (var (name, value) in new[] { (nameof(Width), Width), (nameof(OutputDimension), OutputDimension), (nameof(Channels), Channels) })
         {
-            throw new ArgumentOutOfRangeException(nameof(Width), $"Width = {Width}, OutputDimension = {OutputDimension}, Channels = {Channels}; expected positive sizes");
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"SummaryNetworkOptions.{name} = {value}; expected at least 1");
+            }
         }
         var kind = Resolve(shape);
         if (kind == SummaryNetworkKind.Cnn && shape.Layout != DataLayout.Grid)

@@ -27,17 +27,20 @@ internal static class ReviewBenchCommand
         var workDir = new Option<DirectoryInfo>("--work-dir") { Description = "Folder for the simulation sets, estimators and checkpoints (reused by later runs).", DefaultValueFactory = _ => new DirectoryInfo("review-benchmark") };
         var testFields = new Option<int>("--test-fields") { Description = "Test fields scored (the review scores 1,000).", DefaultValueFactory = _ => 1000 };
         var mcmcFields = new Option<int>("--mcmc-fields") { Description = "Test fields also run through exact-likelihood MCMC (the slowest part; 0 skips it).", DefaultValueFactory = _ => 1000 };
-        var mcmcDraws = new Option<int>("--mcmc-draws") { Description = "MCMC draws kept per field (after 500 warm-up iterations).", DefaultValueFactory = _ => 1000 };
+        var mcmcDraws = new Option<int>("--mcmc-draws") { Description = "MCMC draws kept per field (after 1,000 warm-up iterations).", DefaultValueFactory = _ => 1000 };
+        var mcmcThin = new Option<int>("--mcmc-thin") { Description = "MCMC iterations per kept draw (the review keeps every 20th of 24,000).", DefaultValueFactory = _ => 3 };
+        var trainingCount = new Option<int>("--training-simulations") { Description = "Training simulations (the review's 16,000; fewer only for smoke tests).", DefaultValueFactory = _ => 16_000 };
+        var validationCount = new Option<int>("--validation-simulations") { Description = "Validation simulations (the review's 2,000).", DefaultValueFactory = _ => 2_000 };
         var epochs = new Option<int>("--epochs") { Description = "Epoch limit per estimator (early stopping usually ends sooner).", DefaultValueFactory = _ => 100 };
         var methods = new Option<string[]>("--methods") { Description = "Which estimators to train and score.", DefaultValueFactory = _ => SbiMethod.Names, AllowMultipleArgumentsPerToken = true };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
         var command = new Command("review", "The review's 16 x 16 Gaussian-process benchmark: NBE, NPE, NRE and exact-likelihood MCMC, scored as the review does.")
         {
-            workDir, testFields, mcmcFields, mcmcDraws, epochs, methods, json,
+            workDir, trainingCount, validationCount, testFields, mcmcFields, mcmcDraws, mcmcThin, epochs, methods, json,
         };
         command.SetAction((parse, cancellation) =>
         {
-            var settings = new ReviewBenchSettings(parse.GetValue(workDir)!, parse.GetValue(testFields), parse.GetValue(mcmcFields), parse.GetValue(mcmcDraws),
+            var settings = new ReviewBenchSettings(parse.GetValue(workDir)!, parse.GetValue(trainingCount), parse.GetValue(validationCount), parse.GetValue(testFields), parse.GetValue(mcmcFields), parse.GetValue(mcmcDraws), parse.GetValue(mcmcThin),
                 parse.GetValue(epochs), parse.GetValue(methods)!);
             settings.Validate();
             var rows = Run(io, settings, cancellation);
@@ -45,7 +48,9 @@ internal static class ReviewBenchCommand
             if (parse.GetValue(json) is FileInfo file)
             {
                 file.Directory?.Create();
-                File.WriteAllText(file.FullName, JsonSerializer.Serialize(new { machine = BenchEnvironment.Describe(), settings.TestFields, settings.McmcFields, rows }, new JsonSerializerOptions { WriteIndented = true }));
+                // NaN marks a figure a method does not give (an NBE has no draws, hence no CRPS).
+                var options = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+                File.WriteAllText(file.FullName, JsonSerializer.Serialize(new { machine = BenchEnvironment.Describe(), settings, rows }, options));
             }
             return Task.FromResult(ExitCodes.Success);
         });
@@ -57,8 +62,8 @@ internal static class ReviewBenchCommand
         var prior = new UniformPrior(0.0, 0.6);
         var simulator = new GaussianProcessFieldSimulator(16);
         settings.WorkDir.Create();
-        var training = CachedSet(io, settings, "train", prior, simulator, 16_000, 1, cancellation);
-        var validation = CachedSet(io, settings, "validation", prior, simulator, 2_000, 2, cancellation);
+        var training = CachedSet(io, settings, "train", prior, simulator, settings.TrainingSimulations, 1, cancellation);
+        var validation = CachedSet(io, settings, "validation", prior, simulator, settings.ValidationSimulations, 2, cancellation);
         var test = CachedSet(io, settings, "test", prior, simulator, settings.TestFields, 3, cancellation);
         var fields = Enumerable.Range(0, test.Count).Select(i => test.DataOf(i).ToArray()).ToArray();
         var truth = Enumerable.Range(0, test.Count).Select(i => test.ParametersOf(i)[0]).ToArray();
@@ -99,14 +104,22 @@ internal static class ReviewBenchCommand
         string path = Path.Combine(settings.WorkDir.FullName, $"{method}.afin");
         if (File.Exists(path))
         {
-            io.Error.WriteLine($"{method}: reusing {path} (delete it to retrain)");
-            return SimulationEstimator.Load(path);
+            var stored = SimulationEstimator.Load(path);
+            if (stored.Training.TrainingSimulations == training.Count)
+            {
+                io.Error.WriteLine($"{method}: reusing {path}, trained on {training.Count} simulations (delete it to retrain)");
+                return stored;
+            }
+            stored.Dispose();
+            io.Error.WriteLine($"{method}: {path} was trained on another training set; retraining");
+            File.Delete(path + ".ckpt");
         }
         var options = new SimulationTrainingOptions { Epochs = settings.Epochs, CheckpointPath = path + ".ckpt", Seed = 1 };
         io.Error.WriteLine($"{method}: training {SbiMethod.Describe(method)}; checkpoint {options.CheckpointPath}");
         var estimator = SbiTrainingProgressBar.Run(io.Error, method, options.Epochs,
             progress => SbiMethod.Train(method, prior, training, validation, options, PosteriorDensityKind.SplineFlow, progress, cancellation));
         estimator.Save(path);
+        File.Delete(options.CheckpointPath);
         return estimator;
     }
 
@@ -149,8 +162,8 @@ internal static class ReviewBenchCommand
     private static ReviewBenchRow Mcmc(CommandIO io, ReviewBenchSettings settings, UniformPrior prior, float[][] fields, double[] truth, CancellationToken cancellation)
     {
         int count = Math.Min(settings.McmcFields, fields.Length);
-        var options = new GaussianProcessMcmcOptions(Warmup: 500, Draws: settings.McmcDraws, Seed: 5);
-        io.Error.WriteLine($"MCMC: random-walk Metropolis on the exact likelihood, {count} fields x ({options.Warmup} warm-up + {options.Draws} draws), all fields in one batch per iteration");
+        var options = new GaussianProcessMcmcOptions(Warmup: 1000, Draws: settings.McmcDraws, Seed: 5, Thin: settings.McmcThin);
+        io.Error.WriteLine($"MCMC: random-walk Metropolis on the exact likelihood, {count} fields x ({options.Warmup} warm-up + {options.Draws} draws x thin {options.Thin}), all fields in one batch per iteration");
         var mcmc = new GaussianProcessMcmc(new GaussianProcessLikelihood(16), prior);
         var result = SbiProgress.WithBar(io.Error, "MCMC", options.TotalIterations, progress => mcmc.Run(fields[..count], options, progress, cancellation));
         var summaries = result.Draws.Select(d => SimulationPosteriorSummary.FromSamples(d.Select(x => new[] { x }).ToArray(), 1 - 2 * Tail)).ToArray();
@@ -163,10 +176,10 @@ internal static class ReviewBenchCommand
 
     private static void WriteTable(TextWriter output, IReadOnlyList<ReviewBenchRow> rows, ReviewBenchSettings settings)
     {
-        output.WriteLine($"Review GP benchmark: 16 x 16 field, theta ~ U(0, 0.6); 16,000 training / 2,000 validation simulations; {settings.TestFields} test fields; {BenchEnvironment.Describe()}");
+        output.WriteLine($"Review GP benchmark: 16 x 16 field, theta ~ U(0, 0.6); {settings.TrainingSimulations:N0} training / {settings.ValidationSimulations:N0} validation simulations; {settings.TestFields} test fields; {BenchEnvironment.Describe()}");
         output.WriteLine();
-        output.WriteLine("| method | RMSPE | MAPE | IS90 | COV90 | CRPS | training (s) | inference (ms / field, batched) | one field (ms, median) | published (RMSPE / IS90 / COV90) | RMSPE / published | IS90 / published | notes |");
-        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        output.WriteLine("| method | RMSPE | MAPE | IS90 | COV90 | CRPS | CRPS (review script) | training (s) | inference (ms / field, batched) | one field (ms, median) | published (RMSPE / IS90 / COV90) | RMSPE / published | IS90 / published | notes |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var row in rows)
         {
             var s = row.Scores;
@@ -177,7 +190,7 @@ internal static class ReviewBenchCommand
                 rmspeRatio = $"{s.Rmspe / p.Rmspe:F2}";
                 is90Ratio = $"{s.Is90 / p.Is90:F2}";
             }
-            output.WriteLine($"| {row.Method} | {s.Rmspe:F4} | {s.Mape:F4} | {s.Is90:F4} | {s.Cov90:F3} | {Format(s.Crps, "F4")} | {Format(row.TrainingSeconds, "F0")} | {row.MillisecondsPerField:F2} | {Format(row.SingleFieldMilliseconds, "F2")} | {published} | {rmspeRatio} | {is90Ratio} | {row.Notes} |");
+            output.WriteLine($"| {row.Method} | {s.Rmspe:F4} | {s.Mape:F4} | {s.Is90:F4} | {s.Cov90:F3} | {Format(s.Crps, "F4")} | {Format(s.CrpsReferenceCode, "F4")} | {Format(row.TrainingSeconds, "F0")} | {row.MillisecondsPerField:F2} | {Format(row.SingleFieldMilliseconds, "F2")} | {published} | {rmspeRatio} | {is90Ratio} | {row.Notes} |");
         }
     }
 
@@ -191,20 +204,31 @@ internal static class ReviewBenchCommand
 }
 
 /// <summary>The benchmark's settings, checked before any work starts.</summary>
-internal sealed record ReviewBenchSettings(DirectoryInfo WorkDir, int TestFields, int McmcFields, int McmcDraws, int Epochs, string[] Methods)
+internal sealed record ReviewBenchSettings(DirectoryInfo WorkDir, int TrainingSimulations, int ValidationSimulations, int TestFields, int McmcFields, int McmcDraws, int McmcThin, int Epochs, string[] Methods)
 {
     internal void Validate()
     {
-        if (TestFields < 1 || McmcFields < 0 || McmcDraws < 10 || Epochs < 1)
-        {
-            throw new InvalidInputException($"--test-fields {TestFields}, --mcmc-fields {McmcFields}, --mcmc-draws {McmcDraws}, --epochs {Epochs}: expected at least 1, 0, 10 and 1");
-        }
+        Require(TrainingSimulations, 2, "--training-simulations");
+        Require(ValidationSimulations, 1, "--validation-simulations");
+        Require(TestFields, 1, "--test-fields");
+        Require(McmcFields, 0, "--mcmc-fields");
+        Require(McmcDraws, 10, "--mcmc-draws");
+        Require(McmcThin, 1, "--mcmc-thin");
+        Require(Epochs, 1, "--epochs");
         foreach (var method in Methods)
         {
             if (!SbiMethod.Names.Contains(method))
             {
                 throw new InvalidInputException($"--methods: unknown method '{method}'; expected some of {string.Join(", ", SbiMethod.Names)}");
             }
+        }
+    }
+
+    private static void Require(int value, int minimum, string option)
+    {
+        if (value < minimum)
+        {
+            throw new InvalidInputException($"{option}: {value}; expected at least {minimum}");
         }
     }
 }

@@ -18,10 +18,10 @@ internal static class SbiMethod
         _ => throw new InvalidInputException($"--method: unknown method '{method}'; expected one of {string.Join(", ", Names)}"),
     };
 
-    internal static string Describe(string method) => method switch
+    internal static string Describe(string method, PosteriorDensityKind density = PosteriorDensityKind.SplineFlow) => method switch
     {
         "nbe" => "neural Bayes estimator (median and 5%/95% quantiles)",
-        "npe" => "neural posterior estimation (conditional spline flow)",
+        "npe" => density == PosteriorDensityKind.SplineFlow ? "neural posterior estimation (conditional spline flow)" : "neural posterior estimation (Gaussian mixture)",
         _ => "neural ratio estimation (classifier; grid posterior)",
     };
 }

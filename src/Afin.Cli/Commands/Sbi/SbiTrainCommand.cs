@@ -58,12 +58,22 @@ internal static class SbiTrainCommand
             }
             var (prior, sim) = BuiltInSimulators.Create(parse.GetValue(simulator)!);
             var (training, validation) = Sets(parse.GetValue(trainingSet), parse.GetValue(validationSet), prior, sim, options, cancellation);
+            if (training.Shape != sim.Shape)
+            {
+                throw new InvalidInputException($"--training-set holds {training.Shape} data sets; --simulator {parse.GetValue(simulator)} produces {sim.Shape}");
+            }
             string name = parse.GetValue(method)!;
-            io.Error.WriteLine($"training {SbiMethod.Describe(name)} on {training.Count} simulations of {training.Shape} (validation {validation.Count}); checkpoint {checkpoint}");
+            if (File.Exists(checkpoint))
+            {
+                io.Error.WriteLine($"resuming from {checkpoint} (--restart starts afresh)");
+            }
+            file.Directory?.Create();
+            io.Error.WriteLine($"training {SbiMethod.Describe(name, parse.GetValue(density))} on {training.Count} simulations of {training.Shape} (validation {validation.Count}); checkpoint {checkpoint}");
             using var estimator = SbiTrainingProgressBar.Run(io.Error, name, options.Epochs,
                 progress => SbiMethod.Train(name, prior, training, validation, options, parse.GetValue(density), progress, cancellation));
-            file.Directory?.Create();
             estimator.Save(file.FullName);
+            // The run is complete: a checkpoint left behind would make the next run of this command a no-op resume.
+            File.Delete(checkpoint);
             var t = estimator.Training;
             io.Error.WriteLine($"saved {file.FullName}: {t.Epochs} epochs ({(t.StoppedEarly ? "stopped early" : "epoch limit")}), best epoch {t.BestEpoch}, validation loss {t.BestValidationLoss:F4}, {t.WallSeconds:F0} s");
             return Task.FromResult(ExitCodes.Success);

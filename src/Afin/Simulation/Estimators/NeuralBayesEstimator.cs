@@ -26,6 +26,9 @@ public sealed class NeuralBayesEstimator : SimulationEstimator
 
     private protected override nn.Module Network => _network;
 
+    /// <inheritdoc />
+    public override SummaryNetworkOptions SummaryOptions => Options.Summary;
+
     private protected override string OptionsJson => JsonSerializer.Serialize(Options, SimulationJson.Options);
 
     /// <summary>Trains on simulations drawn from <paramref name="prior"/> through <paramref name="simulator"/>.</summary>
@@ -69,19 +72,15 @@ public sealed class NeuralBayesEstimator : SimulationEstimator
     private static Tensor Loss(Tensor output, Tensor theta, Tensor levels, bool includeMean)
     {
         var target = theta.unsqueeze(2);
-        Tensor total = zeros(1);
-        int offset = 0;
-        if (includeMean)
+        Tensor? total = includeMean ? (output.narrow(2, 0, 1) - target).square().mean() : null;
+        long quantiles = levels.shape[0];
+        if (quantiles > 0)
         {
-            total = (output.narrow(2, 0, 1) - target).square().mean();
-            offset = 1;
+            var error = target - output.narrow(2, includeMean ? 1 : 0, quantiles);
+            var pinball = maximum(levels * error, (levels - 1) * error).sum(2).mean();
+            total = total is null ? pinball : total + pinball;
         }
-        if (levels.shape[0] > 0)
-        {
-            var error = target - output.narrow(2, offset, levels.shape[0]);
-            total = total + maximum(levels * error, (levels - 1) * error).sum(2).mean();
-        }
-        return total;
+        return total!;
     }
 
     private static BayesEstimatorNetwork Build(NeuralBayesEstimatorOptions options, DataShape shape, int parameters) =>

@@ -26,6 +26,9 @@ public sealed class NeuralRatioEstimator : SimulationEstimator
 
     private protected override nn.Module Network => _network;
 
+    /// <inheritdoc />
+    public override SummaryNetworkOptions SummaryOptions => Options.Summary;
+
     private protected override string OptionsJson => JsonSerializer.Serialize(Options, SimulationJson.Options);
 
     /// <summary>Trains on simulations drawn from <paramref name="prior"/> through <paramref name="simulator"/>.</summary>

@@ -41,6 +41,9 @@ public abstract class SimulationEstimator : IDisposable
 
     private protected abstract nn.Module Network { get; }
 
+    /// <summary>The summary network it was trained with (a custom one's factory is code and is not saved in files).</summary>
+    public abstract SummaryNetworkOptions SummaryOptions { get; }
+
     /// <summary>The method options as JSON (saved in the file header).</summary>
     private protected abstract string OptionsJson { get; }
 
@@ -165,6 +168,10 @@ public abstract class SimulationEstimator : IDisposable
             DataLayout.Replicates => DataShape.Replicates(header.Rows, header.Columns),
             _ => DataShape.Vector(header.Columns),
         };
+        if (prior is not null && prior.Dimension != header.ParameterCount)
+        {
+            throw new ArgumentException($"the prior has {prior.Dimension} parameters; the estimator in {source} has {header.ParameterCount}", nameof(prior));
+        }
         var state = new EstimatorState(header.Kind, header.ParameterCount, shape, prior ?? header.Prior?.ToPrior(), header.Parameters, header.Data, header.Training);
         SimulationEstimator estimator = header.Kind switch
         {

@@ -16,6 +16,7 @@ internal sealed class CnnSummary : nn.Module<Tensor, Tensor>
 
     internal CnnSummary(DataShape shape, int channels, int width, int outputDimension) : base(nameof(CnnSummary))
     {
+        Afin.Network.TorchRuntime.DisableNnpack();
         _height = shape.Rows;
         _width = shape.Columns;
         _conv1 = nn.Conv2d(1, channels, 3, padding: 1);

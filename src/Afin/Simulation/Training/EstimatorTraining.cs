@@ -39,19 +39,42 @@ internal static class EstimatorTraining
         {
             throw new ArgumentException($"the training set holds {training.Shape} data but the validation set {validation.Shape}");
         }
+        CheckSupport(prior, training, "training set");
+        CheckSupport(prior, validation, "validation set");
         return new EstimatorSets(training, _ => training, validation);
+    }
+
+    /// <summary>Serialises network construction: torch's seeded generator is process-wide, so two trainings building
+    /// networks at once would interleave their draws and one seed would no longer give one set of initial weights.</summary>
+    private static readonly object BuildLock = new();
+
+    /// <summary>Refuses stored parameters the prior gives zero density (a set simulated under another prior).</summary>
+    private static void CheckSupport(IParameterPrior prior, SimulationSet set, string name)
+    {
+        for (int i = 0; i < set.Count; i++)
+        {
+            if (!double.IsFinite(prior.LogDensity(set.ParametersOf(i))))
+            {
+                throw new ArgumentException($"{name}: simulation {i} has parameters [{string.Join(", ", set.ParametersOf(i).ToArray())}] outside the prior's support; was it simulated under another prior?");
+            }
+        }
     }
 
     /// <summary>Fits the scalings, builds the network with the options' seed, trains it and returns the estimator state.</summary>
     internal static (nn.Module Network, EstimatorState State) Run(EstimatorKind kind, IParameterPrior prior, EstimatorSets sets, bool logitParameters,
         SimulationTrainingOptions options, Build build, IProgress<SimulationTrainingProgress>? progress, CancellationToken cancellation)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var parameterScaling = ParameterScaling.Fit(sets.First.Parameters, prior.Dimension, prior, logitParameters);
         var dataScaling = DataScaling.Fit(sets.First);
-        random.manual_seed(options.Seed);
-        var (network, loss, configuration) = build(parameterScaling, dataScaling);
-        var trainer = new SimulationTrainer(network, loss, options, configuration);
+        nn.Module network;
+        SimulationTrainer.BatchLoss loss;
+        string configuration;
+        lock (BuildLock)
+        {
+            random.manual_seed(options.Seed);
+            (network, loss, configuration) = build(parameterScaling, dataScaling);
+        }
+        var trainer = new SimulationTrainer(network, loss, options, configuration + Fingerprint(sets, options));
         using var validation = Tensors(sets.Validation, parameterScaling, dataScaling);
         TrainingTensors? cached = null;
         try
@@ -66,7 +89,7 @@ internal static class EstimatorTraining
                 }
                 return cached;
             }, validation, progress, cancellation);
-            summary = summary with { TrainingSimulations = sets.First.Count, WallSeconds = clock.Elapsed.TotalSeconds };
+            summary = summary with { TrainingSimulations = sets.First.Count };
             var state = new EstimatorState(kind, prior.Dimension, sets.First.Shape, prior, parameterScaling, dataScaling, summary);
             return (network, state);
         }
@@ -74,6 +97,26 @@ internal static class EstimatorTraining
         {
             cached?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// What a checkpoint must agree on besides the estimator options: the training data (count and a checksum of the
+    /// first set's parameters and data) and the optimisation settings, so a changed set or learning rate is never
+    /// silently continued from an old run.
+    /// </summary>
+    private static string Fingerprint(EstimatorSets sets, SimulationTrainingOptions options)
+    {
+        double checksum = 0;
+        foreach (double theta in sets.First.Parameters)
+        {
+            checksum = checksum * 1.000001 + theta;
+        }
+        foreach (float value in sets.First.Data)
+        {
+            checksum = checksum * 1.000001 + value;
+        }
+        return System.FormattableString.Invariant(
+            $"|set {sets.First.Count}x{sets.First.Shape.Size} {checksum:R} val {sets.Validation.Count}|batch {options.BatchSize} lr {options.LearningRate:R} fresh {options.SimulateEachEpoch}");
     }
 
     private static TrainingTensors Tensors(SimulationSet set, ParameterScaling parameters, DataScaling data) =>

@@ -95,6 +95,11 @@ internal sealed class SimulationTrainer
         {
             using var scope = NewDisposeScope();
             long n = Math.Min(chunk, validation.Count - start);
+            if (validation.Count - start - n == 1)
+            {
+                // Never leave a chunk of one: ratio estimation pairs each simulation with its neighbour in the chunk.
+                n++;
+            }
             var loss = _loss(validation.Parameters.narrow(0, start, n), validation.Data.narrow(0, start, n), false);
             total += loss.item<float>() * n;
             seen += n;
@@ -102,7 +107,7 @@ internal sealed class SimulationTrainer
         double mean = total / seen;
         if (!double.IsFinite(mean))
         {
-            throw new InvalidOperationException($"the validation loss became {mean} at this epoch; lower SimulationTrainingOptions.LearningRate (now {_options.LearningRate})");
+            throw new InvalidOperationException($"the validation loss became {mean}; lower SimulationTrainingOptions.LearningRate (now {_options.LearningRate})");
         }
         return mean;
     }
@@ -116,6 +121,7 @@ internal sealed class SimulationTrainer
         }
         var header = new CheckpointHeader(_configuration, _options.Seed, state.Epoch, state.BestEpoch, state.BestLoss, state.SinceBest, state.Elapsed);
         string temporary = path + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using (var file = File.Create(temporary))
         {
             AfinFileFormat.Write(file, AfinFileKind.SimulationCheckpoint, JsonSerializer.Serialize(header, SimulationJson.Options),
@@ -131,7 +137,7 @@ internal sealed class SimulationTrainer
             ?? throw new InvalidDataException($"{path}: corrupt: empty header");
         if (header.Configuration != _configuration || header.Seed != _options.Seed)
         {
-            throw new InvalidOperationException($"{path} is a checkpoint of another estimator configuration or seed; delete it or choose another CheckpointPath");
+            throw new InvalidOperationException($"{path} is a checkpoint of another estimator, training set or training settings (seed, batch size, learning rate); delete it or choose another CheckpointPath");
         }
         AfinModel.LoadWeights(_module, content.Section("weights", path), path);
         using (var reader = new BinaryReader(new MemoryStream(content.Section("optimizer", path))))

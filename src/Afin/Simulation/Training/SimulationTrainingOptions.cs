@@ -34,7 +34,7 @@ public sealed record SimulationTrainingOptions
     public void Validate()
     {
         Require(TrainingSimulations >= 2, nameof(TrainingSimulations), TrainingSimulations, "at least 2");
-        Require(ValidationSimulations >= 1, nameof(ValidationSimulations), ValidationSimulations, "at least 1");
+        Require(ValidationSimulations >= 2, nameof(ValidationSimulations), ValidationSimulations, "at least 2 (ratio estimation pairs validation simulations)");
         Require(Epochs >= 1, nameof(Epochs), Epochs, "at least 1");
         Require(BatchSize >= 2, nameof(BatchSize), BatchSize, "at least 2 (ratio estimation pairs simulations within a batch)");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive number");
