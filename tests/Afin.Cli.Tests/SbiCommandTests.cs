@@ -113,13 +113,16 @@ public sealed class SbiCommandTests
         try
         {
             var (code, output, error) = CliRunner.Run("bench", "review", "--work-dir", work.FullName, "--training-simulations", "300", "--validation-simulations", "60",
-                "--test-fields", "12", "--mcmc-fields", "3", "--mcmc-draws", "20", "--mcmc-thin", "1", "--epochs", "1", "--methods", "nbe", "nre");
+                "--test-fields", "12", "--mcmc-fields", "3", "--mcmc-draws", "20", "--mcmc-thin", "1", "--epochs", "1", "--methods", "nbe", "nre", "--json", Path.Combine(work.FullName, "review.json"));
             Assert.AreEqual(0, code, error);
             StringAssert.Contains(output, "| MCMC |");
             StringAssert.Contains(output, "| Exact (quadrature) |");
             StringAssert.Contains(output, "| NBE |");
             StringAssert.Contains(output, "| NRE |");
             Assert.IsTrue(File.Exists(Path.Combine(work.FullName, "nbe.afin")), "trained estimators are kept for reuse");
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(work.FullName, "review.json")))!;
+            Assert.AreEqual(4, json["rows"]!.AsArray().Count);
+            Assert.AreEqual(300, (int)json["settings"]!["TrainingSimulations"]!);
         }
         finally
         {

@@ -48,6 +48,22 @@ public sealed class EstimatorPersistenceTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(Kinds))]
+    public void TheSameSeedGivesTheSameEstimator(EstimatorKind kind)
+    {
+        using var first = Train(kind);
+        using var second = Train(kind);
+        var rows = Enumerable.Range(0, 3).Select(i => ConjugateToy.TestSets(3).DataOf(i).ToArray()).ToArray();
+        var a = first.Summarise(rows, seed: 1);
+        var b = second.Summarise(rows, seed: 1);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.AreEqual(a[i].Median[0], b[i].Median[0], $"row {i}");
+            Assert.AreEqual(a[i].Upper[0], b[i].Upper[0], $"row {i}");
+        }
+    }
+
+    [TestMethod]
     public void CorruptOrWrongKindFilesAreRefused()
     {
         using var estimator = Train(EstimatorKind.NeuralBayes);
