@@ -95,18 +95,7 @@ public sealed class PersistenceTests
         ml.Model.Save(model, data.Schema, zip);
         File.WriteAllText(input, JsonSerializer.Serialize(rows));
 
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { LoadCheckPath(), zip, input, output })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using (var process = Process.Start(start)!)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            string stderr = process.StandardError.ReadToEnd();
-            Assert.IsTrue(process.WaitForExit(120_000), "the load-check process timed out");
-            Assert.AreEqual(0, process.ExitCode, stdout.Result + stderr);
-        }
+        RunLoadCheck(zip, input, output);
         var result = JsonSerializer.Deserialize<Dictionary<string, double[][]>>(File.ReadAllText(output))!;
         var expected = model.Transform(data);
         foreach (var name in new[] { "PosteriorMean", "PosteriorStdDev", "PosteriorCovariance" })
@@ -120,6 +109,21 @@ public sealed class PersistenceTests
         File.Delete(zip);
         File.Delete(input);
         File.Delete(output);
+    }
+
+    /// <summary>Runs the load-check app in a fresh process on a zip and a rows file; extra arguments select its mode.</summary>
+    internal static void RunLoadCheck(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments.Prepend(LoadCheckPath()))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(120_000), "the load-check process timed out");
+        Assert.AreEqual(0, process.ExitCode, stdout.Result + stderr);
     }
 
     private static string DotnetHost() =>

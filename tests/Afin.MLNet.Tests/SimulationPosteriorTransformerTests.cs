@@ -1,3 +1,4 @@
+using Afin.MLNet.LoadCheck;
 using Afin.MLNet.Simulation;
 using Afin.Simulation;
 using Afin.Simulation.Estimators;
@@ -20,16 +21,10 @@ public sealed class SimulationPosteriorTransformerTests
     private static NeuralPosteriorEstimator Npe => _npe ??= NeuralPosteriorEstimator.Train(Prior, Simulator,
         new NeuralPosteriorEstimatorOptions { Summary = new SummaryNetworkOptions { Width = 16, OutputDimension = 4 }, HeadWidth = 16, FlowLayers = 1, Samples = 64 }, Quick);
 
-    private sealed class DataRow
-    {
-        [VectorType(6)]
-        public float[] Data { get; set; } = [];
-    }
-
-    private static DataRow[] Rows(int count, int seed)
+    private static DataSetRow[] Rows(int count, int seed)
     {
         var set = SimulationSet.Simulate(Prior, Simulator, count, seed);
-        return Enumerable.Range(0, count).Select(i => new DataRow { Data = set.DataOf(i).ToArray() }).ToArray();
+        return Enumerable.Range(0, count).Select(i => new DataSetRow { Data = set.DataOf(i).ToArray() }).ToArray();
     }
 
     [TestMethod]
@@ -48,7 +43,7 @@ public sealed class SimulationPosteriorTransformerTests
             Assert.AreEqual(expected[i].Median[0], medians[i][0], 1e-5, $"row {i}");
             Assert.AreEqual(64, samples[i].Length);
         }
-        var engine = ml.Model.CreatePredictionEngine<DataRow, Prediction>(transformer);
+        var engine = ml.Model.CreatePredictionEngine<DataSetRow, Prediction>(transformer);
         Assert.AreEqual(expected[5].Median[0], engine.Predict(rows[5]).Median[0], 0.3, "PredictionEngine sees the row as row 0 of its own stream");
     }
 
@@ -90,6 +85,40 @@ public sealed class SimulationPosteriorTransformerTests
         finally
         {
             File.Delete(zip);
+        }
+    }
+
+    [TestMethod]
+    public void LoadsInAFreshProcessWithEqualOutputs()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Rows(6, 12);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var transformer = ml.Transforms.SimulationPosterior(new SimulationPosteriorOptions { Estimator = Npe, Seed = 4 }).Fit(data);
+        string zip = Path.Combine(Path.GetTempPath(), $"afin-sbi-{Guid.NewGuid():N}.zip");
+        string input = Path.ChangeExtension(zip, ".rows.json");
+        string output = Path.ChangeExtension(zip, ".out.json");
+        try
+        {
+            ml.Model.Save(transformer, data.Schema, zip);
+            File.WriteAllText(input, System.Text.Json.JsonSerializer.Serialize(rows));
+            PersistenceTests.RunLoadCheck(zip, input, output, "simulation");
+            var result = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double[][]>>(File.ReadAllText(output))!;
+            var expected = transformer.Transform(data);
+            foreach (var column in new[] { "Mean", "Median", "Lower", "Upper" })
+            {
+                var e = expected.GetColumn<double[]>(column).ToArray();
+                for (int i = 0; i < e.Length; i++)
+                {
+                    Assert.AreEqual(e[i][0], result[column][i][0], 1e-6, $"{column} row {i}");
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(zip);
+            File.Delete(input);
+            File.Delete(output);
         }
     }
 
