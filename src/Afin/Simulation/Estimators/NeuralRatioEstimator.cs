@@ -37,10 +37,8 @@ public sealed class NeuralRatioEstimator : SimulationEstimator
     public static NeuralRatioEstimator Train(IParameterPrior prior, ISimulator simulator, NeuralRatioEstimatorOptions? options = null,
         SimulationTrainingOptions? training = null, IProgress<SimulationTrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        training ??= new SimulationTrainingOptions();
-        training.Validate();
-        (options ??= new NeuralRatioEstimatorOptions()).Validate();
-        options.Summary.Validate(simulator.Shape);
+        options ??= new NeuralRatioEstimatorOptions();
+        training = EstimatorTraining.Check(training, options.Validate, options.Summary, simulator.Shape);
         return Train(prior, EstimatorTraining.Simulate(prior, simulator, training, cancellation), options, training, progress, cancellation);
     }
 
@@ -48,10 +46,8 @@ public sealed class NeuralRatioEstimator : SimulationEstimator
     public static NeuralRatioEstimator Train(IParameterPrior prior, SimulationSet trainingSet, SimulationSet validationSet, NeuralRatioEstimatorOptions? options = null,
         SimulationTrainingOptions? training = null, IProgress<SimulationTrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        training ??= new SimulationTrainingOptions();
-        training.Validate();
-        (options ??= new NeuralRatioEstimatorOptions()).Validate();
-        options.Summary.Validate(trainingSet.Shape);
+        options ??= new NeuralRatioEstimatorOptions();
+        training = EstimatorTraining.Check(training, options.Validate, options.Summary, trainingSet.Shape);
         return Train(prior, EstimatorTraining.Stored(prior, trainingSet, validationSet), options, training, progress, cancellation);
     }
 

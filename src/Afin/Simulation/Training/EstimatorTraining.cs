@@ -12,6 +12,16 @@ internal static class EstimatorTraining
     /// <summary>What an estimator contributes: its network, its loss, and its configuration as JSON.</summary>
     internal delegate (nn.Module Network, SimulationTrainer.BatchLoss Loss, string Configuration) Build(ParameterScaling parameters, DataScaling data);
 
+    /// <summary>Checks the training and method options (filling in the training defaults) before any simulation runs.</summary>
+    internal static SimulationTrainingOptions Check(SimulationTrainingOptions? training, Action validateMethod, SummaryNetworkOptions summary, DataShape shape)
+    {
+        training ??= new SimulationTrainingOptions();
+        training.Validate();
+        validateMethod();
+        summary.Validate(shape);
+        return training;
+    }
+
     /// <summary>Sets simulated from the prior and simulator with seeds derived from the training seed.</summary>
     internal static EstimatorSets Simulate(IParameterPrior prior, ISimulator simulator, SimulationTrainingOptions options, CancellationToken cancellation)
     {
