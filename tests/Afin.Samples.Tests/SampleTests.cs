@@ -31,6 +31,17 @@ public sealed class SampleTests
     }
 
     [TestMethod]
+    public void SimulationQuickstartTrainsInfersAndReloads()
+    {
+        var (exitCode, output) = Run("SimulationQuickstart", "--quick");
+        Assert.AreEqual(0, exitCode, output);
+        StringAssert.Contains(output, "training a neural posterior estimator on 2000 simulations");
+        StringAssert.Contains(output, "epoch 4:");
+        StringAssert.Contains(output, "curve 4: amplitude");
+        StringAssert.Contains(output, "Reloaded outputs agree.");
+    }
+
+    [TestMethod]
     public void SamplesReportAMissingModelFile()
     {
         var (exitCode, output) = Run("HostedWorker", "--model", TestModel.TempPath(".afin"));
