@@ -57,12 +57,7 @@ public sealed class AfinModel : IDisposable
     /// <summary>Writes the model file (atomically: a failed write leaves any previous file intact).</summary>
     public void Save(string path)
     {
-        string temporary = path + ".tmp";
-        using (var file = File.Create(temporary))
-        {
-            Save(file);
-        }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, Save);
     }
 
     /// <summary>Writes the model, in the model file format, to a stream (for containers such as an ML.NET model zip).</summary>

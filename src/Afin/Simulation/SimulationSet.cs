@@ -143,13 +143,8 @@ public sealed class SimulationSet
     public void Save(string path)
     {
         var header = JsonSerializer.Serialize(new SetHeader(ParameterCount, Shape.Layout, Shape.Rows, Shape.Columns, Count), SimulationJson.Options);
-        string temporary = path + ".tmp";
-        using (var file = File.Create(temporary))
-        {
-            AfinFileFormat.Write(file, AfinFileKind.SimulationSet, header,
-                [("parameters", MemoryMarshal.AsBytes(Parameters.AsSpan()).ToArray()), ("data", MemoryMarshal.AsBytes(Data.AsSpan()).ToArray())]);
-        }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, file => AfinFileFormat.Write(file, AfinFileKind.SimulationSet, header,
+                [("parameters", MemoryMarshal.AsBytes(Parameters.AsSpan()).ToArray()), ("data", MemoryMarshal.AsBytes(Data.AsSpan()).ToArray())]));
     }
 
     /// <summary>Reads a set written by <see cref="Save"/>.</summary>

@@ -156,13 +156,8 @@ public sealed class AfinTrainer : IDisposable
         {
             _optimizer.save_state_dict(writer);
         }
-        string temporary = path + ".tmp";
-        using (var file = File.Create(temporary))
-        {
-            AfinFileFormat.Write(file, AfinFileKind.Checkpoint, JsonSerializer.Serialize(header, AfinModel.HeaderJson),
-                [("weights", AfinModel.WeightBytes(_network)), ("ema", AfinModel.WeightBytes(_ema)), ("optimizer", optimizerState.ToArray())]);
-        }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, file => AfinFileFormat.Write(file, AfinFileKind.Checkpoint, JsonSerializer.Serialize(header, AfinModel.HeaderJson),
+            [("weights", AfinModel.WeightBytes(_network)), ("ema", AfinModel.WeightBytes(_ema)), ("optimizer", optimizerState.ToArray())]));
     }
 
     /// <summary>

@@ -101,4 +101,34 @@ internal static class ConditionalDensityTestKit
         var draws = density.Sample(tensor(new[] { (float)c }).view(1, 1), count, generator).to(ScalarType.Float64).reshape(-1);
         return (draws.mean().ToDouble(), draws.std().ToDouble());
     }
+
+    /// <summary>Draws (4 contexts x 7) are float32 of shape (4, 7, p), equal for one seed and different for another.</summary>
+    internal static void AssertSeededSampling(IConditionalDensity density, int parameters)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var context = randn(4, density.ContextDim);
+        Tensor Draw(ulong seed)
+        {
+            using var generator = new Generator(seed, CPU);
+            return density.Sample(context, 7, generator);
+        }
+        var first = Draw(1);
+        CollectionAssert.AreEqual(new long[] { 4, 7, parameters }, first.shape);
+        Assert.AreEqual(ScalarType.Float32, first.dtype);
+        Assert.AreEqual(0.0, (first - Draw(1)).abs().max().ToDouble());
+        Assert.IsGreaterThan(1e-3, (first - Draw(2)).abs().max().ToDouble());
+    }
+
+    /// <summary>After 300 Adam steps on theta | c ~ N(2c, 0.5^2), draws at two contexts have the right mean and spread.</summary>
+    internal static void AssertFitsConditionalGaussian<T>(T density, int seed) where T : nn.Module, IConditionalDensity
+    {
+        FitLinearGaussian(density, steps: 300, batch: 256, learningRate: 1e-2, seed: seed);
+        foreach (double c in new[] { 0.5, -0.75 })
+        {
+            var (mean, sd) = SampleMoments(density, c, 4000, seed: seed + 1);
+            Assert.AreEqual(2 * c, mean, 0.1, $"mean at c = {c}");
+            Assert.AreEqual(0.5, sd, 0.05, $"sd at c = {c}");
+        }
+    }
 }

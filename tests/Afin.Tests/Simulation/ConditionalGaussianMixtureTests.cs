@@ -73,32 +73,14 @@ public sealed class ConditionalGaussianMixtureTests
     public void SamplingIsDeterministicForASeededGenerator()
     {
         using var mixture = Small(2, 3, 8);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var context = randn(4, 3);
-        Tensor Draw(ulong seed)
-        {
-            using var generator = new Generator(seed, CPU);
-            return mixture.Sample(context, 7, generator);
-        }
-        var first = Draw(1);
-        CollectionAssert.AreEqual(new long[] { 4, 7, 2 }, first.shape);
-        Assert.AreEqual(ScalarType.Float32, first.dtype);
-        Assert.AreEqual(0.0, (first - Draw(1)).abs().max().ToDouble());
-        Assert.IsGreaterThan(1e-3, (first - Draw(2)).abs().max().ToDouble());
+        AssertSeededSampling(mixture, 2);
     }
 
     [TestMethod]
     public void FitsAConditionalGaussian()
     {
         using var mixture = Small(1, 1, 9);
-        FitLinearGaussian(mixture, steps: 300, batch: 256, learningRate: 1e-2, seed: 10);
-        foreach (double c in new[] { 0.5, -0.75 })
-        {
-            var (mean, sd) = SampleMoments(mixture, c, 4000, seed: 11);
-            Assert.AreEqual(2 * c, mean, 0.1, $"mean at c = {c}");
-            Assert.AreEqual(0.5, sd, 0.05, $"sd at c = {c}");
-        }
+        AssertFitsConditionalGaussian(mixture, seed: 10);
     }
 
     [TestMethod]

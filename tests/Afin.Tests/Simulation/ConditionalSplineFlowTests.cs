@@ -90,32 +90,14 @@ public sealed class ConditionalSplineFlowTests
     public void SamplingIsDeterministicForASeededGenerator()
     {
         using var flow = Perturbed(Small(2, 3, 10), seed: 11, scale: 0.3);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var context = randn(4, 3);
-        Tensor Draw(ulong seed)
-        {
-            using var generator = new Generator(seed, CPU);
-            return flow.Sample(context, 7, generator);
-        }
-        var first = Draw(1);
-        CollectionAssert.AreEqual(new long[] { 4, 7, 2 }, first.shape);
-        Assert.AreEqual(ScalarType.Float32, first.dtype);
-        Assert.AreEqual(0.0, (first - Draw(1)).abs().max().ToDouble());
-        Assert.IsGreaterThan(1e-3, (first - Draw(2)).abs().max().ToDouble());
+        AssertSeededSampling(flow, 2);
     }
 
     [TestMethod]
     public void FitsAConditionalGaussian()
     {
         using var flow = Small(1, 1, 12);
-        FitLinearGaussian(flow, steps: 300, batch: 256, learningRate: 1e-2, seed: 13);
-        foreach (double c in new[] { 0.5, -0.75 })
-        {
-            var (mean, sd) = SampleMoments(flow, c, 4000, seed: 14);
-            Assert.AreEqual(2 * c, mean, 0.1, $"mean at c = {c}");
-            Assert.AreEqual(0.5, sd, 0.05, $"sd at c = {c}");
-        }
+        AssertFitsConditionalGaussian(flow, seed: 13);
     }
 
     [TestMethod]

@@ -132,7 +132,7 @@ internal static class ReviewBenchCommand
         }
         var options = settings.Training with { CheckpointPath = path + ".ckpt", TrainingSimulations = training.Count, ValidationSimulations = validation.Count };
         io.Error.WriteLine($"{method}: training {SbiMethod.Describe(method)}; checkpoint {options.CheckpointPath}");
-        var estimator = SbiTrainingProgressBar.Run(io.Error, method, options.Epochs,
+        var estimator = SbiProgressBars.Training(io.Error, method, options.Epochs,
             progress => SbiMethod.Train(method, prior, training, validation, options, PosteriorDensityKind.SplineFlow, progress, cancellation));
         estimator.Save(path);
         File.Delete(options.CheckpointPath);
@@ -181,7 +181,7 @@ internal static class ReviewBenchCommand
         var options = new GaussianProcessMcmcOptions(Warmup: 1000, Draws: settings.McmcDraws, Seed: 5, Thin: settings.McmcThin);
         io.Error.WriteLine($"MCMC: random-walk Metropolis on the exact likelihood, {count} fields x ({options.Warmup} warm-up + {options.Draws} draws x thin {options.Thin}), all fields in one batch per iteration");
         var mcmc = new GaussianProcessMcmc(new GaussianProcessLikelihood(16), prior);
-        var result = SbiProgress.WithBar(io.Error, "MCMC", options.TotalIterations, progress => mcmc.Run(fields[..count], options, progress, cancellation));
+        var result = SbiProgressBars.Counted(io.Error, "MCMC", options.TotalIterations, progress => mcmc.Run(fields[..count], options, progress, cancellation));
         var summaries = result.Draws.Select(d => SimulationPosteriorSummary.FromSamples(d.Select(x => new[] { x }).ToArray(), 1 - 2 * Tail)).ToArray();
         var scores = ReviewMetrics.Compute(truth[..count], summaries.Select(s => s.Median[0]).ToArray(), summaries.Select(s => s.Lower[0]).ToArray(),
             summaries.Select(s => s.Upper[0]).ToArray(), result.Draws);

@@ -69,7 +69,7 @@ internal static class SbiTrainCommand
             }
             file.Directory?.Create();
             io.Error.WriteLine($"training {SbiMethod.Describe(name, parse.GetValue(density))} on {training.Count} simulations of {training.Shape} (validation {validation.Count}); checkpoint {checkpoint}");
-            using var estimator = SbiTrainingProgressBar.Run(io.Error, name, options.Epochs,
+            using var estimator = SbiProgressBars.Training(io.Error, name, options.Epochs,
                 progress => SbiMethod.Train(name, prior, training, validation, options, parse.GetValue(density), progress, cancellation));
             estimator.Save(file.FullName);
             // The run is complete: a checkpoint left behind would make the next run of this command a no-op resume.

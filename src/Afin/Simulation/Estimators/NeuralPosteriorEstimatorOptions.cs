@@ -38,11 +38,6 @@ public sealed record NeuralPosteriorEstimatorOptions
         Require(CredibleLevel > 0 && CredibleLevel < 1, nameof(CredibleLevel), CredibleLevel, "a probability in (0, 1)");
     }
 
-    private static void Require(bool condition, string field, object value, string expected)
-    {
-        if (!condition)
-        {
-            throw new ArgumentOutOfRangeException(field, value, $"NeuralPosteriorEstimatorOptions.{field} = {value}; expected {expected}");
-        }
-    }
+    private static void Require(bool condition, string field, object value, string expected) =>
+        OptionCheck.Require(condition, nameof(NeuralPosteriorEstimatorOptions), field, value, expected);
 }

@@ -39,11 +39,6 @@ public sealed record NeuralRatioEstimatorOptions
         Require(CredibleLevel > 0 && CredibleLevel < 1, nameof(CredibleLevel), CredibleLevel, "a probability in (0, 1)");
     }
 
-    private static void Require(bool condition, string field, object value, string expected)
-    {
-        if (!condition)
-        {
-            throw new ArgumentOutOfRangeException(field, value, $"NeuralRatioEstimatorOptions.{field} = {value}; expected {expected}");
-        }
-    }
+    private static void Require(bool condition, string field, object value, string expected) =>
+        OptionCheck.Require(condition, nameof(NeuralRatioEstimatorOptions), field, value, expected);
 }

@@ -117,12 +117,7 @@ public abstract class SimulationEstimator : IDisposable
     /// <summary>Writes the estimator (atomically; versioned and hashed like every AFIN file).</summary>
     public void Save(string path)
     {
-        string temporary = path + ".tmp";
-        using (var file = File.Create(temporary))
-        {
-            Save(file);
-        }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, Save);
     }
 
     /// <summary>Writes the estimator to a stream (for containers such as an ML.NET model zip).</summary>

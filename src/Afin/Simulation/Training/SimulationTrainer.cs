@@ -120,14 +120,9 @@ internal sealed class SimulationTrainer
             optimizer.save_state_dict(writer);
         }
         var header = new CheckpointHeader(_configuration, _options.Seed, state.Epoch, state.BestEpoch, state.BestLoss, state.SinceBest, state.Elapsed);
-        string temporary = path + ".tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using (var file = File.Create(temporary))
-        {
-            AfinFileFormat.Write(file, AfinFileKind.SimulationCheckpoint, JsonSerializer.Serialize(header, SimulationJson.Options),
-                [("weights", AfinModel.WeightBytes(_module)), ("best", state.BestWeights!), ("optimizer", optimizerState.ToArray())]);
-        }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, file => AfinFileFormat.Write(file, AfinFileKind.SimulationCheckpoint, JsonSerializer.Serialize(header, SimulationJson.Options),
+                [("weights", AfinModel.WeightBytes(_module)), ("best", state.BestWeights!), ("optimizer", optimizerState.ToArray())]));
     }
 
     private TrainingState Resume(string path, OptimizerHelper optimizer)

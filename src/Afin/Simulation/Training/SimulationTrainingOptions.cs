@@ -41,11 +41,6 @@ public sealed record SimulationTrainingOptions
         Require(Patience >= 1, nameof(Patience), Patience, "at least 1");
     }
 
-    private static void Require(bool condition, string field, object value, string expected)
-    {
-        if (!condition)
-        {
-            throw new ArgumentOutOfRangeException(field, value, $"SimulationTrainingOptions.{field} = {value}; expected {expected}");
-        }
-    }
+    private static void Require(bool condition, string field, object value, string expected) =>
+        OptionCheck.Require(condition, nameof(SimulationTrainingOptions), field, value, expected);
 }
