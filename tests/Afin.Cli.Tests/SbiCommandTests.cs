@@ -84,7 +84,9 @@ public sealed class SbiCommandTests
     [TestMethod]
     public void BadDataIsInvalidInputNamingTheDataSet()
     {
-        string model = CliRunner.TempFile(".afin"), data = CliRunner.TempFile(".json");
+        // The model goes into a folder that does not exist yet: training creates it before the first checkpoint.
+        string folder = Path.Combine(Path.GetTempPath(), $"afin-test-{Guid.NewGuid():N}");
+        string model = Path.Combine(folder, "nbe.afin"), data = CliRunner.TempFile(".json");
         try
         {
             Assert.AreEqual(0, CliRunner.Run("sbi", "train", "--method", "nbe", "--simulator", "gaussian-mean", "--training-simulations", "200",
@@ -100,8 +102,10 @@ public sealed class SbiCommandTests
         }
         finally
         {
-            File.Delete(model);
-            File.Delete(model + ".ckpt");
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
             File.Delete(data);
         }
     }
