@@ -131,4 +131,26 @@ internal static class ConditionalDensityTestKit
             Assert.AreEqual(0.5, sd, 0.05, $"sd at c = {c}");
         }
     }
+
+    /// <summary>
+    /// For three contexts of width 2, the 1-d density integrates to one by quadrature over [-range, range], and the mean
+    /// of 20,000 draws matches the quadrature mean within 5 standard errors: the sampler draws from the density that
+    /// LogProb evaluates.
+    /// </summary>
+    internal static void AssertOneDimensionalNormalisedAndMatchesSamples(IConditionalDensity density, double range, ulong samplerSeed)
+    {
+        using var scope = NewDisposeScope();
+        var contexts = tensor(new float[] { 0f, 0f, 1.5f, -0.5f, -2f, 1f }).view(3, 2);
+        var quadrature = Quadrature1D(density, contexts, range, points: 40001);
+        using var noGrad = no_grad();
+        using var generator = new Generator(samplerSeed, CPU);
+        var draws = density.Sample(contexts, 20000, generator).to(ScalarType.Float64);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.AreEqual(1.0, quadrature[i].Mass, 2e-3, $"context {i}");
+            var row = draws[i].reshape(-1);
+            double standardError = row.std().ToDouble() / Math.Sqrt(20000);
+            Assert.AreEqual(quadrature[i].Mean, row.mean().ToDouble(), 5 * standardError, $"context {i}");
+        }
+    }
 }

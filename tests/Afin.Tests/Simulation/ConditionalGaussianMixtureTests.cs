@@ -34,19 +34,7 @@ public sealed class ConditionalGaussianMixtureTests
     public void OneDimensionalDensityIntegratesToOneAndMatchesItsSamples()
     {
         using var mixture = Perturbed(Small(1, 2, 2), seed: 3, scale: 0.3);
-        using var scope = NewDisposeScope();
-        var contexts = tensor(new float[] { 0f, 0f, 1.5f, -0.5f, -2f, 1f }).view(3, 2);
-        var quadrature = Quadrature1D(mixture, contexts, range: 80, points: 40001);
-        using var noGrad = no_grad();
-        using var generator = new Generator(4, CPU);
-        var draws = mixture.Sample(contexts, 20000, generator).to(ScalarType.Float64);
-        for (int i = 0; i < 3; i++)
-        {
-            Assert.AreEqual(1.0, quadrature[i].Mass, 2e-3, $"context {i}");
-            var row = draws[i].reshape(-1);
-            double standardError = row.std().ToDouble() / Math.Sqrt(20000);
-            Assert.AreEqual(quadrature[i].Mean, row.mean().ToDouble(), 5 * standardError, $"context {i}");
-        }
+        AssertOneDimensionalNormalisedAndMatchesSamples(mixture, range: 80, samplerSeed: 4);
     }
 
     [TestMethod]
