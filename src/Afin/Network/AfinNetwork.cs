@@ -34,7 +34,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
 
     /// <summary>Builds the network from <paramref name="options"/> on <paramref name="device"/> (CPU when null).</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public AfinNetwork(AfinNetworkOptions options, Device? device = null) : base(nameof(AfinNetwork))
+    public AfinNetwork(AfinNetworkOptions options, Device? device = null) : base(TorchRuntime.NativeLoaded(nameof(AfinNetwork)))
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Afin.Platform;
+using TorchSharp;
 
 namespace Afin.Network;
 
@@ -43,6 +45,44 @@ public static partial class TorchRuntime
             _ = SetEnvironment("MKL_CBWR", mode, 0);
             Environment.SetEnvironmentVariable("MKL_CBWR", mode);
         }
+    }
+
+    private static int _nativeLoaded;
+
+    /// <summary>
+    /// Loads TorchSharp's native backend now, so that a machine where it cannot load gets one clear message instead
+    /// of a type-initializer failure at the first tensor. On Linux with an older libstdc++ (Debian 12, Ubuntu 22.04)
+    /// Afin's run-time fix loads a patched copy when the build did not patch the output (docs/platform.md). AFIN's own
+    /// entry points call it for you; it costs nothing after the first call.
+    /// </summary>
+    /// <exception cref="TorchSharpNativeLibraryException">The library does not load. When the cause is a libstdc++
+    /// version Afin cannot work around, the message names it and the remedies; otherwise it is TorchSharp's own
+    /// message followed by what Afin checked.</exception>
+    public static void EnsureNativeLoaded()
+    {
+        if (Volatile.Read(ref _nativeLoaded) == 1)
+        {
+            return;
+        }
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException or TorchSharpNativeLibraryException)
+        {
+            throw TorchSharpNativeFix.Explain(e);
+        }
+        Volatile.Write(ref _nativeLoaded, 1);
+    }
+
+    /// <summary>
+    /// <see cref="EnsureNativeLoaded"/>, then <paramref name="moduleName"/>: for a Module constructor's base call,
+    /// which TorchSharp runs (and reaches native code in) before the constructor's body.
+    /// </summary>
+    internal static string NativeLoaded(string moduleName)
+    {
+        EnsureNativeLoaded();
+        return moduleName;
     }
 
     private static int _allocatorTuned;

@@ -9,6 +9,8 @@ internal static class SummaryNetworks
     internal static nn.Module<Tensor, Tensor> Create(SummaryNetworkOptions options, DataShape shape)
     {
         options.Validate(shape);
+        // Every simulation estimator builds its summary network first: the place to give a clear native-load error.
+        Afin.Network.TorchRuntime.EnsureNativeLoaded();
         return options.Resolve(shape) switch
         {
             SummaryNetworkKind.Cnn => new CnnSummary(shape, options.Channels, options.Width, options.OutputDimension),
