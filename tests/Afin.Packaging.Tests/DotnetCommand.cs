@@ -29,6 +29,7 @@ internal static class DotnetCommand
         }
         // A child build must not join the test run's MSBuild nodes or inherit its test-host settings.
         start.Environment["MSBUILDNOINPROCNODE"] = null;
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";   // leave no build servers behind when the test run ends
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
