@@ -37,7 +37,7 @@ public sealed class BayesianProblem
     /// </summary>
     /// <param name="prior">The prior factor.</param>
     /// <param name="blocks">The likelihood blocks; may be empty.</param>
-    /// <param name="dimension">The dimension d, needed only when nothing else fixes it.</param>
+    /// <param name="dimension">The dimension d (the JSON format's <c>d</c> field), needed only when nothing else fixes it.</param>
     /// <param name="name">An optional label.</param>
     /// <exception cref="ProblemValidationException">The problem is invalid; the message names the block, the field and what was expected.</exception>
     public static BayesianProblem Create(Prior prior, IEnumerable<ObservationBlock>? blocks = null, int? dimension = null, string? name = null)
@@ -68,21 +68,22 @@ public sealed class BayesianProblem
             throw new ProblemValidationException("d", $"expected a positive integer, got {dimension}");
         }
         int? d = dimension;
-        string source = "d";
-        void Agree(int? implied, string from)
+        // Words for whatever fixed d first, so that a disagreement names both sides.
+        string settledBy = $"the problem's 'd' field says d = {dimension}";
+        void Agree(DimensionEvidence? evidence, string from)
         {
-            if (implied is null)
+            if (evidence is null)
             {
                 return;
             }
             if (d is null)
             {
-                d = implied;
-                source = from;
+                d = evidence.Dimension;
+                settledBy = $"{Possessive(from)} {evidence.Reason} (d = {evidence.Dimension})";
             }
-            else if (d != implied)
+            else if (d != evidence.Dimension)
             {
-                throw new ProblemValidationException(from, $"implies d = {implied}, but {source} implies d = {d}");
+                throw new ProblemValidationException(from, $"its {evidence.Reason} (d = {evidence.Dimension}), but {settledBy}");
             }
         }
         Agree(prior.ImpliedDimension, "prior");
@@ -92,4 +93,7 @@ public sealed class BayesianProblem
         }
         return d ?? throw new ProblemValidationException("d", "cannot be inferred: give d, a vector prior, a design matrix or a direct observation");
     }
+
+    /// <summary>"the prior's" or "observations[1]'s": the owner of a field in a message.</summary>
+    private static string Possessive(string from) => from == "prior" ? "the prior's" : $"{from}'s";
 }

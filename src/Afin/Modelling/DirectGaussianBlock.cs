@@ -36,7 +36,7 @@ public sealed class DirectGaussianBlock : ObservationBlock
     /// <summary>The noise standard deviations (length 1 or N).</summary>
     public double[] Sigma { get; }
 
-    internal override int? ImpliedDimension => _rows > 0 ? _columns : null;
+    internal override DimensionEvidence? ImpliedDimension => _rows > 0 ? DimensionEvidence.Columns("y", _columns) : null;
 
     internal override ObservationBlock Resolve(int index, int d)
     {

@@ -27,7 +27,8 @@ public sealed class FullRankGaussianPrior : Prior
     /// <summary>The d x d precision (inverse covariance) matrix.</summary>
     public double[,] Precision { get; }
 
-    internal override int? ImpliedDimension => Precision.GetLength(0);
+    internal override DimensionEvidence? ImpliedDimension =>
+        new(Precision.GetLength(0), $"precision is {Precision.GetLength(0)} x {Precision.GetLength(1)}");
 
     internal override Prior Resolve(int d)
     {

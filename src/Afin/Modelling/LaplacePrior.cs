@@ -18,7 +18,7 @@ public sealed class LaplacePrior : Prior
     /// <summary>The scales (length 1 or d).</summary>
     public double[] Scale { get; }
 
-    internal override int? ImpliedDimension => Math.Max(Loc.Length, Scale.Length) > 1 ? Math.Max(Loc.Length, Scale.Length) : null;
+    internal override DimensionEvidence? ImpliedDimension => DimensionEvidence.LongestVector(("loc", Loc.Length), ("scale", Scale.Length));
 
     internal override Prior Resolve(int d) =>
         new LaplacePrior(ResolveVector("loc", Loc, d, false), ResolveVector("scale", Scale, d, true));

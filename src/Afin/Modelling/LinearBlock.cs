@@ -34,7 +34,7 @@ public abstract class LinearBlock : ObservationBlock
     /// <summary>The design matrix, row-major.</summary>
     internal double[] Design { get; }
 
-    internal override int? ImpliedDimension => Rows > 0 ? Columns : null;
+    internal override DimensionEvidence? ImpliedDimension => Rows > 0 ? DimensionEvidence.Columns("x", Columns) : null;
 
     /// <summary>Checks the shape and finiteness of x and y; derived families add their own label checks.</summary>
     private protected void CheckDesign(int index, int d)

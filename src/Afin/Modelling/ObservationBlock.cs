@@ -13,8 +13,8 @@ public abstract class ObservationBlock
     /// <summary>The number of likelihood factors (rows) in the block.</summary>
     public abstract int Count { get; }
 
-    /// <summary>The dimension this block fixes, or null when it has no rows.</summary>
-    internal abstract int? ImpliedDimension { get; }
+    /// <summary>The dimension this block fixes and which field fixes it, or null when it has no rows.</summary>
+    internal abstract DimensionEvidence? ImpliedDimension { get; }
 
     /// <summary>Validates the block as observation <paramref name="index"/> of a d-dimensional problem and returns a copy with per-row vectors expanded.</summary>
     internal abstract ObservationBlock Resolve(int index, int d);

@@ -17,8 +17,8 @@ public abstract class Prior
     /// <summary>The location vector (length 1 or d).</summary>
     public double[] Loc { get; }
 
-    /// <summary>The dimension this prior fixes on its own, or null when all its vectors are scalars.</summary>
-    internal virtual int? ImpliedDimension => Loc.Length > 1 ? Loc.Length : null;
+    /// <summary>The dimension this prior fixes on its own and which field fixes it, or null when all its vectors are scalars.</summary>
+    internal virtual DimensionEvidence? ImpliedDimension => DimensionEvidence.LongestVector(("loc", Loc.Length));
 
     /// <summary>Checks every field for dimension <paramref name="d"/> and returns a copy with all vectors of length d.</summary>
     internal abstract Prior Resolve(int d);

@@ -22,14 +22,8 @@ public sealed class StudentTPrior : Prior
     /// <summary>The degrees of freedom (length 1 or d).</summary>
     public double[] Df { get; }
 
-    internal override int? ImpliedDimension
-    {
-        get
-        {
-            int n = Math.Max(Loc.Length, Math.Max(Scale.Length, Df.Length));
-            return n > 1 ? n : null;
-        }
-    }
+    internal override DimensionEvidence? ImpliedDimension =>
+        DimensionEvidence.LongestVector(("loc", Loc.Length), ("scale", Scale.Length), ("df", Df.Length));
 
     private double _logNormaliser;
 

@@ -37,8 +37,8 @@ public sealed class ProblemValidationTests
         [WithBlock("{ \"family\": \"binomial_logit\", \"x\": [[1, 2]], \"y\": [1.5], \"total_count\": 4 }"), "observations[0].y[0]", "integer count"],
         [WithBlock("{ \"family\": \"binomial_logit\", \"x\": [[1, 2]], \"y\": [1], \"total_count\": 2.5 }"), "observations[0].total_count[0]", "positive integer"],
         [WithBlock("{ \"family\": \"linear_student_t\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1, \"df\": -1 }"), "observations[0].df[0]", "> 0"],
-        [WithBlock("{ \"family\": \"direct_gaussian\", \"y\": [[1, 2, 3]], \"sigma\": 1 }") .Replace("\"observations\": [ {", "\"d\": 2, \"observations\": [ {"), "observations[0]", "implies d = 3"],
-        ["{ \"prior\": { \"family\": \"gaussian\", \"loc\": 0, \"scale\": 1 }, \"observations\": [ { \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1 }, { \"family\": \"bernoulli_logit\", \"x\": [[1, 2, 3]], \"y\": [1] } ] }", "observations[1]", "implies d = 3"],
+        [WithBlock("{ \"family\": \"direct_gaussian\", \"y\": [[1, 2, 3]], \"sigma\": 1 }") .Replace("\"observations\": [ {", "\"d\": 2, \"observations\": [ {"), "observations[0]", "its y has 3 columns (d = 3), but the problem's 'd' field says d = 2"],
+        ["{ \"prior\": { \"family\": \"gaussian\", \"loc\": 0, \"scale\": 1 }, \"observations\": [ { \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1 }, { \"family\": \"bernoulli_logit\", \"x\": [[1, 2, 3]], \"y\": [1] } ] }", "observations[1]", "its x has 3 columns (d = 3), but observations[0]'s x has 2 columns (d = 2)"],
         [WithBlock("{ \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1e400], \"sigma\": 1 }"), "observations[0].y[0]", "finite number"],
     ];
 
@@ -50,6 +50,18 @@ public sealed class ProblemValidationTests
         Assert.AreEqual(path, e.Path, e.Message);
         StringAssert.Contains(e.Message, expectation);
         StringAssert.StartsWith(e.Message, path);
+    }
+
+    [TestMethod]
+    public void DimensionDisagreementNamesBothSourcesInWords()
+    {
+        var e = Assert.ThrowsExactly<ProblemValidationException>(() =>
+            ProblemJson.Parse("{ \"d\": 3, \"prior\": { \"family\": \"gaussian\", \"loc\": [0, 0, 0, 0], \"scale\": 1 } }"));
+        Assert.AreEqual("prior: its loc has 4 entries (d = 4), but the problem's 'd' field says d = 3", e.Message);
+
+        var fromPrior = Assert.ThrowsExactly<ProblemValidationException>(() =>
+            BayesianProblem.Create(new FullRankGaussianPrior([0.0], new double[,] { { 1, 0 }, { 0, 1 } }), [new LinearGaussianBlock(new double[,] { { 1, 2, 3 } }, [1.0], 1.0)]));
+        Assert.AreEqual("observations[0]: its x has 3 columns (d = 3), but the prior's precision is 2 x 2 (d = 2)", fromPrior.Message);
     }
 
     [TestMethod]
