@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Afin.Training;
 
 /// <summary>
@@ -72,6 +75,23 @@ public sealed record TaskDistribution
     public bool Covers(int dimension, int sites, string priorFamily, IEnumerable<string> likelihoodFamilies) =>
         dimension >= MinDimension && dimension <= MaxDimension && sites >= Math.Min(MinSites, 1) && sites <= MaxSites
         && PriorFamilies.Contains(priorFamily) && likelihoodFamilies.All(LikelihoodFamilies.Contains);
+
+    /// <summary>
+    /// Writes every property for the record's ToString, lists as their elements (<c>PriorFamilies = [gaussian, laplace]</c>):
+    /// the compiler's version would print the list's type name. Numbers use the invariant culture, as in the model file.
+    /// </summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        static string List<T>(IEnumerable<T> items) =>
+            "[" + string.Join(", ", items.Select(i => string.Format(CultureInfo.InvariantCulture, "{0}", i))) + "]";
+        builder.Append(CultureInfo.InvariantCulture,
+            $"MinDimension = {MinDimension}, MaxDimension = {MaxDimension}, MinSites = {MinSites}, MaxSites = {MaxSites}, ");
+        builder.Append($"PriorFamilies = {List(PriorFamilies)}, LikelihoodFamilies = {List(LikelihoodFamilies)}, ");
+        builder.Append(CultureInfo.InvariantCulture,
+            $"HeterogeneousProbability = {HeterogeneousProbability}, HardCaseProbability = {HardCaseProbability}, MaxConditionNumber = {MaxConditionNumber}, ");
+        builder.Append($"DesignKindProbabilities = {List(DesignKindProbabilities)}");
+        return true;
+    }
 
     private static void CheckFamilies(string name, IReadOnlyList<string> families, IReadOnlyList<string> allowed)
     {
