@@ -104,7 +104,7 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
                 BayesianProblem problem;
                 try
                 {
-                    problem = ProblemReader.Build(reader.Read());
+                    problem = ProblemReader.Build(reader.Read(), Options.Dimension);
                 }
                 catch (ArgumentException)
                 {

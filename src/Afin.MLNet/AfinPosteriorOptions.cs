@@ -58,6 +58,14 @@ public sealed record AfinPosteriorOptions
     /// <summary>Vector of length N or 1: the number of trials of binomial_logit sites.</summary>
     public string TotalCountColumn { get; init; } = "TotalCount";
 
+    /// <summary>
+    /// The dimension d of every row's problem; null (the default): each row's d is inferred from its column lengths
+    /// (docs/mlnet.md), so it may differ between rows. When set, every row is checked against it (a row whose X, Y or prior
+    /// lengths need another d fails with a message naming the row, the column, the length seen and the d expected, under
+    /// <see cref="FailurePolicy"/>) and the output vectors get a fixed size (d, d, d*d, S*d), as ML.NET trainers need.
+    /// </summary>
+    public int? Dimension { get; init; }
+
     /// <summary>The prior family used when the <see cref="PriorFamilyColumn"/> column is absent.</summary>
     public string DefaultPriorFamily { get; init; } = "gaussian";
 
@@ -150,6 +158,10 @@ public sealed record AfinPosteriorOptions
         if (SampleCount < 0)
         {
             throw new ArgumentException($"{nameof(SampleCount)}: expected >= 0, got {SampleCount}");
+        }
+        if (Dimension < 1)
+        {
+            throw new ArgumentException($"{nameof(Dimension)}: expected null (d inferred per row) or >= 1, got {Dimension}");
         }
         if (BatchSize < 1)
         {

@@ -57,6 +57,26 @@ public sealed class PersistenceTests
     }
 
     [TestMethod]
+    public void DimensionOptionSurvivesTheZip()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(DimensionOptionTests.Table(withBadRow: true));
+        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = 4 }).Fit(data);
+        string zip = TestModel.TempPath(".zip");
+        ml.Model.Save(transformer, data.Schema, zip);
+
+        var fresh = new MLContext(seed: 2);
+        var loaded = fresh.Model.Load(zip, out _);
+        File.Delete(zip);
+        Assert.AreEqual(4, ((AfinPosteriorTransformer)loaded).Options.Dimension);
+        var output = loaded.Transform(fresh.Data.LoadFromEnumerable(DimensionOptionTests.Table(withBadRow: true)));
+        Assert.AreEqual(4, ((VectorDataViewType)output.Schema["PosteriorMean"].Type).Size);
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(output, "PosteriorMean"));
+        StringAssert.StartsWith(error.Message, "AfinPosterior: row 2: X: expected N*d = 40*4 = 160 values");
+        ((IDisposable)loaded).Dispose();
+    }
+
+    [TestMethod]
     public void PipelineAfterNormalizeMeanVarianceSavesAndLoads()
     {
         var ml = new MLContext(seed: 1);

@@ -21,18 +21,22 @@ internal sealed class OutputLayout
     internal IReadOnlyDictionary<string, DataViewSchema.Column?> Bound { get; }
     internal int InputCount { get; }
 
-    /// <summary>The double vector output type (variable length: d differs between rows).</summary>
-    internal static readonly VectorDataViewType VectorType = new(NumberDataViewType.Double);
+    /// <summary>
+    /// A double vector output type holding <paramref name="perDimension"/>(d) values: of that fixed size when the options fix d
+    /// (every row is checked against it), else of variable length (d may differ between rows).
+    /// </summary>
+    private static VectorDataViewType VectorType(AfinPosteriorOptions o, Func<int, int> perDimension) =>
+        o.Dimension is { } d ? new(NumberDataViewType.Double, perDimension(d)) : new(NumberDataViewType.Double);
 
     /// <summary>Output names and types, in order.</summary>
     internal static IEnumerable<(string Name, DataViewType Type, Func<PosteriorRow, object> Value)> Columns(AfinPosteriorOptions o)
     {
-        yield return (o.MeanColumn, VectorType, r => r.Mean);
-        yield return (o.StdDevColumn, VectorType, r => r.StdDev);
-        yield return (o.CovarianceColumn, VectorType, r => r.Covariance);
+        yield return (o.MeanColumn, VectorType(o, d => d), r => r.Mean);
+        yield return (o.StdDevColumn, VectorType(o, d => d), r => r.StdDev);
+        yield return (o.CovarianceColumn, VectorType(o, d => d * d), r => r.Covariance);
         if (o.SampleCount > 0)
         {
-            yield return (o.SamplesColumn, VectorType, r => r.Samples);
+            yield return (o.SamplesColumn, VectorType(o, d => o.SampleCount * d), r => r.Samples);
         }
         if (o.Mode != Afin.Inference.InferenceMode.Amortized)
         {

@@ -50,7 +50,7 @@ internal sealed class PosteriorComputer
                 {
                     throw readError;
                 }
-                problems.Add(ProblemReader.Build(rows[i].Raw!));
+                problems.Add(ProblemReader.Build(rows[i].Raw!, _options.Dimension));
                 owners.Add(i);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
@@ -138,7 +138,8 @@ internal sealed class PosteriorComputer
         {
             throw new InvalidOperationException($"AfinPosterior: row {row}: {reason}", e);
         }
-        int d = Math.Max(1, raw?.PriorLoc.Length ?? 1);
+        // With a fixed Dimension the output vectors have a fixed size, which a flagged row must keep too.
+        int d = _options.Dimension ?? Math.Max(1, raw?.PriorLoc.Length ?? 1);
         double[] NaNs(int count) => Enumerable.Repeat(double.NaN, count).ToArray();
         return new PosteriorRow
         {

@@ -72,141 +72,59 @@ internal sealed class ProblemReader
     private static double[]? Empty(double[]? values) => values is { Length: > 0 } ? values : null;
 
     /// <summary>
-    /// Builds the problem of a row: d and N are inferred from the lengths (see docs/mlnet.md), sites are grouped
-    /// into one block per family in order of first appearance.
+    /// Builds the problem of a row: N and d are inferred from the lengths (see docs/mlnet.md), or d is fixed by
+    /// <paramref name="dimension"/> and every length is checked against it; sites are grouped into one block per family
+    /// in order of first appearance.
     /// </summary>
     /// <exception cref="ProblemValidationException">The row does not describe a valid problem; the message says why.</exception>
-    internal static BayesianProblem Build(RawProblem r)
+    internal static BayesianProblem Build(RawProblem r, int? dimension)
     {
-        var families = r.LikelihoodFamily;
-        if (families.Length == 0)
-        {
-            throw new ProblemValidationException("LikelihoodFamily", "expected at least one family (length N or 1)");
-        }
-        int? dPrior = PriorDimension(r);
-        int n, d;
-        bool[] direct;
-        if (families.Length == 1)
-        {
-            bool isDirect = families[0] == "direct_gaussian";
-            if (isDirect)
-            {
-                if (r.Y.Length == 0)
-                {
-                    n = 0;
-                    d = dPrior ?? 1;
-                }
-                else
-                {
-                    // d comes from the prior's vectors; when they all broadcast (length 1), d = 1.
-                    d = dPrior ?? 1;
-                    if (r.Y.Length % d != 0)
-                    {
-                        throw new ProblemValidationException("Y", $"direct_gaussian: expected N*d values with d = {d}, got {r.Y.Length}");
-                    }
-                    n = r.Y.Length / d;
-                }
-            }
-            else
-            {
-                n = r.Y.Length;
-                if (n > 0 && r.X.Length > 0)
-                {
-                    if (r.X.Length % n != 0)
-                    {
-                        throw new ProblemValidationException("X", $"expected N*d values with N = {n} (the length of Y), got {r.X.Length}");
-                    }
-                    d = r.X.Length / n;
-                }
-                else
-                {
-                    d = dPrior ?? 1;
-                }
-            }
-            direct = Enumerable.Repeat(isDirect, n).ToArray();
-            families = Enumerable.Repeat(families[0], n).ToArray();
-        }
-        else
-        {
-            n = families.Length;
-            direct = families.Select(f => f == "direct_gaussian").ToArray();
-            int nDirect = direct.Count(x => x);
-            if (r.X.Length > 0)
-            {
-                if (r.X.Length % n != 0)
-                {
-                    throw new ProblemValidationException("X", $"expected N*d values with N = {n} (the length of LikelihoodFamily), got {r.X.Length}");
-                }
-                d = r.X.Length / n;
-            }
-            else if (nDirect == n)
-            {
-                d = dPrior ?? (r.Y.Length % n == 0 ? r.Y.Length / n : throw new ProblemValidationException("Y", $"expected N*d values with N = {n}, got {r.Y.Length}"));
-            }
-            else
-            {
-                d = dPrior ?? 1;
-            }
-            int expectedY = n - nDirect + nDirect * d;
-            if (r.Y.Length != expectedY)
-            {
-                throw new ProblemValidationException("Y", $"expected {expectedY} values (one per site, d = {d} per direct_gaussian site), got {r.Y.Length}");
-            }
-        }
-
-        var prior = MakePrior(r, d);
-        var blocks = new List<ObservationBlock>();
+        var shape = RowShape.Infer(r, dimension);
+        var prior = MakePrior(r, shape);
         // Offsets of each site's observations in Y.
-        var yOffset = new int[n];
-        for (int i = 1; i < n; i++)
+        var yOffset = new int[shape.Sites];
+        for (int i = 1; i < shape.Sites; i++)
         {
-            yOffset[i] = yOffset[i - 1] + (direct[i - 1] ? d : 1);
+            yOffset[i] = yOffset[i - 1] + (shape.Direct[i - 1] ? shape.Dimension : 1);
         }
-        foreach (var family in families.Distinct())
+        var blocks = new List<ObservationBlock>();
+        foreach (var family in shape.Families.Distinct())
         {
-            var sites = Enumerable.Range(0, n).Where(i => families[i] == family).ToArray();
-            blocks.Add(MakeBlock(family, sites, r, d, n, yOffset));
+            var sites = Enumerable.Range(0, shape.Sites).Where(i => shape.Families[i] == family).ToArray();
+            blocks.Add(MakeBlock(family, sites, r, shape, yOffset));
         }
-        return BayesianProblem.Create(prior, blocks, d);
+        return BayesianProblem.Create(prior, blocks, shape.Dimension);
     }
 
-    private static int? PriorDimension(RawProblem r)
+    private static Prior MakePrior(RawProblem r, RowShape shape)
     {
-        int? d = null;
-        foreach (var v in new[] { r.PriorLoc, r.PriorScale, r.PriorDf })
+        // Each vector the family uses is checked here, against the row's d and where it came from, so that a
+        // disagreement names the column rather than the library's "prior" field.
+        double[] Vector(double[]? v, string column)
         {
-            if (v is { Length: > 1 })
+            if (v is null)
             {
-                d ??= v.Length;
+                throw new ProblemValidationException(column, $"prior family {r.PriorFamily} needs column {column}");
             }
-        }
-        if (r.PriorPrecision is { Length: > 0 } p)
-        {
-            int side = (int)Math.Round(Math.Sqrt(p.Length));
-            if (side * side != p.Length)
+            if (v.Length != 1 && v.Length != shape.Dimension)
             {
-                throw new ProblemValidationException("PriorPrecision", $"expected d*d values, got {p.Length}");
+                throw new ProblemValidationException(column, $"expected 1 or d = {shape.Dimension} values ({shape.DimensionSource}), got {v.Length}");
             }
-            d ??= side;
+            return v;
         }
-        return d;
-    }
-
-    private static Prior MakePrior(RawProblem r, int d)
-    {
-        double[] Need(double[]? v, string column) => v ?? throw new ProblemValidationException(column, $"prior family {r.PriorFamily} needs column {column}");
         return r.PriorFamily switch
         {
-            "gaussian" => new GaussianPrior(r.PriorLoc, Need(r.PriorScale, "PriorScale")),
-            "laplace" => new LaplacePrior(r.PriorLoc, Need(r.PriorScale, "PriorScale")),
-            "student_t" => new StudentTPrior(r.PriorLoc, Need(r.PriorScale, "PriorScale"), Need(r.PriorDf, "PriorDf")),
-            "full_rank_gaussian" => new FullRankGaussianPrior(r.PriorLoc, Square(Need(r.PriorPrecision, "PriorPrecision"), d, "PriorPrecision")),
+            "gaussian" => new GaussianPrior(Vector(r.PriorLoc, "PriorLoc"), Vector(r.PriorScale, "PriorScale")),
+            "laplace" => new LaplacePrior(Vector(r.PriorLoc, "PriorLoc"), Vector(r.PriorScale, "PriorScale")),
+            "student_t" => new StudentTPrior(Vector(r.PriorLoc, "PriorLoc"), Vector(r.PriorScale, "PriorScale"), Vector(r.PriorDf, "PriorDf")),
+            "full_rank_gaussian" => new FullRankGaussianPrior(Vector(r.PriorLoc, "PriorLoc"), Square(r.PriorPrecision, shape)),
             _ => throw new ProblemValidationException("PriorFamily", $"unknown prior family '{r.PriorFamily}'; expected one of gaussian, full_rank_gaussian, student_t, laplace"),
         };
     }
 
-    private static ObservationBlock MakeBlock(string family, int[] sites, RawProblem r, int d, int n, int[] yOffset)
+    private static ObservationBlock MakeBlock(string family, int[] sites, RawProblem r, RowShape shape, int[] yOffset)
     {
+        int n = shape.Sites, d = shape.Dimension;
         double[] PerSite(double[]? v, string column)
         {
             if (v is null)
@@ -227,7 +145,7 @@ internal sealed class ProblemReader
         {
             if (r.X.Length != n * d)
             {
-                throw new ProblemValidationException("X", $"likelihood family {family} needs X with N*d = {n * d} values, got {r.X.Length}");
+                throw new ProblemValidationException("X", $"likelihood family {family} needs X with N*d = {n}*{d} = {n * d} values ({shape.DimensionSource}), got {r.X.Length}");
             }
             var x = new double[sites.Length, d];
             for (int k = 0; k < sites.Length; k++)
@@ -264,11 +182,16 @@ internal sealed class ProblemReader
         return rows;
     }
 
-    private static double[,] Square(double[] values, int d, string column)
+    private static double[,] Square(double[]? values, RowShape shape)
     {
+        int d = shape.Dimension;
+        if (values is null)
+        {
+            throw new ProblemValidationException("PriorPrecision", "prior family full_rank_gaussian needs column PriorPrecision");
+        }
         if (values.Length != d * d)
         {
-            throw new ProblemValidationException(column, $"expected d*d = {d * d} values, got {values.Length}");
+            throw new ProblemValidationException("PriorPrecision", $"expected d*d = {d * d} values ({shape.DimensionSource}), got {values.Length}");
         }
         var m = new double[d, d];
         for (int i = 0; i < d; i++)

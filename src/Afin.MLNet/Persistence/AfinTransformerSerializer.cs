@@ -189,7 +189,7 @@ namespace Afin.MLNet.Persistence
         internal static SchemaShape Shape(DataViewSchema schema) => SchemaShape.Create(schema);
 
         internal static SchemaShape.Column ShapeColumn(string name, DataViewType type) => type is VectorDataViewType v
-            ? new SchemaShape.Column(name, SchemaShape.Column.VectorKind.VariableVector, v.ItemType, false)
+            ? new SchemaShape.Column(name, v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector, v.ItemType, false)
             : new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, type, false);
     }
 }
