@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Afin.MLNet.Tests;
 
 namespace Afin.Samples.Tests;
@@ -39,6 +40,20 @@ public sealed class SampleTests
         StringAssert.Contains(output, "epoch 4:");
         StringAssert.Contains(output, "curve 4: amplitude");
         StringAssert.Contains(output, "Reloaded outputs agree.");
+    }
+
+    [TestMethod]
+    public void HostedWorkerSettingsHoldEveryKeyTheDocsShow()
+    {
+        // docs/mlnet.md shows these keys of the "Afin" section; the sample's appsettings.json is what users copy.
+        string path = Path.Combine(Path.GetDirectoryName(SamplePath("HostedWorker"))!, "appsettings.json");
+        using var settings = JsonDocument.Parse(File.ReadAllText(path));
+        var afin = settings.RootElement.GetProperty("Afin");
+        foreach (var key in new[] { "ModelPath", "Device", "BatchSize", "SampleCount", "Seed", "MaxBatchDelayMilliseconds", "Mode", "ProposalDraws" })
+        {
+            Assert.IsTrue(afin.TryGetProperty(key, out _), $"appsettings.json lacks Afin:{key}");
+        }
+        Assert.AreEqual("Amortized", afin.GetProperty("Mode").GetString(), "the sample keeps the engine's default mode");
     }
 
     [TestMethod]
