@@ -63,6 +63,9 @@ catch (InvalidOperationException e) when (modelPath is null)
 }
 Console.WriteLine($"Model: {modelPath ?? "default (embedded in Afin.dll)"}");
 IDataView output = transformer.Transform(problems);
+// Transform is lazy: every pass over `output` runs inference again, so separate GetColumn calls for the mean, the
+// standard deviations and the covariance would run it three times. ReadGroupPosteriors reads them all in one cursor
+// (for other views: CreateEnumerable of a class with those columns, or mlContext.Data.Cache naming them).
 var posteriors = ml.Data.ReadGroupPosteriors<string>(output, nameof(Sale.Store));
 Console.WriteLine($"Posteriors: {posteriors.Count} rows, one per store");
 

@@ -39,6 +39,7 @@ public sealed class SampleTests
         StringAssert.Contains(output, "training a neural posterior estimator on 2000 simulations");
         StringAssert.Contains(output, "epoch 4:");
         StringAssert.Contains(output, "curve 4: amplitude");
+        StringAssert.Contains(output, "ML.NET, curve 0: amplitude");
         StringAssert.Contains(output, "Reloaded outputs agree.");
     }
 
