@@ -21,6 +21,7 @@ public sealed class OutsideConsumerTests
     private static string _feed = "";
     private static string _version = "";
     private static string _projectReferenceApp = "";
+    private static string _checkout = "";
 
     [ClassInitialize]
     public static void PackAndBuild(TestContext context)
@@ -29,7 +30,11 @@ public sealed class OutsideConsumerTests
         _feed = Path.Combine(_work, "feed");
         // A version no earlier run used, so the global packages folder can never serve a stale copy.
         _version = "0.1.0-test" + Guid.NewGuid().ToString("N")[..8];
-        var pack = DotnetCommand.Dotnet(RepositoryPaths.Root, 900, "pack", "Afin.MLNet.sln", "-c", "Release", "-o", _feed,
+        // Pack and build a copy of the sources: `dotnet test` builds the other test projects while this one runs, and
+        // builds of the same projects in the same obj folders would race.
+        _checkout = Path.Combine(_work, "checkout");
+        CopyFolder(RepositoryPaths.Root, _checkout);
+        var pack = DotnetCommand.Dotnet(_checkout, 900, "pack", "Afin.MLNet.sln", "-c", "Release", "-o", _feed,
             $"-p:Version={_version}", "-nologo", "-v:q");
         Assert.AreEqual(0, pack.ExitCode, pack.All);
         _projectReferenceApp = BuildProjectReferenceConsumer();
@@ -84,7 +89,7 @@ public sealed class OutsideConsumerTests
     public void PackageConsumerSampleBuildsFromTheLocalFeedAndRuns()
     {
         string project = Path.Combine(_work, "package-consumer");
-        CopyFolder(Path.Combine(RepositoryPaths.Root, "samples", "PackageConsumer"), project);
+        CopyFolder(Path.Combine(_checkout, "samples", "PackageConsumer"), project);
         File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -149,8 +154,8 @@ public sealed class OutsideConsumerTests
     {
         string project = Path.Combine(_work, "project-reference-consumer");
         Directory.CreateDirectory(project);
-        File.Copy(Path.Combine(RepositoryPaths.Root, "samples", "PackageConsumer", "Program.cs"), Path.Combine(project, "Program.cs"));
-        string src = Path.Combine(RepositoryPaths.Root, "src");
+        File.Copy(Path.Combine(_checkout, "samples", "PackageConsumer", "Program.cs"), Path.Combine(project, "Program.cs"));
+        string src = Path.Combine(_checkout, "src");
         File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -197,12 +202,14 @@ public sealed class OutsideConsumerTests
         Assert.DoesNotContain(RuntimeFixLine, run.StandardError, "the run-time fix was not needed");
     }
 
+    /// <summary>Copies a folder, leaving out build outputs, test results and git's own folder at any depth.</summary>
     private static void CopyFolder(string from, string to)
     {
+        string[] skipped = ["bin", "obj", ".git", "TestResults"];
         foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(from, file);
-            if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (relative.Split(Path.DirectorySeparatorChar).SkipLast(1).Any(skipped.Contains))
             {
                 continue;
             }
