@@ -82,6 +82,28 @@ public sealed class PrivateNativeCacheTests
         }
     }
 
+    [TestMethod]
+    public void NamesEveryPathTriedWhenNothingCanBeWritten()
+    {
+        RequireLinux();
+        string blocker = Path.GetTempFileName();
+        string? savedTemp = Environment.GetEnvironmentVariable("TMPDIR");
+        Environment.SetEnvironmentVariable("TMPDIR", blocker);   // the temporary folder is a file too
+        try
+        {
+            var error = Assert.ThrowsExactly<TorchSharpNativeLibraryException>(
+                () => WithCacheHome(blocker, () => PrivateNativeCache.Store("key4", "lib.so", Contents)));
+
+            StringAssert.Contains(error.Message, Path.Combine(blocker, "afin", "torchsharp-native", "key4"));
+            StringAssert.Contains(error.Message, Path.Combine(blocker, "afin-torchsharp-"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TMPDIR", savedTemp);
+            File.Delete(blocker);
+        }
+    }
+
     private static void RequireLinux()
     {
         if (!OperatingSystem.IsLinux())
