@@ -156,7 +156,7 @@ public sealed class OutsideConsumerTests
         Directory.CreateDirectory(project);
         File.Copy(Path.Combine(_checkout, "samples", "PackageConsumer", "Program.cs"), Path.Combine(project, "Program.cs"));
         string src = Path.Combine(_checkout, "src");
-        File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
+        File.WriteAllText(Path.Combine(project, "PackageConsumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -179,7 +179,7 @@ public sealed class OutsideConsumerTests
     private static DotnetCommand.Result RunConsumer(string app, string? cacheHome = null)
     {
         var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cacheHome ?? Path.Combine(_work, "unused-cache") };
-        return DotnetCommand.Run(DotnetCommand.Host, _work, [Path.Combine(app, "PackageConsumer.dll") is var dll && File.Exists(dll) ? dll : Path.Combine(app, "Consumer.dll")], 300, environment);
+        return DotnetCommand.Run(DotnetCommand.Host, _work, [Path.Combine(app, "PackageConsumer.dll")], 300, environment);
     }
 
     private static void AssertRanToTheEnd(DotnetCommand.Result run)

@@ -125,14 +125,15 @@ internal static partial class TorchSharpNativeFix
                         "the one problem it can fix, so it changed nothing; the loader said: " + FirstLine(error);
             return IntPtr.Zero;
         }
+        var versions = missing.Select(m => m.Groups["version"].Value).Distinct().ToList();
         try
         {
-            return LoadPatchedCopy(missing[0].Groups["by"].Value, missing.Select(m => m.Groups["version"].Value).Distinct().ToList());
+            return LoadPatchedCopy(missing[0].Groups["by"].Value, versions);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or DllNotFoundException or BadImageFormatException)
         {
             Unfixable = new TorchSharpNativeLibraryException(
-                $"libLibTorchSharp.so needs {string.Join(", ", missing.Select(m => m.Groups["version"].Value).Distinct())}, which this machine's libstdc++ lacks, " +
+                $"libLibTorchSharp.so needs {string.Join(", ", versions)}, which this machine's libstdc++ lacks, " +
                 $"and Afin could not load a patched copy: {e.Message}", e);
             return IntPtr.Zero;
         }
