@@ -28,4 +28,11 @@ public sealed class BernoulliLogitBlock : LinearBlock
         dEta = Y[n] - sigmoid;
         return Y[n] * eta - softplus;
     }
+
+    /// <summary>sigmoid(eta)(1 - sigmoid(eta)): observed and expected agree for a canonical link.</summary>
+    private protected override double Curvature(int n, double eta, CurvatureKind kind)
+    {
+        double p = Logistic.Sigmoid(eta);
+        return p * (1 - p);
+    }
 }

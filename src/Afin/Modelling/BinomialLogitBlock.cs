@@ -56,4 +56,11 @@ public sealed class BinomialLogitBlock : LinearBlock
         dEta = Y[n] - total * sigmoid;
         return _logBinomial[n] + Y[n] * eta - total * softplus;
     }
+
+    /// <summary>total sigmoid(eta)(1 - sigmoid(eta)): observed and expected agree for a canonical link.</summary>
+    private protected override double Curvature(int n, double eta, CurvatureKind kind)
+    {
+        double p = Logistic.Sigmoid(eta);
+        return TotalCount[n] * p * (1 - p);
+    }
 }

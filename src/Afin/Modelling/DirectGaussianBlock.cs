@@ -71,4 +71,18 @@ public sealed class DirectGaussianBlock : ObservationBlock
         }
         return logLik;
     }
+
+    internal override void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind)
+    {
+        int d = z.Length;
+        double precision = 0;
+        for (int n = 0; n < _rows; n++)
+        {
+            precision += 1 / (Sigma[n] * Sigma[n]);
+        }
+        for (int i = 0; i < d; i++)
+        {
+            curvature[i * d + i] += precision;
+        }
+    }
 }

@@ -86,4 +86,13 @@ public sealed class FullRankGaussianPrior : Prior
         }
         return _logNormaliser - 0.5 * quad;
     }
+
+    internal override void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind)
+    {
+        int d = z.Length;
+        for (int i = 0; i < d; i++)
+        {
+            Matrix.AddScaled(curvature.Slice(i * d, i + 1), 1, _precision.AsSpan(i * d, i + 1));
+        }
+    }
 }

@@ -37,4 +37,13 @@ public sealed class GaussianPrior : Prior
         }
         return logp;
     }
+
+    internal override void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind)
+    {
+        int d = z.Length;
+        for (int i = 0; i < d; i++)
+        {
+            curvature[i * d + i] += 1 / (Scale[i] * Scale[i]);
+        }
+    }
 }

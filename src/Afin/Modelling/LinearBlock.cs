@@ -72,6 +72,29 @@ public abstract class LinearBlock : ObservationBlock
         return logLik;
     }
 
+    /// <summary>Adds w_n x_n x_n^T for every row, w_n the factor's curvature in eta; the lower triangle only, row by row.</summary>
+    internal override void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind)
+    {
+        var design = Design.AsSpan();
+        int d = z.Length;
+        for (int n = 0; n < Rows; n++)
+        {
+            var x = design.Slice(n * d, d);
+            double w = Curvature(n, Matrix.Dot(x, z), kind);
+            if (w == 0)
+            {
+                continue;
+            }
+            for (int i = 0; i < d; i++)
+            {
+                Matrix.AddScaled(curvature.Slice(i * d, i + 1), w * x[i], x[..(i + 1)]);
+            }
+        }
+    }
+
     /// <summary>log p(y_n | eta) and its derivative with respect to eta.</summary>
     private protected abstract double LogFactor(int n, double eta, out double dEta);
+
+    /// <summary>-d²/d eta² log p(y_n | eta), or the factor's Fisher information in eta for <see cref="CurvatureKind.Expected"/>.</summary>
+    private protected abstract double Curvature(int n, double eta, CurvatureKind kind);
 }

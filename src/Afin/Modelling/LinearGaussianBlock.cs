@@ -33,4 +33,6 @@ public sealed class LinearGaussianBlock : LinearBlock
         dEta = r / s;
         return -0.5 * r * r - Math.Log(s) - HalfLog2Pi;
     }
+
+    private protected override double Curvature(int n, double eta, CurvatureKind kind) => 1 / (Sigma[n] * Sigma[n]);
 }

@@ -43,4 +43,7 @@ public sealed class LinearStudentTBlock : LinearBlock
         dEta = -dR;
         return logp;
     }
+
+    private protected override double Curvature(int n, double eta, CurvatureKind kind) =>
+        StudentTDensity.Curvature(Y[n] - eta, Sigma[n], Df[n], kind);
 }

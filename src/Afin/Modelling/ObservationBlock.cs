@@ -22,6 +22,12 @@ public abstract class ObservationBlock
     /// <summary>Adds the block's log likelihood to the result and its gradient into <paramref name="gradient"/>.</summary>
     internal abstract double AddLogLikelihood(ReadOnlySpan<double> z, Span<double> gradient);
 
+    /// <summary>
+    /// Adds the block's curvature at z (-d²/dz² of its log likelihood, or its Fisher information for
+    /// <see cref="CurvatureKind.Expected"/>) into the lower triangle (j &lt;= i) of the row-major d x d matrix <paramref name="curvature"/>.
+    /// </summary>
+    internal abstract void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind);
+
     /// <summary>The path prefix used in validation messages.</summary>
     private protected string PathOf(int index, string field) => $"observations[{index}].{field}";
 

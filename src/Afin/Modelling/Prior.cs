@@ -26,6 +26,12 @@ public abstract class Prior
     /// <summary>Adds log p(z) to the result and its gradient into <paramref name="gradient"/>.</summary>
     internal abstract double AddLogDensity(ReadOnlySpan<double> z, Span<double> gradient);
 
+    /// <summary>
+    /// Adds the prior's curvature at z (-d²/dz² log p(z), or its Fisher information for <see cref="CurvatureKind.Expected"/>)
+    /// into the lower triangle (j &lt;= i) of the row-major d x d matrix <paramref name="curvature"/>.
+    /// </summary>
+    internal abstract void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind);
+
     private protected double[] ResolveVector(string field, double[] values, int d, bool positive)
     {
         string path = $"prior.{field}";

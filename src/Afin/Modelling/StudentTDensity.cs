@@ -17,4 +17,20 @@ internal static class StudentTDensity
         dLogPdR = -(df + 1) * r / (v + r * r);
         return -0.5 * (df + 1) * SpecialMath.Log1P(r * r / v);
     }
+
+    /// <summary>
+    /// -d²/dr² log t_df(r; 0, scale) = (df + 1)(df scale² - r²) / (df scale² + r²)², negative beyond |r| = sqrt(df) scale
+    /// where the density is not log-concave; or, for <see cref="CurvatureKind.Expected"/>, the Fisher information of the
+    /// location, (df + 1) / ((df + 3) scale²), which is always positive.
+    /// </summary>
+    internal static double Curvature(double r, double scale, double df, CurvatureKind kind)
+    {
+        double v = df * scale * scale;
+        if (kind == CurvatureKind.Expected)
+        {
+            return (df + 1) / ((df + 3) * scale * scale);
+        }
+        double denominator = v + r * r;
+        return (df + 1) * (v - r * r) / (denominator * denominator);
+    }
 }

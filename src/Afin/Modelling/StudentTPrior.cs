@@ -48,4 +48,13 @@ public sealed class StudentTPrior : Prior
         }
         return logp;
     }
+
+    internal override void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind)
+    {
+        int d = z.Length;
+        for (int i = 0; i < d; i++)
+        {
+            curvature[i * d + i] += StudentTDensity.Curvature(z[i] - Loc[i], Scale[i], Df[i], kind);
+        }
+    }
 }

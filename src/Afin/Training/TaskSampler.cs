@@ -99,7 +99,7 @@ public sealed class TaskSampler
             case "laplace":
             {
                 var scale = Enumerable.Range(0, d).Select(_ => Math.Exp(Uniform(-1, -0.05))).ToArray();
-                return (new LaplacePrior(loc, scale), loc.Select((v, i) => v + Laplace.Sample(_rng, 0, scale[i])).ToArray());
+                return (new LaplacePrior(loc, scale), loc.Select((v, i) => v + MathNet.Numerics.Distributions.Laplace.Sample(_rng, 0, scale[i])).ToArray());
             }
             default:
                 throw new InvalidOperationException($"unknown prior family {family}");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Afin.Numerics;
 
 namespace Afin.Simulation.GaussianProcess;
 

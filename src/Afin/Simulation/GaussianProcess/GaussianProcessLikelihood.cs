@@ -1,3 +1,5 @@
+using Afin.Numerics;
+
 namespace Afin.Simulation.GaussianProcess;
 
 /// <summary>

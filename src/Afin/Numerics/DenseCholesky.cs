@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Afin.Simulation.GaussianProcess;
+namespace Afin.Numerics;
 
 /// <summary>
 /// Dense lower-triangular kernels on row-major n x n matrices (only the lower triangle is read or written), in managed
@@ -109,6 +109,28 @@ internal static class DenseCholesky
             for (int c = 0; c < columns; c++)
             {
                 rowI[c] *= inverse;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Solves L L^T x = b in place for the lower factor <paramref name="l"/>: forward substitution, then backward
+    /// substitution by L^T (column i of L^T is row i of L, so both passes read rows of L).
+    /// </summary>
+    internal static void Solve(ReadOnlySpan<double> l, int n, Span<double> b)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            b[i] = (b[i] - Dot(l.Slice(i * n, i), b[..i])) / l[i * n + i];
+        }
+        for (int i = n - 1; i >= 0; i--)
+        {
+            b[i] /= l[i * n + i];
+            double bi = b[i];
+            var row = l.Slice(i * n, i);
+            for (int k = 0; k < i; k++)
+            {
+                b[k] -= row[k] * bi;
             }
         }
     }

@@ -1,7 +1,7 @@
-using Afin.Simulation.GaussianProcess;
+using Afin.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Afin.Tests.Simulation;
+namespace Afin.Tests.Numerics;
 
 [TestClass]
 public sealed class DenseCholeskyTests
@@ -53,6 +53,13 @@ public sealed class DenseCholeskyTests
             for (int i = 0; i < n; i++)
             {
                 Assert.AreEqual(expectedY[i], y[i], 1e-10 * scale * n);
+            }
+            var full = (double[])x.Clone();
+            DenseCholesky.Solve(factor, n, full);
+            var expectedFull = spd.Solve(Vector<double>.Build.Dense(x));
+            for (int i = 0; i < n; i++)
+            {
+                Assert.AreEqual(expectedFull[i], full[i], 1e-8 * expectedFull.AbsoluteMaximum(), $"n = {n}: solve[{i}]");
             }
             var solved = expected.Solve(Vector<double>.Build.Dense(x));
             Assert.AreEqual(solved.DotProduct(solved), DenseCholesky.ForwardSquaredNorm(factor, n, x, new double[n]), 1e-8 * solved.DotProduct(solved));

@@ -1,0 +1,158 @@
+using Afin.Modelling;
+using Afin.Numerics;
+
+namespace Afin.Laplace;
+
+/// <summary>
+/// The Laplace approximation of any <see cref="BayesianProblem"/>: the posterior mode by damped Newton (more than one
+/// start where a Student-t factor may make the posterior multimodal), and the curvature there as the precision.
+/// </summary>
+/// <remarks>
+/// <para>A Laplace prior has no curvature but at its kink. The mode is searched with the kink smoothed over
+/// <see cref="LaplaceOptions.KinkWidth"/> prior scales; the precision then takes, per coordinate, the curvature of the
+/// prior smoothed over one whole scale: 1 / scale² at the kink, fading to 0 away from it.</para>
+/// <para>Costs per Newton iteration O(N d² + d³); a handful of iterations suffice for log-concave problems.</para>
+/// </remarks>
+public static class LaplaceApproximation
+{
+    private const double HalfLog2Pi = 0.91893853320467274178;
+
+    /// <summary>Computes the Laplace approximation of a problem's posterior.</summary>
+    /// <param name="problem">The problem.</param>
+    /// <param name="options">Iterations, tolerance and curvature; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the search between Newton iterations.</param>
+    /// <returns>The approximation; <see cref="LaplacePosterior.Converged"/> says whether the mode met the tolerance.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="InvalidOperationException">No start gave a finite log posterior, or no positive-definite curvature exists at the mode.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static LaplacePosterior Compute(BayesianProblem problem, LaplaceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        options ??= new LaplaceOptions();
+        options.Validate();
+        var objective = new NewtonObjective(problem, options.KinkWidth);
+        NewtonResult? best = null;
+        int iterations = 0;
+        foreach (var start in Starts(problem, objective, options, cancellationToken))
+        {
+            var result = NewtonModeSearch.Run(objective, start, options, cancellationToken);
+            iterations += result.Iterations;
+            if (best is null || Better(result, best))
+            {
+                best = result;
+            }
+        }
+        if (!double.IsFinite(best!.LogDensity))
+        {
+            throw new InvalidOperationException("laplace: the log posterior is not finite at the prior's location; the problem's numbers overflow.");
+        }
+        return Approximate(problem, objective, best, iterations, options.Curvature);
+    }
+
+    /// <summary>A converged search beats one that did not converge; then the higher log posterior wins.</summary>
+    private static bool Better(NewtonResult candidate, NewtonResult incumbent) =>
+        candidate.Converged != incumbent.Converged ? candidate.Converged : candidate.LogDensity > incumbent.LogDensity;
+
+    /// <summary>
+    /// The prior's location; where a Student-t factor may make the posterior multimodal, also the mode of the problem's
+    /// <see cref="GaussianSurrogate"/>, which sits where the bulk of the data point rather than where the prior is centred.
+    /// </summary>
+    private static IEnumerable<double[]> Starts(BayesianProblem problem, NewtonObjective objective, LaplaceOptions options,
+        CancellationToken cancellationToken)
+    {
+        yield return objective.PriorLocation;
+        if (!objective.MayBeMultimodal)
+        {
+            yield break;
+        }
+        var surrogate = new NewtonObjective(GaussianSurrogate.Of(problem), options.KinkWidth);
+        var result = NewtonModeSearch.Run(surrogate, surrogate.PriorLocation, options, cancellationToken);
+        if (result.Mode.All(double.IsFinite))
+        {
+            yield return result.Mode;
+        }
+    }
+
+    private static LaplacePosterior Approximate(BayesianProblem problem, NewtonObjective objective, NewtonResult search, int iterations,
+        LaplaceCurvature requested)
+    {
+        int d = problem.Dimension;
+        var factor = new double[d * d];
+        var used = PositiveDefiniteCurvature(objective, search.Mode, requested, factor);
+        var precision = Symmetric(factor, d);
+        if (!DenseCholesky.Factor(factor, d))
+        {
+            throw new InvalidOperationException("laplace: the curvature at the mode is not positive definite.");
+        }
+        var covariance = Inverse(factor, d);
+        double logDensity = problem.LogDensity().Evaluate(search.Mode);
+        double logEvidence = logDensity + d * HalfLog2Pi - DenseCholesky.HalfLogDeterminant(factor, d);
+        string message = (search.Converged
+            ? $"Newton converged in {iterations} iterations (decrement {search.Decrement:G3})"
+            : $"Newton did not converge: {search.Stop} (decrement {search.Decrement:G3}); the mode is the best point found")
+            + $"; precision from the {(used == LaplaceCurvature.Observed ? "observed curvature" : "expected information")}.";
+        return new LaplacePosterior(search.Mode, precision, factor, covariance, used, search.Converged, iterations, message, logDensity, logEvidence);
+    }
+
+    /// <summary>Writes the lower triangle of the curvature to use into <paramref name="curvature"/> and says which it is.</summary>
+    private static LaplaceCurvature PositiveDefiniteCurvature(NewtonObjective objective, double[] mode, LaplaceCurvature requested, double[] curvature)
+    {
+        int d = mode.Length;
+        if (requested == LaplaceCurvature.ExpectedInformation)
+        {
+            objective.PosteriorCurvature(mode, curvature, CurvatureKind.Expected);
+            return LaplaceCurvature.ExpectedInformation;
+        }
+        objective.PosteriorCurvature(mode, curvature, CurvatureKind.Observed);
+        if (DenseCholesky.Factor((double[])curvature.Clone(), d))
+        {
+            return LaplaceCurvature.Observed;
+        }
+        if (requested == LaplaceCurvature.Observed)
+        {
+            EigenvalueFloor.Apply(curvature, d);
+            return LaplaceCurvature.Observed;
+        }
+        objective.PosteriorCurvature(mode, curvature, CurvatureKind.Expected);
+        return LaplaceCurvature.ExpectedInformation;
+    }
+
+    private static double[,] Symmetric(double[] lower, int d)
+    {
+        var result = new double[d, d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                result[i, j] = result[j, i] = lower[i * d + j];
+            }
+        }
+        return result;
+    }
+
+    /// <summary>(C C^T)^-1 column by column from the lower factor C, symmetrised.</summary>
+    private static double[,] Inverse(double[] factor, int d)
+    {
+        var result = new double[d, d];
+        var column = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            Array.Clear(column);
+            column[j] = 1;
+            DenseCholesky.Solve(factor, d, column);
+            for (int i = 0; i < d; i++)
+            {
+                result[i, j] = column[i];
+            }
+        }
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                result[i, j] = result[j, i] = 0.5 * (result[i, j] + result[j, i]);
+            }
+        }
+        return result;
+    }
+}

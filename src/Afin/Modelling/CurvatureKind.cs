@@ -1,0 +1,15 @@
+namespace Afin.Modelling;
+
+/// <summary>Which second-order information a factor adds to the curvature of the negative log posterior.</summary>
+internal enum CurvatureKind
+{
+    /// <summary>The observed curvature, -d²/dz² log f at the point: exact, but negative where a factor is not log-concave (Student-t residuals beyond sqrt(df) scales).</summary>
+    Observed,
+
+    /// <summary>
+    /// The expected (Fisher) information of the factor: equal to the observed curvature for Gaussian and logit
+    /// factors, positive for Student-t ones ((df + 1) / ((df + 3) scale²)), so the sum is positive definite
+    /// whenever the prior's is.
+    /// </summary>
+    Expected,
+}
