@@ -73,6 +73,21 @@ public sealed class ProblemValidationTests
     }
 
     [TestMethod]
+    public void OffsetErrorsNameTheBlockAndRow()
+    {
+        var x = new double[,] { { 1, 0 }, { 0, 1 }, { 1, 1 }, { 2, 1 } };
+        var ok = new BernoulliLogitBlock(new double[,] { { 1, 2 } }, [1.0]);
+        var nan = Assert.ThrowsExactly<ProblemValidationException>(() =>
+            BayesianProblem.Create(new GaussianPrior(0, 1), [ok, new BernoulliLogitBlock(x, [1, 0, 1, 1], [0.1, 0.2, 0.3, double.NaN])]));
+        Assert.AreEqual("observations[1].offset[3]: expected a finite number, got NaN", nan.Message);
+        var length = Assert.ThrowsExactly<ProblemValidationException>(() =>
+            BayesianProblem.Create(new GaussianPrior(0, 1), [ok, new BinomialLogitBlock(x, [1, 0, 1, 1], [2.0], [0.1, 0.2])]));
+        Assert.AreEqual("observations[1].offset: expected a scalar or 4 values (one per row), got 2", length.Message);
+        Assert.ThrowsExactly<ArgumentNullException>(() => new BernoulliLogitBlock(x, [1, 0, 1, 1], null!));
+        Assert.ThrowsExactly<ArgumentNullException>(() => new BinomialLogitBlock(x, [1, 0, 1, 1], [2.0], null!));
+    }
+
+    [TestMethod]
     public void ScalarsBroadcastAndDimensionIsInferred()
     {
         var problem = ProblemJson.Parse(WithBlock("{ \"family\": \"linear_student_t\", \"x\": [[1, 2, 3], [4, 5, 6]], \"y\": [1, 2], \"sigma\": 0.5, \"df\": [3, 4] }"));
