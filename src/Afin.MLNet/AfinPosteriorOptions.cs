@@ -59,6 +59,13 @@ public sealed record AfinPosteriorOptions
     public string TotalCountColumn { get; init; } = "TotalCount";
 
     /// <summary>
+    /// Vector of length N or 1: a known offset added to the linear predictor of bernoulli_logit and binomial_logit sites
+    /// (x_n . z + offset_n, e.g. a log exposure). Optional: absent or empty means 0. A nonzero offset at a site of another
+    /// family fails the row (for a linear family, subtract it from Y instead).
+    /// </summary>
+    public string OffsetColumn { get; init; } = "Offset";
+
+    /// <summary>
     /// The dimension d of every row's problem; null (the default): each row's d is inferred from its column lengths
     /// (docs/mlnet.md), so it may differ between rows. When set, every row is checked against it (a row whose X, Y or prior
     /// lengths need another d fails with a message naming the row, the column, the length seen and the d expected, under

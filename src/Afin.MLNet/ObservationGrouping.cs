@@ -49,7 +49,8 @@ public static class ObservationGrouping
     /// Groups observation rows by <see cref="ObservationGroupingOptions.GroupColumn"/> into problem rows in the
     /// AfinPosterior input schema: the group key (same name and type), <c>ObservationCount</c>, <c>PriorFamily</c>, <c>PriorLoc</c>,
     /// <c>PriorScale</c> (or <c>PriorPrecision</c>, <c>PriorDf</c>), <c>LikelihoodFamily</c>, <c>X</c> (N*d row-major), <c>Y</c> (N) and
-    /// <c>NoiseScale</c> / <c>Df</c> / <c>TotalCount</c> as the family needs. Numeric problem columns are variable-length Double vectors.
+    /// <c>NoiseScale</c> / <c>Df</c> / <c>TotalCount</c> as the family needs, and <c>Offset</c> when <see cref="ObservationGroupingOptions.OffsetColumn"/>
+    /// is set. Numeric problem columns are variable-length Double vectors.
     /// </summary>
     /// <remarks>
     /// The schema is checked now; the observations are read once, when the first cursor of the result is opened, and kept in memory

@@ -52,6 +52,12 @@ public sealed record ObservationGroupingOptions
     /// <summary>A per-observation numeric column with the number of trials of binomial_logit observations.</summary>
     public string? TotalCountColumn { get; init; }
 
+    /// <summary>
+    /// A per-observation numeric column with a known offset added to the linear predictor (x_n . z + offset_n, e.g. a log
+    /// exposure); bernoulli_logit and binomial_logit only. Null (the default): no offset and no Offset problem column.
+    /// </summary>
+    public string? OffsetColumn { get; init; }
+
     /// <summary>The prior family of every group: gaussian (default), full_rank_gaussian, student_t or laplace.</summary>
     public string PriorFamily { get; init; } = "gaussian";
 
@@ -100,6 +106,11 @@ public sealed record ObservationGroupingOptions
         {
             throw new ArgumentException($"{nameof(LikelihoodFamily)}: expected one of {string.Join(", ", families)}, got '{LikelihoodFamily}' " +
                 "(direct_gaussian observations have no design row; build those problem rows directly)");
+        }
+        if (OffsetColumn is not null && LikelihoodFamily is not ("bernoulli_logit" or "binomial_logit"))
+        {
+            throw new ArgumentException($"{nameof(OffsetColumn)}: only bernoulli_logit and binomial_logit observations take an offset, got {LikelihoodFamily} " +
+                "(for a linear family, subtract the offset from the label instead)");
         }
         if (!TaskDistribution.AllPriorFamilies.Contains(PriorFamily))
         {
@@ -163,6 +174,10 @@ public sealed record ObservationGroupingOptions
         if (LikelihoodFamily == "binomial_logit")
         {
             yield return c.TotalCountColumn;
+        }
+        if (OffsetColumn is not null)
+        {
+            yield return c.OffsetColumn;
         }
     }
 }

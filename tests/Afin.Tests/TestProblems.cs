@@ -67,7 +67,22 @@ internal static class TestProblems
         };
     }
 
+    /// <summary>A random block of a family that takes an offset (<see cref="OffsetFamilies"/>), with a different nonzero offset on every row.</summary>
+    internal static ObservationBlock RandomOffsetBlock(Random rng, string family, int d, int n)
+    {
+        var offset = RandomVector(rng, n, 0.7, 0.4);
+        return RandomBlock(rng, family, d, n) switch
+        {
+            BernoulliLogitBlock b => new BernoulliLogitBlock(b.X, b.Y, offset),
+            BinomialLogitBlock b => new BinomialLogitBlock(b.X, b.Y, b.TotalCount, offset),
+            _ => throw new ArgumentException($"{family} takes no offset"),
+        };
+    }
+
     internal static readonly string[] PriorFamilies = ["gaussian", "full_rank_gaussian", "student_t", "laplace"];
 
     internal static readonly string[] BlockFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit"];
+
+    /// <summary>The families whose linear predictor takes an offset.</summary>
+    internal static readonly string[] OffsetFamilies = ["bernoulli_logit", "binomial_logit"];
 }

@@ -15,7 +15,7 @@ internal sealed class GroupedProblemsView : IDataView
     private readonly DataViewSchema.Column _key;
     private readonly IReadOnlyList<DataViewSchema.Column> _features;
     private readonly DataViewSchema.Column _label;
-    private readonly DataViewSchema.Column? _noise, _df, _total;
+    private readonly DataViewSchema.Column? _noise, _df, _total, _offset;
     private readonly Lazy<StoredColumn[]> _data;
 
     internal GroupedProblemsView(IDataView observations, ObservationGroupingOptions options)
@@ -35,6 +35,7 @@ internal sealed class GroupedProblemsView : IDataView
         _noise = options.NoiseScaleColumn is { } noise ? CheckNumeric(Find(noise, "noise scale"), false) : null;
         _df = options.DfColumn is { } df ? CheckNumeric(Find(df, "degrees of freedom"), false) : null;
         _total = options.TotalCountColumn is { } total ? CheckNumeric(Find(total, "total count"), false) : null;
+        _offset = options.OffsetColumn is { } offset ? CheckNumeric(Find(offset, "offset"), false) : null;
 
         var builder = new DataViewSchema.Builder();
         var c = options.ProblemColumns;
@@ -85,6 +86,7 @@ internal sealed class GroupedProblemsView : IDataView
         public readonly List<double> Noise = [];
         public readonly List<double> Df = [];
         public readonly List<double> Total = [];
+        public readonly List<double> Offset = [];
         public int Count;
     }
 
@@ -93,7 +95,7 @@ internal sealed class GroupedProblemsView : IDataView
         var o = _options;
         var needed = new List<DataViewSchema.Column> { _key, _label };
         needed.AddRange(_features);
-        foreach (var optional in new[] { _noise, _df, _total })
+        foreach (var optional in new[] { _noise, _df, _total, _offset })
         {
             if (optional is { } column)
             {
@@ -110,6 +112,7 @@ internal sealed class GroupedProblemsView : IDataView
             var noise = _noise is { } n ? NumericReader.Scalar(cursor, n) : null;
             var df = _df is { } d ? NumericReader.Scalar(cursor, d) : null;
             var total = _total is { } t ? NumericReader.Scalar(cursor, t) : null;
+            var offset = _offset is { } of ? NumericReader.Scalar(cursor, of) : null;
             int dimension = -1;
             while (cursor.MoveNext())
             {
@@ -141,6 +144,7 @@ internal sealed class GroupedProblemsView : IDataView
                 group.Noise.Add(noise?.Invoke() ?? o.NoiseScale);
                 group.Df.Add(df?.Invoke() ?? o.Df);
                 group.Total.Add(total?.Invoke() ?? o.TotalCount);
+                group.Offset.Add(offset?.Invoke() ?? 0);
                 group.Count++;
             }
         }
@@ -167,6 +171,7 @@ internal sealed class GroupedProblemsView : IDataView
                 : name == c.NoiseScaleColumn ? new VectorColumn<double>(PerSite(g => g.Noise, _noise is not null, o.NoiseScale))
                 : name == c.DfColumn ? new VectorColumn<double>(PerSite(g => g.Df, _df is not null, o.Df))
                 : name == c.TotalCountColumn ? new VectorColumn<double>(PerSite(g => g.Total, _total is not null, o.TotalCount))
+                : name == c.OffsetColumn ? new VectorColumn<double>(PerSite(g => g.Offset, true, 0))
                 : throw new InvalidOperationException($"GroupObservations: no content for column '{name}'");
             columns.Add(column);
         }

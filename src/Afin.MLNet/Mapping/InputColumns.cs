@@ -32,6 +32,7 @@ internal static class InputColumns
         new("NoiseScale", o.NoiseScaleColumn, InputKind.Numbers, false),
         new("Df", o.DfColumn, InputKind.Numbers, false),
         new("TotalCount", o.TotalCountColumn, InputKind.Numbers, false),
+        new("Offset", o.OffsetColumn, InputKind.Numbers, false),
     ];
 
     /// <summary>Whether an item type fits the kind.</summary>

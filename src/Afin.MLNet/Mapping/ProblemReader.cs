@@ -18,6 +18,7 @@ internal sealed class RawProblem
     public double[]? NoiseScale;
     public double[]? Df;
     public double[]? TotalCount;
+    public double[]? Offset;
 }
 
 /// <summary>Reads the problem columns of a row (getters made once per row source) and builds the <see cref="BayesianProblem"/>.</summary>
@@ -26,7 +27,7 @@ internal sealed class ProblemReader
     private readonly AfinPosteriorOptions _options;
     private readonly Func<string[]>? _priorFamily;
     private readonly Func<string[]>? _likelihoodFamily;
-    private readonly Func<double[]>? _loc, _scale, _precision, _priorDf, _x, _y, _noise, _df, _total;
+    private readonly Func<double[]>? _loc, _scale, _precision, _priorDf, _x, _y, _noise, _df, _total, _offset;
 
     internal ProblemReader(DataViewRow row, AfinPosteriorOptions options, IReadOnlyDictionary<string, DataViewSchema.Column?> columns)
     {
@@ -44,6 +45,7 @@ internal sealed class ProblemReader
         _noise = Numbers("NoiseScale");
         _df = Numbers("Df");
         _total = Numbers("TotalCount");
+        _offset = Numbers("Offset");
     }
 
     /// <summary>The input columns a problem needs (to activate on a cursor).</summary>
@@ -65,6 +67,7 @@ internal sealed class ProblemReader
             NoiseScale = Empty(_noise?.Invoke()),
             Df = Empty(_df?.Invoke()),
             TotalCount = Empty(_total?.Invoke()),
+            Offset = Empty(_offset?.Invoke()),
         };
         return raw;
     }
@@ -158,15 +161,43 @@ internal sealed class ProblemReader
             return x;
         }
         double[] Observed() => sites.Select(i => r.Y[yOffset[i]]).ToArray();
+        var offset = r.Offset is null ? [0.0] : PerSite(r.Offset, "Offset");
+        CheckOffsetTaken(family, sites, r.Offset);
         return family switch
         {
             "linear_gaussian" => new LinearGaussianBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale")),
             "linear_student_t" => new LinearStudentTBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale"), PerSite(r.Df, "Df")),
-            "bernoulli_logit" => new BernoulliLogitBlock(Design(), Observed()),
-            "binomial_logit" => new BinomialLogitBlock(Design(), Observed(), PerSite(r.TotalCount, "TotalCount")),
+            "bernoulli_logit" => new BernoulliLogitBlock(Design(), Observed(), offset),
+            "binomial_logit" => new BinomialLogitBlock(Design(), Observed(), PerSite(r.TotalCount, "TotalCount"), offset),
             "direct_gaussian" => new DirectGaussianBlock(DirectRows(sites, r.Y, d, yOffset), PerSite(r.NoiseScale, "NoiseScale")),
             _ => throw new ProblemValidationException("LikelihoodFamily", $"unknown likelihood family '{family}'; expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit"),
         };
+    }
+
+    /// <summary>
+    /// Only the logit families' predictor takes an offset; a nonzero one at another family's site would be silently
+    /// dropped, so it fails the row. Zeros pass, so that one Offset column can serve rows of every family.
+    /// </summary>
+    /// <param name="family">The block's family.</param>
+    /// <param name="sites">The row's site indices of the block, to name the offending site.</param>
+    /// <param name="offset">The row's Offset column (length N, or 1 for every site; its length is already checked); null when absent.</param>
+    private static void CheckOffsetTaken(string family, int[] sites, double[]? offset)
+    {
+        // The logit families take the offset; an unknown family is reported by the caller's switch.
+        if (offset is null || family is not ("linear_gaussian" or "linear_student_t" or "direct_gaussian"))
+        {
+            return;
+        }
+        double At(int site) => offset[offset.Length == 1 ? 0 : site];
+        int k = Array.FindIndex(sites, i => At(i) != 0);
+        if (k < 0)
+        {
+            return;
+        }
+        string value = At(sites[k]).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        string where = offset.Length == 1 ? $"{value} for every site" : $"{value} at site {sites[k]}";
+        throw new ProblemValidationException("Offset", $"likelihood family {family} takes no offset (only bernoulli_logit and binomial_logit do), " +
+            $"got {where}; for a linear family subtract the offset from Y instead");
     }
 
     private static double[,] DirectRows(int[] sites, double[] y, int d, int[] yOffset)

@@ -1,13 +1,20 @@
 namespace Afin.Modelling;
 
-/// <summary>Logistic-regression factors y_n ~ Bernoulli(sigmoid(x_n . z)) with y_n in {0, 1}.</summary>
+/// <summary>Logistic-regression factors y_n ~ Bernoulli(sigmoid(x_n . z + offset_n)) with y_n in {0, 1}.</summary>
 public sealed class BernoulliLogitBlock : LinearBlock
 {
-    /// <summary>Creates the block; every label must be 0 or 1.</summary>
-    public BernoulliLogitBlock(double[,] x, double[] y) : base(x, y) { }
+    /// <summary>Creates the block without offsets; every label must be 0 or 1.</summary>
+    public BernoulliLogitBlock(double[,] x, double[] y) : this(x, y, [0.0]) { }
+
+    /// <summary>Creates the block; every label must be 0 or 1, and <paramref name="offset"/> has length 1 (broadcast) or N.</summary>
+    public BernoulliLogitBlock(double[,] x, double[] y, double[] offset)
+        : base(x, y, offset ?? throw new ArgumentNullException(nameof(offset))) { }
 
     /// <inheritdoc />
     public override string Family => "bernoulli_logit";
+
+    /// <summary>The known offsets added to each row's linear predictor (length 1 or N; N once the problem is created), finite numbers.</summary>
+    public double[] Offset => PredictorOffset!;
 
     internal override ObservationBlock Resolve(int index, int d)
     {
@@ -19,7 +26,7 @@ public sealed class BernoulliLogitBlock : LinearBlock
                 throw new ProblemValidationException(PathOf(index, $"y[{n}]"), $"expected 0 or 1, got {Check.Format(Y[n])}");
             }
         }
-        return new BernoulliLogitBlock(ResolvedX(d), (double[])Y.Clone());
+        return new BernoulliLogitBlock(ResolvedX(d), (double[])Y.Clone(), ResolvedOffset(index));
     }
 
     private protected override double LogFactor(int n, double eta, out double dEta)

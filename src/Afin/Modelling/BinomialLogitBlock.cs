@@ -2,13 +2,20 @@ using MathNet.Numerics;
 
 namespace Afin.Modelling;
 
-/// <summary>Aggregated logistic factors y_n ~ Binomial(total_n, sigmoid(x_n . z)).</summary>
+/// <summary>Aggregated logistic factors y_n ~ Binomial(total_n, sigmoid(x_n . z + offset_n)).</summary>
 public sealed class BinomialLogitBlock : LinearBlock
 {
     private double[] _logBinomial = [];
 
     /// <summary>Creates the block; y holds integer counts with 0 &lt;= y_n &lt;= total_n, and <paramref name="totalCount"/> has length 1 (broadcast) or N.</summary>
-    public BinomialLogitBlock(double[,] x, double[] y, double[] totalCount) : base(x, y)
+    public BinomialLogitBlock(double[,] x, double[] y, double[] totalCount) : this(x, y, totalCount, [0.0]) { }
+
+    /// <summary>
+    /// Creates the block; y holds integer counts with 0 &lt;= y_n &lt;= total_n, and <paramref name="totalCount"/> and
+    /// <paramref name="offset"/> have length 1 (broadcast) or N.
+    /// </summary>
+    public BinomialLogitBlock(double[,] x, double[] y, double[] totalCount, double[] offset)
+        : base(x, y, offset ?? throw new ArgumentNullException(nameof(offset)))
     {
         TotalCount = totalCount ?? throw new ArgumentNullException(nameof(totalCount));
     }
@@ -21,6 +28,9 @@ public sealed class BinomialLogitBlock : LinearBlock
 
     /// <summary>The numbers of trials (length 1 or N), positive integers.</summary>
     public double[] TotalCount { get; }
+
+    /// <summary>The known offsets added to each row's linear predictor (length 1 or N; N once the problem is created), finite numbers.</summary>
+    public double[] Offset => PredictorOffset!;
 
     internal override ObservationBlock Resolve(int index, int d)
     {
@@ -40,7 +50,7 @@ public sealed class BinomialLogitBlock : LinearBlock
                 throw new ProblemValidationException(PathOf(index, $"y[{n}]"), $"expected an integer count between 0 and total_count = {Check.Format(total[n])}, got {Check.Format(Y[n])}");
             }
         }
-        var resolved = new BinomialLogitBlock(ResolvedX(d), (double[])Y.Clone(), total);
+        var resolved = new BinomialLogitBlock(ResolvedX(d), (double[])Y.Clone(), total, ResolvedOffset(index));
         resolved._logBinomial = new double[Y.Length];
         for (int n = 0; n < Y.Length; n++)
         {

@@ -70,6 +70,9 @@ internal readonly struct JsonFields
 
     internal JsonFields RequiredObject(string name) => new(Required(name), Join(name));
 
+    /// <summary>An optional scalar or array of numbers, as <see cref="Vector"/>; null when absent.</summary>
+    internal double[]? OptionalVector(string name) => TryGet(name, out _) ? Vector(name) : null;
+
     /// <summary>A required scalar or array of numbers; a scalar becomes a length-1 array (broadcast later).</summary>
     internal double[] Vector(string name)
     {

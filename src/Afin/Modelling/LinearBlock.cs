@@ -1,18 +1,26 @@
 namespace Afin.Modelling;
 
 /// <summary>
-/// A block whose factors depend on z only through the linear predictor eta_n = x_n . z. Keeps the
+/// A block whose factors depend on z only through the linear predictor eta_n = x_n . z + o_n. Keeps the
 /// design matrix row-major so the log-likelihood loop walks memory in order.
 /// </summary>
+/// <remarks>
+/// The offset o_n is a known term of the predictor. Only the logit families take one publicly: a Gaussian or
+/// Student-t user can subtract it from y instead, but a logit label cannot absorb it.
+/// </remarks>
 public abstract class LinearBlock : ObservationBlock
 {
-    private protected LinearBlock(double[,] x, double[] y)
+    /// <param name="x">The N x d design.</param>
+    /// <param name="y">The N observations.</param>
+    /// <param name="offset">The offsets o_n (length 1 or N), or null for a family without one (o_n = 0).</param>
+    private protected LinearBlock(double[,] x, double[] y, double[]? offset = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         Y = y ?? throw new ArgumentNullException(nameof(y));
         Rows = x.GetLength(0);
         Columns = x.GetLength(1);
         Design = Matrix.ToRowMajor(x);
+        PredictorOffset = offset;
     }
 
     /// <summary>The observed values, one per row.</summary>
@@ -34,6 +42,12 @@ public abstract class LinearBlock : ObservationBlock
     /// <summary>The design matrix, row-major.</summary>
     internal double[] Design { get; }
 
+    /// <summary>
+    /// The offsets o_n added to x_n . z: length 1 (broadcast) or N before <see cref="ObservationBlock.Resolve"/>, N after;
+    /// null for a family that takes none, so that its predictor costs no extra addition.
+    /// </summary>
+    private protected double[]? PredictorOffset { get; }
+
     internal override DimensionEvidence? ImpliedDimension => Rows > 0 ? DimensionEvidence.Columns("x", Columns) : null;
 
     /// <summary>Checks the shape and finiteness of x and y; derived families add their own label checks.</summary>
@@ -54,6 +68,10 @@ public abstract class LinearBlock : ObservationBlock
         Check.Finite(PathOf(index, "y"), Y);
     }
 
+    /// <summary>Validates the offsets and expands a scalar to one per row; the path names the JSON field, <c>offset</c>.</summary>
+    private protected double[] ResolvedOffset(int index) =>
+        ResolvePerRow(index, "offset", PredictorOffset ?? throw new InvalidOperationException($"{Family} takes no offset"), positive: false);
+
     /// <summary>The design with an explicit d columns even when there are no rows.</summary>
     private protected double[,] ResolvedX(int d) => Rows == 0 ? new double[0, d] : X;
 
@@ -61,11 +79,17 @@ public abstract class LinearBlock : ObservationBlock
     {
         double logLik = 0;
         var design = Design.AsSpan();
+        var offset = PredictorOffset;
         int d = z.Length;
         for (int n = 0; n < Rows; n++)
         {
             var x = design.Slice(n * d, d);
             double eta = Matrix.Dot(x, z);
+            if (offset is not null)
+            {
+                // Resolved blocks hold one offset per row; the offset shifts eta, so dEta is unchanged.
+                eta += offset[n];
+            }
             logLik += LogFactor(n, eta, out double dEta);
             Matrix.AddScaled(gradient, dEta, x);
         }

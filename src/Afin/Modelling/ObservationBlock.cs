@@ -2,7 +2,7 @@ namespace Afin.Modelling;
 
 /// <summary>
 /// A block of N observed likelihood factors of one family. A problem holds any number of blocks,
-/// possibly of different families; per-row arguments (sigma, df, total count) may be given as a
+/// possibly of different families; per-row arguments (sigma, df, total count, offset) may be given as a
 /// single value, broadcast to every row.
 /// </summary>
 public abstract class ObservationBlock

@@ -108,11 +108,11 @@ public static class ProblemJson
                 block.AllowOnly("family", "x", "y", "sigma", "df");
                 return new LinearStudentTBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("sigma"), block.Vector("df"));
             case "bernoulli_logit":
-                block.AllowOnly("family", "x", "y");
-                return new BernoulliLogitBlock(block.Matrix("x", null), block.Vector("y"));
+                block.AllowOnly("family", "x", "y", "offset");
+                return new BernoulliLogitBlock(block.Matrix("x", null), block.Vector("y"), Offset(block));
             case "binomial_logit":
-                block.AllowOnly("family", "x", "y", "total_count");
-                return new BinomialLogitBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("total_count"));
+                block.AllowOnly("family", "x", "y", "total_count", "offset");
+                return new BinomialLogitBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("total_count"), Offset(block));
             case "direct_gaussian":
                 block.AllowOnly("family", "y", "sigma");
                 return new DirectGaussianBlock(block.Matrix("y", null), block.Vector("sigma"));
@@ -121,4 +121,7 @@ public static class ProblemJson
                     $"expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit, got '{family}'");
         }
     }
+
+    /// <summary>The optional <c>offset</c> of a logit block; absent means no offset (0 for every row).</summary>
+    private static double[] Offset(JsonFields block) => block.OptionalVector("offset") ?? [0.0];
 }

@@ -70,8 +70,10 @@ internal static class ProblemJsonWriter
                 break;
             case BinomialLogitBlock b:
                 WriteVector(writer, "total_count", b.TotalCount);
+                WriteOffset(writer, b.Offset);
                 break;
-            case BernoulliLogitBlock:
+            case BernoulliLogitBlock be:
+                WriteOffset(writer, be.Offset);
                 break;
             case DirectGaussianBlock direct:
                 WriteMatrix(writer, "y", direct.Y);
@@ -81,6 +83,15 @@ internal static class ProblemJsonWriter
                 throw new NotSupportedException($"observation family {block.Family} has no JSON writer");
         }
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>offset</c> only when some row has one, so problems without offsets keep their earlier JSON.</summary>
+    private static void WriteOffset(Utf8JsonWriter writer, double[] offset)
+    {
+        if (offset.Any(o => o != 0))
+        {
+            WriteVector(writer, "offset", offset);
+        }
     }
 
     internal static void WriteVector(Utf8JsonWriter writer, string name, ReadOnlySpan<double> values)

@@ -9,6 +9,8 @@ public sealed class LogDensityGradientTests
 
     public static IEnumerable<object[]> BlockFamilies => TestProblems.BlockFamilies.Select(f => new object[] { f });
 
+    public static IEnumerable<object[]> OffsetFamilies => TestProblems.OffsetFamilies.Select(f => new object[] { f });
+
     [TestMethod]
     [DynamicData(nameof(PriorFamilies))]
     public void PriorGradientMatchesCentralDifferences(string family)
@@ -28,11 +30,58 @@ public sealed class LogDensityGradientTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(OffsetFamilies))]
+    public void LikelihoodGradientWithOffsetsMatchesCentralDifferences(string family)
+    {
+        var rng = new Random(15);
+        var problem = BayesianProblem.Create(TestProblems.RandomPrior(rng, "student_t", 5), [TestProblems.RandomOffsetBlock(rng, family, 5, 7)]);
+        AssertGradientMatches(problem, rng);
+    }
+
+    [TestMethod]
+    public void OffsetShiftsTheLinearPredictorExactly()
+    {
+        // eta_n = x_n . z + o_n, written out by hand for both logit families.
+        var x = new double[,] { { 1.0, -0.5 }, { 0.3, 2.0 }, { -1.2, 0.4 } };
+        double[] offset = [0.7, -1.1, 2.5];
+        var z = new[] { 0.4, -0.3 };
+        double[] eta = [.. Enumerable.Range(0, 3).Select(n => x[n, 0] * z[0] + x[n, 1] * z[1] + offset[n])];
+        double LogSigmoid(double t) => -Math.Log(1 + Math.Exp(-t));
+        double prior = BayesianProblem.Create(new GaussianPrior(0, 1), dimension: 2).LogDensity().Evaluate(z);
+
+        var bernoulli = BayesianProblem.Create(new GaussianPrior(0, 1), [new BernoulliLogitBlock(x, [1, 0, 1], offset)]);
+        double bernoulliByHand = LogSigmoid(eta[0]) + LogSigmoid(-eta[1]) + LogSigmoid(eta[2]);
+        Assert.AreEqual(bernoulliByHand, bernoulli.LogDensity().Evaluate(z) - prior, 1e-12);
+
+        var binomial = BayesianProblem.Create(new GaussianPrior(0, 1), [new BinomialLogitBlock(x, [2, 0, 4], [4, 3, 5], offset)]);
+        double binomialByHand = Math.Log(6) + 2 * LogSigmoid(eta[0]) + 2 * LogSigmoid(-eta[0])
+            + 3 * LogSigmoid(-eta[1])
+            + Math.Log(5) + 4 * LogSigmoid(eta[2]) + LogSigmoid(-eta[2]);
+        Assert.AreEqual(binomialByHand, binomial.LogDensity().Evaluate(z) - prior, 1e-12);
+    }
+
+    [TestMethod]
+    public void ScalarOffsetIsBroadcastToEveryRow()
+    {
+        var rng = new Random(16);
+        var x = TestProblems.RandomMatrix(rng, 4, 3);
+        double[] y = [1, 0, 0, 1];
+        var scalar = BayesianProblem.Create(new GaussianPrior(0, 1), [new BernoulliLogitBlock(x, y, [-0.8])]);
+        var perRow = BayesianProblem.Create(new GaussianPrior(0, 1), [new BernoulliLogitBlock(x, y, [-0.8, -0.8, -0.8, -0.8])]);
+        CollectionAssert.AreEqual(new[] { -0.8, -0.8, -0.8, -0.8 }, ((BernoulliLogitBlock)scalar.Blocks[0]).Offset);
+        var z = TestProblems.RandomVector(rng, 3);
+        Assert.AreEqual(perRow.LogDensity().Evaluate(z), scalar.LogDensity().Evaluate(z), 0);
+        var without = BayesianProblem.Create(new GaussianPrior(0, 1), [new BinomialLogitBlock(x, [1, 2, 0, 3], 3)]);
+        CollectionAssert.AreEqual(new[] { 0.0, 0.0, 0.0, 0.0 }, ((BinomialLogitBlock)without.Blocks[0]).Offset);
+    }
+
+    [TestMethod]
     public void MixedProblemIsTheSumOfItsFactors()
     {
         var rng = new Random(13);
         var prior = TestProblems.RandomPrior(rng, "student_t", 3);
-        var blocks = TestProblems.BlockFamilies.Select(f => TestProblems.RandomBlock(rng, f, 3, 4)).ToArray();
+        var blocks = TestProblems.BlockFamilies.Select(f => TestProblems.RandomBlock(rng, f, 3, 4))
+            .Concat(TestProblems.OffsetFamilies.Select(f => TestProblems.RandomOffsetBlock(rng, f, 3, 4))).ToArray();
         var mixed = BayesianProblem.Create(prior, blocks).LogDensity();
         var z = TestProblems.RandomVector(rng, 3);
         double sum = BayesianProblem.Create(prior).LogDensity().Evaluate(z);

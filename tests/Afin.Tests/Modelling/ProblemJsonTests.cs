@@ -11,7 +11,8 @@ public sealed class ProblemJsonTests
         var rng = new Random(31);
         foreach (var priorFamily in TestProblems.PriorFamilies)
         {
-            var blocks = TestProblems.BlockFamilies.Select(f => TestProblems.RandomBlock(rng, f, 3, 2)).ToArray();
+            var blocks = TestProblems.BlockFamilies.Select(f => TestProblems.RandomBlock(rng, f, 3, 2))
+                .Concat(TestProblems.OffsetFamilies.Select(f => TestProblems.RandomOffsetBlock(rng, f, 3, 2))).ToArray();
             var problem = BayesianProblem.Create(TestProblems.RandomPrior(rng, priorFamily, 3), blocks, name: "round trip");
             var again = ProblemJson.Parse(ProblemJson.Serialize(problem));
             Assert.AreEqual(ProblemJson.Serialize(problem), ProblemJson.Serialize(again));
@@ -19,6 +20,34 @@ public sealed class ProblemJsonTests
             var z = TestProblems.RandomVector(rng, 3);
             Assert.AreEqual(problem.LogDensity().Evaluate(z), again.LogDensity().Evaluate(z), 0, priorFamily);
         }
+    }
+
+    [TestMethod]
+    public void OffsetsAreReadBroadcastAndWrittenOnlyWhenNonzero()
+    {
+        const string json = """
+        {
+          "prior": { "family": "gaussian", "loc": 0, "scale": 1 },
+          "observations": [
+            { "family": "bernoulli_logit", "x": [[1.0, 0.0], [0.5, 1.0]], "y": [1, 0], "offset": -0.25 },
+            { "family": "binomial_logit", "x": [[1.0, 2.0], [0.0, 1.0]], "y": [3, 1], "total_count": 5, "offset": [0.5, -1.5] },
+            { "family": "bernoulli_logit", "x": [[1.0, 1.0]], "y": [1] }
+          ]
+        }
+        """;
+        var problem = ProblemJson.Parse(json);
+        CollectionAssert.AreEqual(new[] { -0.25, -0.25 }, ((BernoulliLogitBlock)problem.Blocks[0]).Offset);
+        CollectionAssert.AreEqual(new[] { 0.5, -1.5 }, ((BinomialLogitBlock)problem.Blocks[1]).Offset);
+        CollectionAssert.AreEqual(new[] { 0.0 }, ((BernoulliLogitBlock)problem.Blocks[2]).Offset);
+
+        string text = ProblemJson.Serialize(problem);
+        using var document = System.Text.Json.JsonDocument.Parse(text);
+        var written = document.RootElement.GetProperty("observations").EnumerateArray().Select(b => b.TryGetProperty("offset", out _)).ToArray();
+        CollectionAssert.AreEqual(new[] { true, true, false }, written);
+        var again = ProblemJson.Parse(text);
+        Assert.AreEqual(text, ProblemJson.Serialize(again));
+        var z = new[] { 0.3, -0.7 };
+        Assert.AreEqual(problem.LogDensity().Evaluate(z), again.LogDensity().Evaluate(z), 0);
     }
 
     [TestMethod]
@@ -32,7 +61,7 @@ public sealed class ProblemJsonTests
           "observations": [
             { "family": "linear_gaussian",  "x": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], "y": [0.7, 0.1], "sigma": 0.35 },
             { "family": "bernoulli_logit",  "x": [[1.0, 0.0, -1.0]], "y": [1] },
-            { "family": "binomial_logit",   "x": [[0.5, 0.5, 0.5]], "y": [3], "total_count": 8 },
+            { "family": "binomial_logit",   "x": [[0.5, 0.5, 0.5]], "y": [3], "total_count": 8, "offset": -0.4 },
             { "family": "linear_student_t", "x": [[0.2, 0.1, 0.0]], "y": [0.4], "sigma": 0.6, "df": 4 },
             { "family": "direct_gaussian",  "y": [[0.1, 0.2, 0.3]], "sigma": 0.5 }
           ]
@@ -42,5 +71,6 @@ public sealed class ProblemJsonTests
         Assert.AreEqual(3, problem.Dimension);
         Assert.AreEqual(6, problem.ObservationCount);
         CollectionAssert.AreEqual(new[] { "linear_gaussian", "bernoulli_logit", "binomial_logit", "linear_student_t", "direct_gaussian" }, problem.Blocks.Select(b => b.Family).ToArray());
+        CollectionAssert.AreEqual(new[] { -0.4 }, ((BinomialLogitBlock)problem.Blocks[2]).Offset);
     }
 }

@@ -40,6 +40,12 @@ public sealed class ProblemValidationTests
         [WithBlock("{ \"family\": \"direct_gaussian\", \"y\": [[1, 2, 3]], \"sigma\": 1 }") .Replace("\"observations\": [ {", "\"d\": 2, \"observations\": [ {"), "observations[0]", "its y has 3 columns (d = 3), but the problem's 'd' field says d = 2"],
         ["{ \"prior\": { \"family\": \"gaussian\", \"loc\": 0, \"scale\": 1 }, \"observations\": [ { \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1 }, { \"family\": \"bernoulli_logit\", \"x\": [[1, 2, 3]], \"y\": [1] } ] }", "observations[1]", "its x has 3 columns (d = 3), but observations[0]'s x has 2 columns (d = 2)"],
         [WithBlock("{ \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1e400], \"sigma\": 1 }"), "observations[0].y[0]", "finite number"],
+        [WithBlock("{ \"family\": \"bernoulli_logit\", \"x\": [[1, 2]], \"y\": [1], \"offset\": [0, 1] }"), "observations[0].offset", "expected a scalar or 1 values (one per row), got 2"],
+        [WithBlock("{ \"family\": \"binomial_logit\", \"x\": [[1, 2]], \"y\": [1], \"total_count\": 2, \"offset\": [1e400] }"), "observations[0].offset[0]", "finite number"],
+        [WithBlock("{ \"family\": \"binomial_logit\", \"x\": [[1, 2]], \"y\": [1], \"total_count\": 2, \"offset\": \"log(t)\" }"), "observations[0].offset", "expected a number or an array of numbers"],
+        [WithBlock("{ \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1, \"offset\": 0.5 }"), "observations[0].offset", "unknown field"],
+        [WithBlock("{ \"family\": \"linear_student_t\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1, \"df\": 3, \"offset\": 0.5 }"), "observations[0].offset", "unknown field"],
+        [WithBlock("{ \"family\": \"direct_gaussian\", \"y\": [[1, 2]], \"sigma\": 1, \"offset\": 0.5 }"), "observations[0].offset", "unknown field"],
     ];
 
     [TestMethod]
@@ -70,6 +76,21 @@ public sealed class ProblemValidationTests
         var e = Assert.ThrowsExactly<ProblemValidationException>(() =>
             BayesianProblem.Create(new GaussianPrior(0, 1), [new LinearGaussianBlock(new double[,] { { 1, double.NaN } }, [1.0], 1.0)]));
         Assert.AreEqual("observations[0].x[0][1]", e.Path);
+    }
+
+    [TestMethod]
+    public void OffsetErrorsNameTheBlockAndRow()
+    {
+        var x = new double[,] { { 1, 0 }, { 0, 1 }, { 1, 1 }, { 2, 1 } };
+        var ok = new BernoulliLogitBlock(new double[,] { { 1, 2 } }, [1.0]);
+        var nan = Assert.ThrowsExactly<ProblemValidationException>(() =>
+            BayesianProblem.Create(new GaussianPrior(0, 1), [ok, new BernoulliLogitBlock(x, [1, 0, 1, 1], [0.1, 0.2, 0.3, double.NaN])]));
+        Assert.AreEqual("observations[1].offset[3]: expected a finite number, got NaN", nan.Message);
+        var length = Assert.ThrowsExactly<ProblemValidationException>(() =>
+            BayesianProblem.Create(new GaussianPrior(0, 1), [ok, new BinomialLogitBlock(x, [1, 0, 1, 1], [2.0], [0.1, 0.2])]));
+        Assert.AreEqual("observations[1].offset: expected a scalar or 4 values (one per row), got 2", length.Message);
+        Assert.ThrowsExactly<ArgumentNullException>(() => new BernoulliLogitBlock(x, [1, 0, 1, 1], null!));
+        Assert.ThrowsExactly<ArgumentNullException>(() => new BinomialLogitBlock(x, [1, 0, 1, 1], [2.0], null!));
     }
 
     [TestMethod]

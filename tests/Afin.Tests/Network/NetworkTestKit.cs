@@ -71,8 +71,8 @@ internal static class NetworkTestKit
         {
             LinearGaussianBlock g => new LinearGaussianBlock(Cols(g.X), g.Y, g.Sigma),
             LinearStudentTBlock t => new LinearStudentTBlock(Cols(t.X), t.Y, t.Sigma, t.Df),
-            BernoulliLogitBlock be => new BernoulliLogitBlock(Cols(be.X), be.Y),
-            BinomialLogitBlock bi => new BinomialLogitBlock(Cols(bi.X), bi.Y, bi.TotalCount),
+            BernoulliLogitBlock be => new BernoulliLogitBlock(Cols(be.X), be.Y, be.Offset),
+            BinomialLogitBlock bi => new BinomialLogitBlock(Cols(bi.X), bi.Y, bi.TotalCount, bi.Offset),
             DirectGaussianBlock dg => new DirectGaussianBlock(Cols(dg.Y), dg.Sigma),
             _ => throw new NotSupportedException(),
         }).ToArray();
