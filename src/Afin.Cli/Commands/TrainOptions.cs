@@ -1,3 +1,4 @@
+using Afin.Canonical;
 using System.CommandLine;
 using Afin.Network;
 using Afin.Training;
@@ -16,6 +17,8 @@ internal sealed class TrainOptions
     internal Option<bool> Restart { get; } = new("--restart") { Description = "Ignore an existing checkpoint and start afresh." };
     internal Option<PosteriorFamily> Family { get; } = new("--family") { Description = "Posterior family: Gaussian or Flow.", DefaultValueFactory = _ => NetworkDefaults.Family };
     internal Option<AfinArchitecture> Architecture { get; } = new("--architecture") { Description = "Faithful (one token per site, as published) or Pooled (one token per likelihood family; cost linear in N).", DefaultValueFactory = _ => NetworkDefaults.Architecture };
+    internal Option<LatentCoordinates> Coordinates { get; } = new("--coordinates") { Description = "The coordinates the network sees problems in: Original (as stated), Diagonal or Full (Laplace coordinates: each problem mapped through its Laplace approximation).", DefaultValueFactory = _ => NetworkDefaults.Coordinates };
+    internal Option<int> FeatureVersion { get; } = new("--feature-version") { Description = "Adapter inputs: 1 (published) or 2 (logit offsets and Laplace-error sites; needed by Laplace coordinates).", DefaultValueFactory = _ => AfinNetworkOptions.LatestFeatureVersion };
     internal Option<int> SiteLayers { get; } = new("--site-layers") { Description = "Residual per-site layers before pooling (0: none).", DefaultValueFactory = _ => NetworkDefaults.SiteLayers };
     internal Option<int> Width { get; } = new("--width") { Description = "Feature width C.", DefaultValueFactory = _ => NetworkDefaults.FeatureWidth };
     internal Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden width of the box, merge and decoder MLPs.", DefaultValueFactory = _ => NetworkDefaults.BoxHidden };
@@ -40,7 +43,7 @@ internal sealed class TrainOptions
 
     internal IEnumerable<Option> All =>
     [
-        Out, Checkpoint, Restart, Architecture, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, DMin, DMax, NMin, NMax, Priors, Likelihoods,
+        Out, Checkpoint, Restart, Architecture, Coordinates, FeatureVersion, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, DMin, DMax, NMin, NMax, Priors, Likelihoods,
         Steps, BatchSize, MicroBatches, LearningRate, ValidationEvery, CheckpointEvery, Seed, Device,
         PlotLoss,
     ];
@@ -52,6 +55,7 @@ internal sealed class TrainOptions
         {
             Architecture = parse.GetValue(Architecture), SiteLayers = parse.GetValue(SiteLayers), Family = parse.GetValue(Family), FeatureWidth = parse.GetValue(Width), BoxHidden = hidden, MergeHidden = hidden, DecoderHidden = hidden,
             EncoderLayers = parse.GetValue(EncoderLayers), MergeBlocks = parse.GetValue(MergeBlocks),
+            Coordinates = parse.GetValue(Coordinates), FeatureVersion = parse.GetValue(FeatureVersion),
         };
     }
 

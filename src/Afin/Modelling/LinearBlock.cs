@@ -104,7 +104,8 @@ public abstract class LinearBlock : ObservationBlock
         for (int n = 0; n < Rows; n++)
         {
             var x = design.Slice(n * d, d);
-            double w = Curvature(n, Matrix.Dot(x, z), kind);
+            double eta = Matrix.Dot(x, z) + (PredictorOffset is { } offset ? offset[n] : 0);
+            double w = Curvature(n, eta, kind);
             if (w == 0)
             {
                 continue;

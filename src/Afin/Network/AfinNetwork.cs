@@ -1,3 +1,4 @@
+using Afin.Canonical;
 using Afin.Modelling;
 using Afin.Network.Modules;
 using TorchSharp;
@@ -41,7 +42,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         Options = options;
         long c = options.FeatureWidth;
         int flowLayers = Math.Max(2, options.FlowLayers);
-        adapter = new FamilyAdapter(c, options.AdapterHidden, options.SiteLayers, options.BoxHidden);
+        adapter = new FamilyAdapter(c, options.AdapterHidden, options.SiteLayers, options.BoxHidden, options.FeatureVersion);
         encoder = new BoxEncoder(c, options.BoxHidden, options.MlpLayers, options.EncoderLayers);
         merge = new FactorMerge(c, options.MergeHidden, options.MergeBlocks, options.MlpLayers, options.AttentionHeads);
         decoder = new GaussianDecoder(c, options.DecoderHidden, options.DecoderLayers, options.DecoderResidualScale);
@@ -103,7 +104,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
     }
 
     /// <summary>Featurises <paramref name="problems"/> (one d) in this network's token layout, on its device.</summary>
-    public FactorBatch CreateBatch(IReadOnlyList<BayesianProblem> problems) => FactorBatch.Create(problems, Device, Options.Architecture);
+    public FactorBatch CreateBatch(IReadOnlyList<BayesianProblem> problems) => FactorBatch.Create(problems, Device, Options.Architecture, Options.FeatureVersion);
 
     /// <summary>Adapter tokens: pair (B,K,d,d,C) and node (B,K,d,C), prior at token 0, padded tokens zero.</summary>
     internal (Tensor Pair, Tensor Node) AdaptTokens(FactorBatch batch) => adapter.forward(batch);
@@ -289,12 +290,31 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
     /// <summary>
     /// Posteriors for <paramref name="problems"/> (in order), under no_grad in eval mode. Problems are grouped by d,
     /// sorted by N within a group (to limit padding) and run in batches of at most <paramref name="maxBatchSize"/>;
-    /// results match one-by-one inference up to float rounding.
+    /// results match one-by-one inference up to float rounding. A network in Laplace coordinates
+    /// (<see cref="AfinNetworkOptions.Coordinates"/>) is given each problem's canonical twin and its answers are
+    /// mapped back (<see cref="CanonicalAfinPosterior"/>).
     /// </summary>
     public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems, int maxBatchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        if (Options.Coordinates == LatentCoordinates.Original)
+        {
+            return InferAsGiven(problems, maxBatchSize);
+        }
+        var frames = new CanonicalFrame[problems.Count];
+        Parallel.For(0, problems.Count, i =>
+        {
+            var problem = problems[i] ?? throw new ArgumentNullException(nameof(problems), $"problems[{i}] is null.");
+            frames[i] = CanonicalFrame.Create(problem, Options.Coordinates);
+        });
+        var canonical = InferAsGiven(frames.Select(f => f.Problem).ToArray(), maxBatchSize);
+        return canonical.Select((q, i) => (AfinPosterior)new CanonicalAfinPosterior(q, frames[i].Map)).ToArray();
+    }
+
+    /// <summary>Posteriors of the problems exactly as given, in the coordinates they are stated in.</summary>
+    private AfinPosterior[] InferAsGiven(IReadOnlyList<BayesianProblem> problems, int maxBatchSize)
+    {
         var results = new AfinPosterior[problems.Count];
         // Switching modes walks every module (~0.5 ms, a sixth of a small problem's latency), so only when needed.
         bool wasTraining = training;

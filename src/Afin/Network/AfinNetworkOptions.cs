@@ -1,3 +1,5 @@
+using Afin.Canonical;
+
 namespace Afin.Network;
 
 /// <summary>
@@ -11,6 +13,23 @@ public sealed record AfinNetworkOptions
     /// small constant). Files written before this option existed are Faithful.
     /// </summary>
     public AfinArchitecture Architecture { get; init; } = AfinArchitecture.Faithful;
+
+    /// <summary>
+    /// The coordinates the network sees problems in: <see cref="LatentCoordinates.Original"/> (as stated; every model
+    /// trained before canonical coordinates), or Laplace coordinates, <see cref="LatentCoordinates.Diagonal"/> or
+    /// <see cref="LatentCoordinates.Full"/>, where the problem is mapped through its Laplace approximation before the
+    /// forward pass and the posterior mapped back. Laplace coordinates need <see cref="FeatureVersion"/> 2.
+    /// </summary>
+    public LatentCoordinates Coordinates { get; init; } = LatentCoordinates.Original;
+
+    /// <summary>
+    /// The adapter inputs: 1, the published features (model files written before this option existed read as 1); 2 adds
+    /// the offset of logit sites to their features and a Laplace-error site family, which Laplace coordinates need.
+    /// </summary>
+    public int FeatureVersion { get; init; } = 1;
+
+    /// <summary>The newest <see cref="FeatureVersion"/>, which new training runs use.</summary>
+    public const int LatestFeatureVersion = 2;
 
     /// <summary>
     /// Residual per-site layers between each likelihood site's adapter and the token it joins (0: none, as
@@ -95,6 +114,18 @@ public sealed record AfinNetworkOptions
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()
     {
+        if (FeatureVersion is < 1 or > LatestFeatureVersion)
+        {
+            throw new ArgumentException($"{nameof(FeatureVersion)} must be 1 or {LatestFeatureVersion}, got {FeatureVersion}.", nameof(FeatureVersion));
+        }
+        if (!Enum.IsDefined(Coordinates))
+        {
+            throw new ArgumentException($"{nameof(Coordinates)} must be one of {string.Join(", ", Enum.GetNames<LatentCoordinates>())}, got {Coordinates}.", nameof(Coordinates));
+        }
+        if (Coordinates != LatentCoordinates.Original && FeatureVersion < 2)
+        {
+            throw new ArgumentException($"{nameof(Coordinates)} = {Coordinates} needs {nameof(FeatureVersion)} 2: canonical problems carry offsets at logit sites.", nameof(FeatureVersion));
+        }
         static void AtLeast(string name, int value, int min)
         {
             if (value < min)

@@ -72,7 +72,11 @@ public sealed class FactorBatch : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The list is empty or the problems disagree on d.</exception>
     /// <exception cref="NotSupportedException">A prior or likelihood family has no adapter.</exception>
-    public static FactorBatch Create(IReadOnlyList<BayesianProblem> problems, Device device, AfinArchitecture architecture)
+    public static FactorBatch Create(IReadOnlyList<BayesianProblem> problems, Device device, AfinArchitecture architecture) =>
+        Create(problems, device, architecture, 1);
+
+    /// <summary>As <see cref="Create(IReadOnlyList{BayesianProblem}, Device, AfinArchitecture)"/>, with the adapter inputs of <paramref name="featureVersion"/> (see <see cref="AfinNetworkOptions.FeatureVersion"/>).</summary>
+    internal static FactorBatch Create(IReadOnlyList<BayesianProblem> problems, Device device, AfinArchitecture architecture, int featureVersion)
     {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentNullException.ThrowIfNull(device);
@@ -94,7 +98,10 @@ public sealed class FactorBatch : IDisposable
         }
         // Intermediates die with this scope; the batch's own tensors are detached from every scope.
         using var scope = NewDisposeScope();
-        var siteToken = SiteTokenLayout(problems, architecture, out int siteTokens);
+        var siteNames = FactorFamilies.SiteNames(featureVersion);
+        var siteNodeDims = FactorFamilies.SiteNodeDims(featureVersion);
+        var sitePairDims = FactorFamilies.SitePairDims(featureVersion);
+        var siteToken = SiteTokenLayout(problems, architecture, siteNames.Length, out int siteTokens);
         int k = siteTokens + 1;
         var mask = new bool[b * k];
         for (int p = 0; p < b; p++)
@@ -129,7 +136,7 @@ public sealed class FactorBatch : IDisposable
         }
 
         // Site inputs, grouped by family; the destination is the flattened (problem, site) position.
-        var siteIndex = new List<long>[FactorFamilies.SiteNames.Length];
+        var siteIndex = new List<long>[siteNames.Length];
         var siteRefs = new List<(ObservationBlock Block, int Row)>[siteIndex.Length];
         for (int f = 0; f < siteIndex.Length; f++)
         {
@@ -141,7 +148,7 @@ public sealed class FactorBatch : IDisposable
             int s = 0;
             foreach (var block in problems[p].Blocks)
             {
-                int f = block.Count > 0 ? FactorFamilies.SiteId(block) : -1;
+                int f = block.Count > 0 ? SiteId(block, siteNames.Length) : -1;
                 for (int n = 0; n < block.Count; n++, s++)
                 {
                     siteIndex[f].Add((long)p * siteTokens + siteToken[p][s]);
@@ -157,7 +164,7 @@ public sealed class FactorBatch : IDisposable
             {
                 continue;
             }
-            int fn = FactorFamilies.SiteNodeDims[f], fp = FactorFamilies.SitePairDims[f];
+            int fn = siteNodeDims[f], fp = sitePairDims[f];
             using var node = empty([count, d, fn], float32);
             using var pair = empty([count, d, d, fp], float32);
             var nodeData = Floats(node);
@@ -165,7 +172,7 @@ public sealed class FactorBatch : IDisposable
             for (int m = 0; m < count; m++)
             {
                 var (block, row) = siteRefs[f][m];
-                FactorFeatures.Site(block, row, d, nodeData.Slice(m * d * fn, d * fn), pairData.Slice(m * d * d * fp, d * d * fp));
+                FactorFeatures.Site(block, row, d, nodeData.Slice(m * d * fn, d * fn), pairData.Slice(m * d * d * fp, d * d * fp), featureVersion);
             }
             sites[f] = MakeInputs(siteIndex[f].ToArray(), node, pair, device);
         }
@@ -179,14 +186,14 @@ public sealed class FactorBatch : IDisposable
     /// problem has as many tokens as the batch's largest N. Pooled: all sites of a likelihood family share one token,
     /// one per family present in the batch (token order carries no meaning: the merge is invariant to it).
     /// </summary>
-    private static int[][] SiteTokenLayout(IReadOnlyList<BayesianProblem> problems, AfinArchitecture architecture, out int siteTokens)
+    private static int[][] SiteTokenLayout(IReadOnlyList<BayesianProblem> problems, AfinArchitecture architecture, int families, out int siteTokens)
     {
         if (architecture == AfinArchitecture.Faithful)
         {
             siteTokens = problems.Max(p => p.ObservationCount);
             return problems.Select(p => Enumerable.Range(0, p.ObservationCount).ToArray()).ToArray();
         }
-        var familyToken = new int[FactorFamilies.SiteNames.Length];
+        var familyToken = new int[families];
         Array.Fill(familyToken, -1);
         int count = 0;
         var layout = new int[problems.Count][];
@@ -195,7 +202,7 @@ public sealed class FactorBatch : IDisposable
             var tokens = new List<int>(problems[p].ObservationCount);
             foreach (var block in problems[p].Blocks.Where(block => block.Count > 0))
             {
-                int f = FactorFamilies.SiteId(block);
+                int f = SiteId(block, families);
                 if (familyToken[f] < 0)
                 {
                     familyToken[f] = count++;
@@ -206,6 +213,13 @@ public sealed class FactorBatch : IDisposable
         }
         siteTokens = count;
         return layout;
+    }
+
+    /// <summary>The family id of a block, refused when the feature version has no adapter for it.</summary>
+    private static int SiteId(ObservationBlock block, int families)
+    {
+        int f = FactorFamilies.SiteId(block);
+        return f < families ? f : throw new NotSupportedException($"AFIN networks of this feature version have no adapter for the likelihood family '{block.Family}'.");
     }
 
     /// <summary>

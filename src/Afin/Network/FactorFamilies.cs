@@ -18,14 +18,16 @@ internal static class FactorFamilies
     /// <summary>Pair input widths of the prior adapters.</summary>
     public static readonly int[] PriorPairDims = [7, 8, 8, 7];
 
-    /// <summary>Reference names of the likelihood families, indexed by id.</summary>
-    public static readonly string[] SiteNames = ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x"];
+    /// <summary>Reference names of the likelihood families, indexed by id; feature version 2 adds the Laplace-error family.</summary>
+    public static string[] SiteNames(int featureVersion) => featureVersion >= 2
+        ? ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x", "laplace"]
+        : ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x"];
 
-    /// <summary>Node input widths of the likelihood adapters.</summary>
-    public static readonly int[] SiteNodeDims = [5, 5, 7, 6, 5];
+    /// <summary>Node input widths of the likelihood adapters; version 2 gives the logit families their offset.</summary>
+    public static int[] SiteNodeDims(int featureVersion) => featureVersion >= 2 ? [5, 6, 8, 6, 5, 5] : [5, 5, 7, 6, 5];
 
     /// <summary>Pair input widths of the likelihood adapters.</summary>
-    public static readonly int[] SitePairDims = [9, 9, 11, 10, 6];
+    public static int[] SitePairDims(int featureVersion) => featureVersion >= 2 ? [9, 10, 12, 10, 6, 9] : [9, 9, 11, 10, 6];
 
     /// <summary>The prior family id of a resolved prior.</summary>
     public static int PriorId(Prior prior) => prior switch
@@ -45,6 +47,7 @@ internal static class FactorFamilies
         BinomialLogitBlock => 2,
         LinearStudentTBlock => 3,
         DirectGaussianBlock => 4,
+        LinearLaplaceBlock => 5,
         _ => throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'."),
     };
 }

@@ -131,7 +131,7 @@ internal static class FactorFeatures
     }
 
     /// <summary>Features of site (row) <paramref name="n"/> of <paramref name="block"/>.</summary>
-    public static void Site(ObservationBlock block, int n, int d, Span<float> node, Span<float> pair)
+    public static void Site(ObservationBlock block, int n, int d, Span<float> node, Span<float> pair, int featureVersion = 1)
     {
         Span<double> buf = stackalloc double[11];
         if (block is DirectGaussianBlock direct)
@@ -178,8 +178,12 @@ internal static class FactorFeatures
             case LinearStudentTBlock t:
                 buf[0] = y; buf[1] = SafeLog(t.Sigma[n]); buf[2] = SafeLog(t.Df[n]); buf[3] = nrm; prefix = 4; mult = y;
                 break;
-            case BernoulliLogitBlock:
+            case BernoulliLogitBlock bernoulli:
                 buf[0] = y; buf[1] = 2 * y - 1; buf[2] = nrm; prefix = 3; mult = 2 * y - 1;
+                if (featureVersion >= 2)
+                {
+                    buf[prefix++] = bernoulli.Offset[n];
+                }
                 break;
             case BinomialLogitBlock b:
             {
@@ -187,8 +191,15 @@ internal static class FactorFeatures
                 double rho = y / total;
                 buf[0] = y; buf[1] = Math.Log(1 + total); buf[2] = rho; buf[3] = 2 * rho - 1; buf[4] = nrm;
                 prefix = 5; mult = 2 * rho - 1;
+                if (featureVersion >= 2)
+                {
+                    buf[prefix++] = b.Offset[n];
+                }
                 break;
             }
+            case LinearLaplaceBlock l when featureVersion >= 2:
+                buf[0] = y; buf[1] = SafeLog(l.Scale[n]); buf[2] = nrm; prefix = 3; mult = y;
+                break;
             default:
                 throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'.");
         }

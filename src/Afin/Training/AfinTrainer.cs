@@ -1,3 +1,4 @@
+using Afin.Canonical;
 using System.Diagnostics;
 using System.Text.Json;
 using Afin.Network;
@@ -240,8 +241,8 @@ public sealed class AfinTrainer : IDisposable
         double lossTotal = 0;
         for (int m = 0; m < Options.MicroBatches; m++)
         {
-            var tasks = new TaskSampler(Tasks, TaskSeed(Step, m)).SampleBatch(Options.BatchSize);
-            using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device, _network.Options.Architecture);
+            var tasks = NetworkTasks(new TaskSampler(Tasks, TaskSeed(Step, m)).SampleBatch(Options.BatchSize));
+            using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device, _network.Options.Architecture, _network.Options.FeatureVersion);
             int d = batch.Dimension;
             var z = tensor(tasks.SelectMany(t => t.TrueLatent).ToArray(), [tasks.Count, d], float64, _device);
             var loss = _network.LogProb(batch, z).mean().div(TorchScalars.Of(-d));
@@ -261,6 +262,33 @@ public sealed class AfinTrainer : IDisposable
         _optimizer.step();
         CopyToEma(Step < Options.EmaStartStep ? 1.0 : 1 - Options.EmaDecay);
         return lossTotal / Options.MicroBatches;
+    }
+
+    /// <summary>
+    /// The tasks as the network sees them: as simulated, or, in Laplace coordinates, each problem's canonical twin with the
+    /// true latent mapped to u = L⁻¹(z0 - m). The map's Jacobian does not depend on the network, so the loss
+    /// -log q_u(u0) differs from -log q_z(z0) by a constant and the gradients are those of the forward KL in z.
+    /// </summary>
+    private IReadOnlyList<SimulatedTask> NetworkTasks(IReadOnlyList<SimulatedTask> tasks)
+    {
+        var coordinates = _network.Options.Coordinates;
+        if (coordinates == LatentCoordinates.Original)
+        {
+            return tasks;
+        }
+        var mapped = new SimulatedTask[tasks.Count];
+        Parallel.For(0, tasks.Count, i =>
+        {
+            var frame = CanonicalFrame.Create(tasks[i].Problem, coordinates);
+            var z0 = new double[1, tasks[i].TrueLatent.Length];
+            for (int j = 0; j < z0.Length; j++)
+            {
+                z0[0, j] = tasks[i].TrueLatent[j];
+            }
+            var u0 = frame.Map.ToCanonical(z0);
+            mapped[i] = tasks[i] with { Problem = frame.Problem, TrueLatent = Enumerable.Range(0, z0.Length).Select(j => u0[0, j]).ToArray() };
+        });
+        return mapped;
     }
 
     /// <summary>ema = (1 - weight) * ema + weight * current; weight 1 copies.</summary>

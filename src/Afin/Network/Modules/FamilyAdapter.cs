@@ -18,20 +18,22 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
     private readonly FamilyNets like_pair_nets;
     private readonly SiteRefiner? site_refine;
     private readonly long _channels;
+    private readonly string[] _siteNames;
 
     /// <summary>
     /// Creates the 18 adapter MLPs and, when <paramref name="siteLayers"/> is positive, the per-site refining layers
     /// (hidden width <paramref name="siteHidden"/>) applied to every likelihood site's outputs before they are scattered.
     /// </summary>
-    public FamilyAdapter(long channels, long hiddenDim, int siteLayers = 0, long siteHidden = 1) : base(nameof(FamilyAdapter))
+    public FamilyAdapter(long channels, long hiddenDim, int siteLayers = 0, long siteHidden = 1, int featureVersion = 1) : base(nameof(FamilyAdapter))
     {
         _channels = channels;
         // Registered only when used, so files of networks without it keep their exact parameter set.
         site_refine = siteLayers > 0 ? new SiteRefiner(channels, siteHidden, siteLayers) : null;
         prior_node_nets = Make(FactorFamilies.PriorNames, FactorFamilies.PriorNodeDims, channels, hiddenDim);
         prior_pair_nets = Make(FactorFamilies.PriorNames, FactorFamilies.PriorPairDims, channels, hiddenDim);
-        like_node_nets = Make(FactorFamilies.SiteNames, FactorFamilies.SiteNodeDims, channels, hiddenDim);
-        like_pair_nets = Make(FactorFamilies.SiteNames, FactorFamilies.SitePairDims, channels, hiddenDim);
+        _siteNames = FactorFamilies.SiteNames(featureVersion);
+        like_node_nets = Make(_siteNames, FactorFamilies.SiteNodeDims(featureVersion), channels, hiddenDim);
+        like_pair_nets = Make(_siteNames, FactorFamilies.SitePairDims(featureVersion), channels, hiddenDim);
         RegisterComponents();
     }
 
@@ -55,7 +57,7 @@ internal sealed class FamilyAdapter : nn.Module<FactorBatch, (Tensor Pair, Tenso
         var dtype = prior_node_nets[FactorFamilies.PriorNames[0]].Last.weight!.dtype;
 
         var (priorNode, priorPair) = Encode(batch.PriorInputs, FactorFamilies.PriorNames, prior_node_nets, prior_pair_nets, b, d, dtype, device, null);
-        var (siteNode, sitePair) = Encode(batch.SiteInputs, FactorFamilies.SiteNames, like_node_nets, like_pair_nets, b * n, d, dtype, device, site_refine);
+        var (siteNode, sitePair) = Encode(batch.SiteInputs, _siteNames, like_node_nets, like_pair_nets, b * n, d, dtype, device, site_refine);
 
         var node = cat([priorNode.unsqueeze(1), siteNode.view(b, n, d, c)], 1);
         var pair = PairOps.SymPair(cat([priorPair.unsqueeze(1), sitePair.view(b, n, d, d, c)], 1));

@@ -1,0 +1,164 @@
+using Afin.Modelling;
+
+namespace Afin.Canonical;
+
+/// <summary>
+/// The twin of a problem in u, where z = m + L u: every site keeps its family with design row Lᵀx and offset x·m added to
+/// its own (absorbed into y for the Gaussian and Student-t families), and the prior follows the map as far as its
+/// family allows (see <see cref="Prior(Prior, AffineMap, bool, List{ObservationBlock})"/>). The posterior of u is exactly
+/// the pushforward of the posterior of z: the map's Jacobian is constant.
+/// </summary>
+internal static class CanonicalProblem
+{
+    /// <summary>The precision of the vague full-rank prior that stands for "no prior factor left" in u, per coordinate.</summary>
+    internal const double VaguePrecision = 1e-10;
+
+    /// <summary>Builds the twin of <paramref name="problem"/> under <paramref name="map"/>; <paramref name="diagonal"/> says L is diagonal.</summary>
+    internal static BayesianProblem Of(BayesianProblem problem, AffineMap map, bool diagonal)
+    {
+        var priorSites = new List<ObservationBlock>();
+        var prior = Prior(problem.Prior, map, diagonal, priorSites);
+        var blocks = problem.Blocks.Where(b => b.Count > 0).Select(b => Block(b, map)).Concat(priorSites);
+        return BayesianProblem.Create(prior, blocks, problem.Dimension, problem.Name);
+    }
+
+    /// <summary>
+    /// Location-scale priors under a diagonal map stay per coordinate: loc → (loc - m) / s, scale → scale / s. Under a
+    /// full map a Gaussian prior becomes a full-rank Gaussian one with precision Lᵀ P L; Student-t and Laplace
+    /// coordinates cannot stay axis-aligned, so each becomes a site of its family with row Lᵀe_j (added to
+    /// <paramref name="sites"/>), and the prior in u is vague.
+    /// </summary>
+    private static Prior Prior(Prior prior, AffineMap map, bool diagonal, List<ObservationBlock> sites)
+    {
+        int d = map.Dimension;
+        if (prior is FullRankGaussianPrior full)
+        {
+            return new FullRankGaussianPrior(CentredLocation(full.Loc, map), map.Congruence(full.Precision));
+        }
+        if (diagonal)
+        {
+            var s = Enumerable.Range(0, d).Select(i => map.Linear[i * d + i]).ToArray();
+            var loc = prior.Loc.Select((l, i) => (l - map.Shift[i]) / s[i]).ToArray();
+            return prior switch
+            {
+                GaussianPrior g => new GaussianPrior(loc, Divide(g.Scale, s)),
+                StudentTPrior t => new StudentTPrior(loc, Divide(t.Scale, s), t.Df),
+                LaplacePrior l => new LaplacePrior(loc, Divide(l.Scale, s)),
+                _ => throw Unsupported(prior),
+            };
+        }
+        switch (prior)
+        {
+            case GaussianPrior g:
+                var precision = new double[d, d];
+                for (int i = 0; i < d; i++)
+                {
+                    precision[i, i] = 1 / (g.Scale[i] * g.Scale[i]);
+                }
+                return new FullRankGaussianPrior(CentredLocation(g.Loc, map), map.Congruence(precision));
+            case StudentTPrior t:
+                sites.Add(new LinearStudentTBlock(CoordinateRows(map), Centred(t.Loc, map), t.Scale, t.Df));
+                return Vague(d);
+            case LaplacePrior l:
+                sites.Add(new LinearLaplaceBlock(CoordinateRows(map), Centred(l.Loc, map), l.Scale));
+                return Vague(d);
+            default:
+                throw Unsupported(prior);
+        }
+    }
+
+    private static ObservationBlock Block(ObservationBlock block, AffineMap map)
+    {
+        if (block is DirectGaussianBlock direct)
+        {
+            return DirectAsSites(direct, map);
+        }
+        var linear = (LinearBlock)block;
+        int n = linear.Count, d = map.Dimension;
+        var x = new double[n, d];
+        var shift = new double[n];
+        for (int r = 0; r < n; r++)
+        {
+            var row = linear.Row(r);
+            var mapped = map.TransposeTimes(row);
+            for (int j = 0; j < d; j++)
+            {
+                x[r, j] = mapped[j];
+            }
+            shift[r] = map.ShiftOf(row);
+        }
+        return linear switch
+        {
+            LinearGaussianBlock g => new LinearGaussianBlock(x, Minus(g.Y, shift), g.Sigma),
+            LinearStudentTBlock t => new LinearStudentTBlock(x, Minus(t.Y, shift), t.Sigma, t.Df),
+            LinearLaplaceBlock l => new LinearLaplaceBlock(x, Minus(l.Y, shift), l.Scale),
+            BernoulliLogitBlock b => new BernoulliLogitBlock(x, b.Y, Plus(b.Offset, shift)),
+            BinomialLogitBlock b => new BinomialLogitBlock(x, b.Y, b.TotalCount, Plus(b.Offset, shift)),
+            _ => throw new NotSupportedException($"canonical coordinates do not support the likelihood family '{block.Family}'."),
+        };
+    }
+
+    /// <summary>y_n ~ N(z, σ_n² I) is d Gaussian sites per row, y_ni ~ N(e_i·z, σ_n²): in u, rows Lᵀe_i and targets y_ni - m_i.</summary>
+    private static LinearGaussianBlock DirectAsSites(DirectGaussianBlock direct, AffineMap map)
+    {
+        int d = map.Dimension, rows = direct.Count;
+        var coordinateRows = CoordinateRows(map);
+        var x = new double[rows * d, d];
+        var y = new double[rows * d];
+        var sigma = new double[rows * d];
+        for (int r = 0; r < rows; r++)
+        {
+            var observed = direct.Row(r);
+            for (int i = 0; i < d; i++)
+            {
+                int site = r * d + i;
+                for (int j = 0; j < d; j++)
+                {
+                    x[site, j] = coordinateRows[i, j];
+                }
+                y[site] = observed[i] - map.Shift[i];
+                sigma[site] = direct.Sigma[r];
+            }
+        }
+        return new LinearGaussianBlock(x, y, sigma);
+    }
+
+    /// <summary>Row j is Lᵀe_j: the design row of the coordinate z_j in u.</summary>
+    private static double[,] CoordinateRows(AffineMap map)
+    {
+        int d = map.Dimension;
+        var rows = new double[d, d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                rows[i, j] = map.Linear[i * d + j];
+            }
+        }
+        return rows;
+    }
+
+    private static FullRankGaussianPrior Vague(int d)
+    {
+        var precision = new double[d, d];
+        for (int i = 0; i < d; i++)
+        {
+            precision[i, i] = VaguePrecision;
+        }
+        return new FullRankGaussianPrior(new double[d], precision);
+    }
+
+    /// <summary>L⁻¹(loc - m): a prior's location in u.</summary>
+    private static double[] CentredLocation(double[] loc, AffineMap map) => map.InverseTimes(Centred(loc, map));
+
+    private static double[] Centred(double[] loc, AffineMap map) => loc.Select((l, i) => l - map.Shift[i]).ToArray();
+
+    private static double[] Divide(double[] a, double[] b) => a.Select((v, i) => v / b[i]).ToArray();
+
+    private static double[] Minus(double[] a, double[] b) => a.Select((v, i) => v - b[i]).ToArray();
+
+    private static double[] Plus(double[] a, double[] b) => b.Select((v, i) => a[a.Length == 1 ? 0 : i] + v).ToArray();
+
+    private static NotSupportedException Unsupported(Prior prior) =>
+        new($"canonical coordinates do not support the prior family '{prior.Family}'.");
+}
