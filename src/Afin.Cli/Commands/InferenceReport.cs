@@ -33,7 +33,8 @@ internal static class InferenceReport
     {
         InferenceMethod.ImportanceSampling => "afin+snis",
         InferenceMethod.Nuts => "nuts",
-        _ => outcome.Amortized.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow",
+        InferenceMethod.Laplace => "laplace",
+        _ => outcome.Amortized!.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow",
     };
 
     private static string InferenceMethodName(InferenceMethod method) => method switch
