@@ -9,9 +9,10 @@ internal static class AfinCommandLine
 {
     internal static RootCommand Build(CommandIO io)
     {
-        var root = new RootCommand("Bayesian posteriors for factor models: AFIN (one forward pass of a trained network), exact (conjugate), NUTS reference sampling, training and benchmarks.");
+        var root = new RootCommand("Bayesian posteriors for factor models: AFIN (one forward pass of a trained network), exact (conjugate), NUTS reference sampling, the Laplace approximation, training and benchmarks.");
         root.Subcommands.Add(ExactCommand.Create(io));
         root.Subcommands.Add(NutsCommand.Create(io));
+        root.Subcommands.Add(LaplaceCommand.Create(io));
         root.Subcommands.Add(InferCommand.Create(io));
         root.Subcommands.Add(CompareCommand.Create(io));
         root.Subcommands.Add(TrainCommand.Create(io));

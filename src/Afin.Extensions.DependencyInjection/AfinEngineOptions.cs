@@ -44,9 +44,11 @@ public sealed class AfinEngineOptions
 
     /// <summary>
     /// Amortized (default: the network's posterior, unchecked), Corrected (always corrected by Pareto-smoothed importance
-    /// sampling) or Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
-    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>). The checks run per problem on
-    /// the engine's worker after the batched forward pass, so a NUTS fallback delays the requests queued behind it.
+    /// sampling), Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
+    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>) or Laplace (the Laplace
+    /// approximation, without the network). The checks run per problem on the engine's worker after the batched forward
+    /// pass, so a NUTS fallback delays the requests queued behind it; Laplace mode has no queue and no worker: each
+    /// request runs on its caller's thread, and the model is not loaded unless <see cref="IAfinPosteriorEngine.Model"/> is read.
     /// </summary>
     public InferenceMode Mode { get; set; } = InferenceMode.Amortized;
 
@@ -71,7 +73,7 @@ public sealed class AfinEngineOptions
         }
         if (!Enum.IsDefined(Mode))
         {
-            errors.Add($"{nameof(Mode)}: expected Amortized, Corrected or Auto, got {(int)Mode}");
+            errors.Add($"{nameof(Mode)}: expected Amortized, Corrected, Auto or Laplace, got {(int)Mode}");
         }
         if (ProposalDraws < 25)
         {

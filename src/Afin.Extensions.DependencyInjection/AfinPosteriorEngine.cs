@@ -9,6 +9,8 @@ namespace Afin.Extensions.DependencyInjection;
 /// The default <see cref="IAfinPosteriorEngine"/>: requests go into a queue served by one dedicated worker thread, which gathers
 /// every request queued while the network was busy (up to <see cref="AfinEngineOptions.BatchSize"/> problems) into one batched
 /// forward pass. Under concurrent load this amortises the network's per-call cost; a lone request runs at once.
+/// In <see cref="InferenceMode.Laplace"/> mode there is no network to share: each request computes its Laplace
+/// approximations on the calling thread, with no queue and no worker.
 /// </summary>
 /// <remarks>
 /// <para>Forward passes run under a lock on the <see cref="AfinModel"/> (the lock ML.NET's AfinPosterior transformer also takes),
@@ -20,10 +22,11 @@ namespace Afin.Extensions.DependencyInjection;
 public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
 {
     private readonly AfinEngineOptions _options;
+    private readonly Lazy<AfinModel> _model;
     private readonly object _gate = new();
     private readonly Queue<Request> _queue = new();
-    private readonly Thread _worker;
-    private bool _stopping;
+    private readonly Thread? _worker;
+    private volatile bool _stopping;
     private long _forwardPasses;
     private long _problems;
     private int _largestPass;
@@ -31,22 +34,37 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
     /// <summary>Creates an engine over a loaded model (the caller keeps ownership of <paramref name="model"/>).</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public AfinPosteriorEngine(AfinModel model, AfinEngineOptions? options = null)
+        : this(Given(model), options)
     {
-        Model = model ?? throw new ArgumentNullException(nameof(model));
+    }
+
+    /// <summary>
+    /// Creates an engine whose model comes from <paramref name="model"/>: at once in the modes that run the network, and
+    /// in Laplace mode only if <see cref="Model"/> is read, so that a Laplace engine never loads a network it does not use.
+    /// </summary>
+    internal AfinPosteriorEngine(Func<AfinModel> model, AfinEngineOptions? options)
+    {
         _options = (options ?? new AfinEngineOptions()).Copy();
         var errors = _options.Validate();
         if (errors.Count > 0)
         {
             throw new ArgumentException("AfinEngineOptions: " + string.Join("; ", errors), nameof(options));
         }
+        _model = new Lazy<AfinModel>(model, LazyThreadSafetyMode.ExecutionAndPublication);
+        if (_options.Mode == InferenceMode.Laplace)
+        {
+            return;
+        }
+        _ = _model.Value;
         _worker = new Thread(Work) { IsBackground = true, Name = "AfinPosteriorEngine" };
         _worker.Start();
     }
 
     /// <inheritdoc />
-    public AfinModel Model { get; }
+    /// <remarks>In Laplace mode inference never reads it; a model registered by <c>AddAfinPosterior</c> is then loaded only when this property is read.</remarks>
+    public AfinModel Model => _model.Value;
 
-    /// <summary>The number of forward passes run so far (one per micro-batch).</summary>
+    /// <summary>The number of forward passes run so far (one per micro-batch; none in Laplace mode).</summary>
     public long ForwardPasses => Interlocked.Read(ref _forwardPasses);
 
     /// <summary>The number of problems inferred so far.</summary>
@@ -59,6 +77,10 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
     public async Task<AfinPosteriorResult> InferAsync(BayesianProblem problem, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        if (_options.Mode == InferenceMode.Laplace)
+        {
+            return InferLaplace([problem], cancellationToken)[0];
+        }
         var results = await Enqueue([problem], cancellationToken).ConfigureAwait(false);
         return results[0];
     }
@@ -78,6 +100,10 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
         {
             return [];
         }
+        if (_options.Mode == InferenceMode.Laplace)
+        {
+            return InferLaplace(problems.ToArray(), cancellationToken);
+        }
         return await Enqueue(problems.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
@@ -87,7 +113,7 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<AfinPosteriorResult> InferBatch(IReadOnlyList<BayesianProblem> problems) => InferBatchAsync(problems).GetAwaiter().GetResult();
 
-    /// <summary>Stops the worker thread (after the pass in progress) and cancels the requests still queued.</summary>
+    /// <summary>Stops the worker thread (after the pass in progress) and cancels the requests still queued; later requests throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -99,10 +125,33 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
             _stopping = true;
             Monitor.PulseAll(_gate);
         }
-        if (Thread.CurrentThread != _worker)
+        if (_worker is not null && Thread.CurrentThread != _worker)
         {
             _worker.Join();
         }
+    }
+
+    /// <summary>Laplace mode: each problem's approximation on the calling thread, problem i seeded with Seed + i as in the queue.</summary>
+    private AfinPosteriorResult[] InferLaplace(BayesianProblem[] problems, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var results = new AfinPosteriorResult[problems.Length];
+        try
+        {
+            for (int i = 0; i < problems.Length; i++)
+            {
+                int seed = unchecked(_options.Seed + i);
+                var outcome = AfinInference.RunLaplace(problems[i], InferenceOptions(seed), cancellationToken);
+                results[i] = Result(outcome, seed, inTrainingRange: true);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Wrap(e, problems.Length);
+        }
+        Interlocked.Add(ref _problems, problems.Length);
+        return results;
     }
 
     private Task<AfinPosteriorResult[]> Enqueue(BayesianProblem[] problems, CancellationToken cancellationToken)
@@ -188,7 +237,7 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
         }
         catch (Exception e)
         {
-            batch[0].Fail(Wrap(e, batch[0]));
+            batch[0].Fail(Wrap(e, batch[0].Problems.Length));
             return;
         }
         int offset = 0;
@@ -200,13 +249,13 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
                 var results = new AfinPosteriorResult[request.Problems.Length];
                 for (int i = 0; i < results.Length; i++)
                 {
-                    results[i] = Result(request.Problems[i], own[i], unchecked(_options.Seed + i));
+                    results[i] = Checked(request.Problems[i], own[i], unchecked(_options.Seed + i));
                 }
                 request.Complete(results);
             }
             catch (Exception e)
             {
-                request.Fail(Wrap(e, request));
+                request.Fail(Wrap(e, request.Problems.Length));
             }
             offset += request.Problems.Length;
         }
@@ -228,10 +277,17 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
         return result;
     }
 
-    private AfinPosteriorResult Result(BayesianProblem problem, AfinPosterior posterior, int seed)
+    /// <summary>The mode's outcome of a network posterior, with the model's verdict on the problem's range.</summary>
+    private AfinPosteriorResult Checked(BayesianProblem problem, AfinPosterior posterior, int seed)
     {
-        var outcome = AfinInference.Decide(Model, problem, posterior, _options.Mode,
-            new AutoInferenceOptions { ProposalDraws = _options.ProposalDraws, Seed = seed });
+        var outcome = AfinInference.Decide(Model, problem, posterior, _options.Mode, InferenceOptions(seed));
+        return Result(outcome, seed, Model.Covers(problem));
+    }
+
+    private AutoInferenceOptions InferenceOptions(int seed) => new() { ProposalDraws = _options.ProposalDraws, Seed = seed };
+
+    private AfinPosteriorResult Result(InferenceOutcome outcome, int seed, bool inTrainingRange)
+    {
         var mean = outcome.Mean;
         var std = outcome.StdDev;
         if (mean.Any(v => !double.IsFinite(v)) || std.Any(v => !double.IsFinite(v)))
@@ -243,7 +299,7 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
             Mean = mean,
             StdDev = std,
             Covariance = outcome.Covariance,
-            InTrainingRange = Model.Covers(problem),
+            InTrainingRange = inTrainingRange,
             Samples = _options.SampleCount > 0 ? outcome.Sample(_options.SampleCount, seed) : null,
             Method = outcome.Method,
             Reason = outcome.Reason,
@@ -252,10 +308,10 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
         };
     }
 
-    private static InvalidOperationException Wrap(Exception e, Request request) =>
-        new(request.Problems.Length == 1
+    private static InvalidOperationException Wrap(Exception e, int problems) =>
+        new(problems == 1
             ? $"AfinPosteriorEngine: inference failed: {e.Message}"
-            : $"AfinPosteriorEngine: inference failed for a batch of {request.Problems.Length} problems: {e.Message}", e);
+            : $"AfinPosteriorEngine: inference failed for a batch of {problems} problems: {e.Message}", e);
 
     private sealed class Request(BayesianProblem[] problems, CancellationToken token)
     {
@@ -278,5 +334,12 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
             Completion.TrySetException(e);
             Registration.Dispose();
         }
+    }
+
+    /// <summary>A loaded model as the source of the internal constructor, checked for null before anything else.</summary>
+    private static Func<AfinModel> Given(AfinModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return () => model;
     }
 }

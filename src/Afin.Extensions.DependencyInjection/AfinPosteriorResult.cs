@@ -16,7 +16,8 @@ public sealed class AfinPosteriorResult
 
     /// <summary>
     /// Whether the problem lies inside the model's training range (dimension, number of observations, families);
-    /// outside it the posterior is an extrapolation and should be checked.
+    /// outside it the posterior is an extrapolation and should be checked. Always true in Laplace mode, whose answer
+    /// owes nothing to the network.
     /// </summary>
     public required bool InTrainingRange { get; init; }
 
@@ -29,10 +30,10 @@ public sealed class AfinPosteriorResult
     /// <summary>Why that method was chosen, with the diagnostics' values.</summary>
     public string Reason { get; init; } = "";
 
-    /// <summary>PSIS k-hat of the AFIN posterior as an importance proposal (NaN in Amortized mode, which computes no weights).</summary>
+    /// <summary>PSIS k-hat of the AFIN posterior as an importance proposal (NaN in Amortized and Laplace modes, which compute no weights).</summary>
     public double ParetoK { get; init; } = double.NaN;
 
-    /// <summary>Effective sample size of the importance weights (NaN in Amortized mode).</summary>
+    /// <summary>Effective sample size of the importance weights (NaN in Amortized and Laplace modes).</summary>
     public double EffectiveSampleSize { get; init; } = double.NaN;
 
     /// <summary>The latent dimension d.</summary>

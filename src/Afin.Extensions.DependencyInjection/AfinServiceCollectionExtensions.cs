@@ -12,7 +12,8 @@ public static class AfinServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="AfinEngineOptions"/> (configured by <paramref name="configure"/>), the <see cref="AfinModel"/> as a lazy singleton
     /// (loaded once, on first use, from <see cref="AfinEngineOptions.ModelPath"/> or the shipped default; disposed with the container) and
-    /// <see cref="IAfinPosteriorEngine"/> as a singleton (a micro-batching <see cref="AfinPosteriorEngine"/>).
+    /// <see cref="IAfinPosteriorEngine"/> as a singleton (a micro-batching <see cref="AfinPosteriorEngine"/>). With
+    /// <see cref="AfinEngineOptions.Mode"/> Laplace the engine needs no network, and the model is loaded only if something asks for it.
     /// </summary>
     /// <remarks>
     /// Registrations use TryAdd: an <see cref="AfinModel"/> or <see cref="IAfinPosteriorEngine"/> registered before this call wins, so an app
@@ -47,7 +48,7 @@ public static class AfinServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AfinEngineOptions>, AfinEngineOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AfinEngineOptions>>().Value.LoadModel());
         services.TryAddSingleton<IAfinPosteriorEngine>(sp =>
-            new AfinPosteriorEngine(sp.GetRequiredService<AfinModel>(), sp.GetRequiredService<IOptions<AfinEngineOptions>>().Value));
+            new AfinPosteriorEngine(sp.GetRequiredService<AfinModel>, sp.GetRequiredService<IOptions<AfinEngineOptions>>().Value));
         return services;
     }
 

@@ -10,7 +10,7 @@ namespace Afin.Extensions.DependencyInjection;
 /// </summary>
 public interface IAfinPosteriorEngine
 {
-    /// <summary>The model the engine runs (loaded once).</summary>
+    /// <summary>The model the engine runs (loaded once); in Laplace mode the engine runs no network, and reading this may load it.</summary>
     AfinModel Model { get; }
 
     /// <summary>The posterior of one problem; its draws (if any) use <see cref="AfinEngineOptions.Seed"/>.</summary>

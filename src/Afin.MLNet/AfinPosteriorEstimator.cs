@@ -12,7 +12,8 @@ namespace Afin.MLNet;
 /// Estimator of <see cref="AfinPosteriorTransformer"/>. Fit starts from <see cref="AfinPosteriorOptions.Model"/>,
 /// <see cref="AfinPosteriorOptions.ModelPath"/> or the default model; with <see cref="AfinPosteriorOptions.FineTuneSteps"/> &gt; 0
 /// it first fine-tunes on simulated tasks whose families, d and N ranges match the training data (training is simulation-based:
-/// the observations' true parameters are never needed).
+/// the observations' true parameters are never needed). In <see cref="Afin.Inference.InferenceMode.Laplace"/> mode Fit loads no
+/// model: the transformer computes each row's Laplace approximation from the row alone.
 /// </summary>
 public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer>
 {
@@ -49,6 +50,10 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
     {
         ArgumentNullException.ThrowIfNull(input);
         var layout = OutputLayout.Create(input.Schema, Options);
+        if (Options.Mode == Afin.Inference.InferenceMode.Laplace)
+        {
+            return new AfinPosteriorTransformer(null, ownsModel: false, Options);
+        }
         var device = DeviceSelection.Resolve(Options.Device);
         bool owns = Options.Model is null;
         var model = Options.Model ?? (Options.ModelPath is { } path ? AfinModel.Load(path, device) : AfinModel.LoadDefault(device));

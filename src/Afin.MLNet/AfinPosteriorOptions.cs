@@ -17,8 +17,8 @@ public enum AfinFailurePolicy
 
 /// <summary>
 /// Options of <see cref="AfinCatalog.AfinPosterior(Microsoft.ML.TransformsCatalog, AfinPosteriorOptions)"/>: input and output column
-/// names, the model to start from, optional fine-tuning, posterior samples, batching and the failure policy.
-/// Everything except <see cref="Model"/> and <see cref="Progress"/> is saved with the transformer in the ML.NET model zip.
+/// names, the model to start from, optional fine-tuning, posterior samples, batching, the inference mode and the failure
+/// policy. Everything except <see cref="Model"/> and <see cref="Progress"/> is saved with the transformer in the ML.NET model zip.
 /// </summary>
 public sealed record AfinPosteriorOptions
 {
@@ -96,22 +96,25 @@ public sealed record AfinPosteriorOptions
 
     /// <summary>
     /// Amortized (default: the network's posterior, unchecked), Corrected (always corrected by Pareto-smoothed importance
-    /// sampling) or Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
-    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>). The checked modes add the
-    /// <see cref="ParetoKColumn"/>, <see cref="EffectiveSampleSizeColumn"/> and <see cref="InferenceMethodColumn"/> outputs.
+    /// sampling), Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
+    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>) or Laplace (the Laplace
+    /// approximation of each row, with the default <see cref="Afin.Laplace.LaplaceOptions"/>: no network is loaded, bound or
+    /// saved, so <see cref="Model"/> and <see cref="ModelPath"/> are not used and fine-tuning is refused). Every mode but
+    /// Amortized adds the <see cref="ParetoKColumn"/>, <see cref="EffectiveSampleSizeColumn"/> and
+    /// <see cref="InferenceMethodColumn"/> outputs (NaN diagnostics in Laplace mode, which computes no importance weights).
     /// </summary>
     public InferenceMode Mode { get; init; } = InferenceMode.Amortized;
 
     /// <summary>Draws from the AFIN posterior for the importance check of the Corrected and Auto modes (at least 25).</summary>
     public int ProposalDraws { get; init; } = new AutoInferenceOptions().ProposalDraws;
 
-    /// <summary>Output (checked modes only): PSIS k-hat of the AFIN posterior as an importance proposal, a double.</summary>
+    /// <summary>Output (all modes but Amortized): PSIS k-hat of the AFIN posterior as an importance proposal, a double (NaN in Laplace mode).</summary>
     public string ParetoKColumn { get; init; } = "ParetoK";
 
-    /// <summary>Output (checked modes only): effective sample size of the importance weights, a double.</summary>
+    /// <summary>Output (all modes but Amortized): effective sample size of the importance weights, a double (NaN in Laplace mode).</summary>
     public string EffectiveSampleSizeColumn { get; init; } = "EffectiveSampleSize";
 
-    /// <summary>Output (checked modes only): the method that produced the row's posterior (Amortized, ImportanceSampling or Nuts), text.</summary>
+    /// <summary>Output (all modes but Amortized): the method that produced the row's posterior (Amortized, ImportanceSampling, Nuts or Laplace), text.</summary>
     public string InferenceMethodColumn { get; init; } = "InferenceMethod";
 
     /// <summary>Posterior draws per row (0: no samples column).</summary>
@@ -126,10 +129,13 @@ public sealed record AfinPosteriorOptions
     /// <summary>Rows per forward pass of a cursor (throughput grows with it; memory too).</summary>
     public int BatchSize { get; init; } = 256;
 
-    /// <summary>An AFIN model file to start from; null: the default model shipped in Afin.dll.</summary>
+    /// <summary>An AFIN model file to start from; null: the default model shipped in Afin.dll. Not used in Laplace mode.</summary>
     public string? ModelPath { get; init; }
 
-    /// <summary>A loaded model to start from (takes precedence over <see cref="ModelPath"/>; the caller keeps ownership). Not saved: the zip holds the weights.</summary>
+    /// <summary>
+    /// A loaded model to start from (takes precedence over <see cref="ModelPath"/>; the caller keeps ownership). Not saved: the
+    /// zip holds the weights. Not used in Laplace mode.
+    /// </summary>
     [JsonIgnore]
     public AfinModel? Model { get; init; }
 
@@ -176,7 +182,11 @@ public sealed record AfinPosteriorOptions
         }
         if (!Enum.IsDefined(Mode))
         {
-            throw new ArgumentException($"{nameof(Mode)}: expected Amortized, Corrected or Auto, got {(int)Mode}");
+            throw new ArgumentException($"{nameof(Mode)}: expected Amortized, Corrected, Auto or Laplace, got {(int)Mode}");
+        }
+        if (Mode == InferenceMode.Laplace && FineTuneSteps > 0)
+        {
+            throw new ArgumentException($"{nameof(FineTuneSteps)}: expected 0 with {nameof(Mode)} Laplace, which does not use the network, got {FineTuneSteps}");
         }
         if (ProposalDraws < 25)
         {

@@ -7,8 +7,9 @@ using Microsoft.ML.Data;
 namespace Afin.MLNet;
 
 /// <summary>
-/// Maps rows that each describe one Bayesian problem to the AFIN posterior: mean, standard deviations, covariance,
-/// optional seeded samples and (with <see cref="AfinFailurePolicy.Flag"/>) an error column.
+/// Maps rows that each describe one Bayesian problem to the AFIN posterior (or, in
+/// <see cref="Afin.Inference.InferenceMode.Laplace"/> mode, to the Laplace approximation, without a network): mean,
+/// standard deviations, covariance, optional seeded samples and (with <see cref="AfinFailurePolicy.Flag"/>) an error column.
 /// </summary>
 /// <remarks>
 /// <para><see cref="Transform"/> is lazy and streaming: cursors read <see cref="AfinPosteriorOptions.BatchSize"/> rows ahead and
@@ -17,15 +18,15 @@ namespace Afin.MLNet;
 /// <para>Thread-safety: the transformer is immutable and may be shared by threads; each thread must use its own cursors and its own
 /// <see cref="PredictionEngine{TSrc, TDst}"/> (ML.NET's rule). Forward passes through the one model are serialised by a lock,
 /// so concurrent cursors are safe but do not run the network in parallel.</para>
-/// <para>Saved into an ML.NET model zip with <c>mlContext.Model.Save</c> (AFIN weights and options included) and loaded by
-/// <c>mlContext.Model.Load</c> with no registration call.</para>
+/// <para>Saved into an ML.NET model zip with <c>mlContext.Model.Save</c> (AFIN weights and options included; only the options
+/// in Laplace mode) and loaded by <c>mlContext.Model.Load</c> with no registration call.</para>
 /// </remarks>
 public sealed class AfinPosteriorTransformer : ITransformer, IDisposable
 {
     private readonly bool _ownsModel;
     private readonly PosteriorComputer _computer;
 
-    internal AfinPosteriorTransformer(AfinModel model, bool ownsModel, AfinPosteriorOptions options)
+    internal AfinPosteriorTransformer(AfinModel? model, bool ownsModel, AfinPosteriorOptions options)
     {
         Model = model;
         _ownsModel = ownsModel;
@@ -34,8 +35,8 @@ public sealed class AfinPosteriorTransformer : ITransformer, IDisposable
         _computer = new PosteriorComputer(model, Options);
     }
 
-    /// <summary>The bound AFIN model (fine-tuned when Fit was asked to).</summary>
-    public AfinModel Model { get; }
+    /// <summary>The bound AFIN model (fine-tuned when Fit was asked to); null in Laplace mode, which uses no network.</summary>
+    public AfinModel? Model { get; }
 
     /// <summary>The options the transformer runs with (as saved in the model zip).</summary>
     public AfinPosteriorOptions Options { get; }
@@ -72,7 +73,7 @@ public sealed class AfinPosteriorTransformer : ITransformer, IDisposable
     {
         if (_ownsModel)
         {
-            Model.Dispose();
+            Model?.Dispose();
         }
     }
 }

@@ -58,6 +58,45 @@ public sealed class InferModeTests
     }
 
     [TestMethod]
+    public void LaplaceModeLoadsNoModelAndReportsTheSearch()
+    {
+        var run = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--mode", "laplace");
+        var exact = CliRunner.Run("exact", "--problem", CliRunner.Problem("linear-regression.json"));
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        using var json = JsonDocument.Parse(run.Output);
+        using var exactJson = JsonDocument.Parse(exact.Output);
+        var root = json.RootElement;
+        Assert.AreEqual("laplace", root.GetProperty("method").GetString());
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.AreEqual(exactJson.RootElement.GetProperty("mean")[i].GetDouble(), root.GetProperty("mean")[i].GetDouble(), 1e-9);
+        }
+        var diagnostics = root.GetProperty("diagnostics");
+        Assert.AreEqual("laplace", diagnostics.GetProperty("mode").GetString());
+        Assert.AreEqual("laplace", diagnostics.GetProperty("inference_method").GetString());
+        StringAssert.StartsWith(diagnostics.GetProperty("reason").GetString(), "Laplace mode: ");
+        Assert.IsTrue(diagnostics.GetProperty("converged").GetBoolean());
+        Assert.AreEqual(JsonValueKind.Null, diagnostics.GetProperty("pareto_k").ValueKind);
+        Assert.AreEqual(0.0, diagnostics.GetProperty("stage_ms").GetProperty("afin").GetDouble());
+        Assert.IsGreaterThan(0.0, diagnostics.GetProperty("stage_ms").GetProperty("laplace").GetDouble());
+        Assert.IsFalse(diagnostics.TryGetProperty("model_steps", out _), "no model is loaded in laplace mode");
+        Assert.IsFalse(diagnostics.TryGetProperty("in_training_range", out _));
+        StringAssert.Contains(run.Error, "infer: Laplace mode: ");
+    }
+
+    [TestMethod]
+    [DataRow("--model", "some.afin", "--model")]
+    [DataRow("--architecture", "Pooled", "--architecture")]
+    [DataRow("--draws", "500", "--mode corrected or auto")]
+    public void NetworkOptionsWithLaplaceModeAreInvalidInput(string option, string value, string named)
+    {
+        var bad = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--mode", "laplace", option, value);
+        Assert.AreEqual(2, bad.ExitCode, bad.Error);
+        StringAssert.Contains(bad.Error, named);
+        Assert.AreEqual(string.Empty, bad.Output);
+    }
+
+    [TestMethod]
     [DataRow("--mode", "fast", "--mode")]
     [DataRow("--draws", "3", "ProposalDraws")]
     public void BadModeOrDrawsIsAnInvalidInput(string option, string value, string named)

@@ -14,7 +14,7 @@ namespace Afin.Extensions.DependencyInjection.Tests;
 public sealed class AfinPosteriorEngineTests
 {
     /// <summary>Linear-Gaussian problems with d 1..3 and N 1..6 (inside the tiny model's training range).</summary>
-    private static BayesianProblem[] Problems(int count, int seed)
+    internal static BayesianProblem[] Problems(int count, int seed)
     {
         var random = new Random(seed);
         double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

@@ -222,7 +222,7 @@ public sealed class AfinPosteriorTransformerTests
         });
         using var transformer = estimator.Fit(ml.Data.LoadFromEnumerable(rows));
         using var original = Support.LoadTestModel();
-        CollectionAssert.AreNotEqual(TestModel.Weights(original), TestModel.Weights(transformer.Model));
+        CollectionAssert.AreNotEqual(TestModel.Weights(original), TestModel.Weights(transformer.Model!));
         Assert.IsNotEmpty(progress.Reports);
         Assert.AreEqual(2, progress.Reports[^1].Step);
         Assert.IsTrue(log.Any(m => m.Contains("AfinPosterior: fine-tuning")), string.Join("\n", log));

@@ -75,7 +75,7 @@ public sealed class ObservationGroupingTests
             var own = observations.Where(o => o.Store == stores[g]).ToArray();
             var x = Support.Matrix(own.SelectMany(o => o.Features.Select(v => (double)v)).ToArray(), own.Length, 2);
             var problem = BayesianProblem.Create(new GaussianPrior(0, 2), [new LinearGaussianBlock(x, own.Select(o => (double)o.Label).ToArray(), 0.5)]);
-            var expected = transformer.Model.Infer(problem);
+            var expected = transformer.Model!.Infer(problem);
             Assert.AreEqual(stores[g], posteriors[g].Key);
             Assert.AreEqual(2, posteriors[g].Dimension);
             Assert.HasCount(4, posteriors[g].Covariance);

@@ -8,8 +8,9 @@ using Afin.Posteriors;
 namespace Afin.Cli.Commands;
 
 /// <summary>
-/// <c>afin infer --problem FILE [--model FILE] [--mode amortized|corrected|auto] [--draws N] [--samples N --samples-out FILE]</c>:
-/// the AFIN posterior in one forward pass, optionally checked by importance sampling and repaired or replaced.
+/// <c>afin infer --problem FILE [--model FILE] [--mode amortized|corrected|auto|laplace] [--draws N] [--samples N --samples-out FILE]</c>:
+/// the AFIN posterior in one forward pass, optionally checked by importance sampling and repaired or replaced; or, with
+/// <c>--mode laplace</c>, the Laplace approximation, for which no model is loaded.
 /// </summary>
 internal static class InferCommand
 {
@@ -26,12 +27,13 @@ internal static class InferCommand
         var mode = new Option<string>("--mode")
         {
             Description = "amortized: the AFIN posterior, unchecked (default); corrected: always corrected by Pareto-smoothed importance sampling; " +
-                "auto: AFIN when its importance weights show it is close, the corrected posterior when they are reliable, NUTS started from AFIN otherwise.",
+                "auto: AFIN when its importance weights show it is close, the corrected posterior when they are reliable, NUTS started from AFIN otherwise; " +
+                "laplace: the Laplace approximation, without the network (no model is loaded).",
             DefaultValueFactory = _ => InferenceReport.ModeNames[0],
         };
         var draws = new Option<int?>("--draws") { Description = $"Draws from the AFIN posterior for the importance check of --mode corrected or auto (default {new AutoInferenceOptions().ProposalDraws})." };
-        var samples = new Option<int>("--samples") { Description = "Number of posterior draws to write to --samples-out.", DefaultValueFactory = _ => 0 };
-        var samplesOut = new Option<FileInfo?>("--samples-out") { Description = "CSV file for the draws (one per line)." };
+        var samples = CommonOptions.Samples();
+        var samplesOut = CommonOptions.SamplesOut();
         var command = new Command("infer", "AFIN posterior of a problem: one forward pass of a trained network, with an optional importance-sampling check.")
         {
             problem, model, architecture, mode, draws, samples, samplesOut, seed, output,
@@ -40,16 +42,13 @@ internal static class InferCommand
         {
             var spec = CommandIO.ReadProblem(parse.GetValue(problem));
             int sampleCount = parse.GetValue(samples);
-            var samplesFile = parse.GetValue(samplesOut);
-            if (sampleCount < 0 || (sampleCount > 0) != (samplesFile is not null))
-            {
-                throw new InvalidInputException("--samples N (N > 0) and --samples-out FILE go together");
-            }
+            var samplesFile = CommonOptions.SamplesFile(sampleCount, parse.GetValue(samplesOut));
             var inferenceMode = InferenceReport.ParseMode(parse.GetValue(mode));
             var options = Options(inferenceMode, parse.GetValue(draws), parse.GetValue(seed));
-            using var afin = LoadModel(parse.GetValue(model), parse.GetValue(architecture));
-            afin.Infer(spec); // warm-up: the first forward pass pays one-off initialisation
-            var outcome = AfinInference.Run(afin, spec, inferenceMode, options, cancellationToken);
+            using var afin = inferenceMode == InferenceMode.Laplace
+                ? NoModel(parse.GetValue(model), parse.GetValue(architecture))
+                : LoadModel(parse.GetValue(model), parse.GetValue(architecture));
+            var outcome = afin is null ? AfinInference.RunLaplace(spec, options, cancellationToken) : Run(afin, spec, inferenceMode, options, cancellationToken);
             if (samplesFile is not null)
             {
                 io.WriteSamples(outcome.Sample(sampleCount, parse.GetValue(seed)), samplesFile);
@@ -61,6 +60,25 @@ internal static class InferCommand
         return command;
     }
 
+    private static InferenceOutcome Run(AfinModel afin, BayesianProblem spec, InferenceMode mode, AutoInferenceOptions options, CancellationToken cancellationToken)
+    {
+        afin.Infer(spec); // warm-up: the first forward pass pays one-off initialisation
+        return AfinInference.Run(afin, spec, mode, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Laplace mode loads no model; naming one is refused rather than ignored, so that a user who expects the network
+    /// to answer learns that it does not.
+    /// </summary>
+    private static AfinModel? NoModel(FileInfo? file, AfinArchitecture? shipped)
+    {
+        if (file is not null || shipped is not null)
+        {
+            throw new InvalidInputException($"{(file is not null ? "--model" : "--architecture")} does not apply to --mode laplace, which does not use the network");
+        }
+        return null;
+    }
+
     /// <summary>The inference options from the command line; --draws only means something when weights are computed.</summary>
     private static AutoInferenceOptions Options(InferenceMode mode, int? draws, int seed)
     {
@@ -69,9 +87,9 @@ internal static class InferCommand
         {
             return options;
         }
-        if (mode == InferenceMode.Amortized)
+        if (mode is InferenceMode.Amortized or InferenceMode.Laplace)
         {
-            throw new InvalidInputException("--draws applies to --mode corrected or auto only (amortized mode computes no importance weights)");
+            throw new InvalidInputException($"--draws applies to --mode corrected or auto only ({InferenceReport.ModeNames[(int)mode]} mode computes no importance weights)");
         }
         options = options with { ProposalDraws = count };
         try

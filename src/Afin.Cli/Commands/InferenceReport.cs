@@ -8,12 +8,12 @@ namespace Afin.Cli.Commands;
 /// <summary>
 /// The posterior JSON of <c>afin infer</c>: an <see cref="InferenceOutcome"/> with the model's
 /// record and the safety net's evidence (mode, method taken, reason, importance diagnostics,
-/// training-range reasons, and NUTS's diagnostics when it ran).
+/// training-range reasons, and NUTS's or the Laplace search's diagnostics when it ran).
 /// </summary>
 internal static class InferenceReport
 {
     /// <summary>The --mode names, in the order of <see cref="InferenceMode"/>.</summary>
-    internal static readonly IReadOnlyList<string> ModeNames = ["amortized", "corrected", "auto"];
+    internal static readonly IReadOnlyList<string> ModeNames = ["amortized", "corrected", "auto", "laplace"];
 
     /// <summary>Reads a --mode value (case-insensitive).</summary>
     /// <exception cref="InvalidInputException">The value is not a mode.</exception>
@@ -25,7 +25,8 @@ internal static class InferenceReport
             : throw new InvalidInputException($"--mode: expected one of {string.Join(", ", ModeNames)}, got '{value}'");
     }
 
-    internal static PosteriorReport Create(AfinModel model, InferenceOutcome outcome) =>
+    /// <summary>The report of <paramref name="outcome"/>; <paramref name="model"/> is null in Laplace mode, which loads none.</summary>
+    internal static PosteriorReport Create(AfinModel? model, InferenceOutcome outcome) =>
         new(MethodName(outcome), outcome.Mean, outcome.Covariance, outcome.Timings.Total.TotalMilliseconds, Diagnostics(model, outcome));
 
     /// <summary>The JSON <c>method</c>: the AFIN family, <c>afin+snis</c> or <c>nuts</c>.</summary>
@@ -33,38 +34,22 @@ internal static class InferenceReport
     {
         InferenceMethod.ImportanceSampling => "afin+snis",
         InferenceMethod.Nuts => "nuts",
-        _ => outcome.Amortized.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow",
+        InferenceMethod.Laplace => "laplace",
+        _ => outcome.Amortized!.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow",
     };
 
     private static string InferenceMethodName(InferenceMethod method) => method switch
     {
         InferenceMethod.ImportanceSampling => "importance_sampling",
         InferenceMethod.Nuts => "nuts",
+        InferenceMethod.Laplace => "laplace",
         _ => "amortized",
     };
 
-    private static Dictionary<string, object> Diagnostics(AfinModel model, InferenceOutcome outcome)
+    private static Dictionary<string, object> Diagnostics(AfinModel? model, InferenceOutcome outcome)
     {
-        var diagnostics = new Dictionary<string, object>
-        {
-            ["in_training_range"] = outcome.InTrainingRange,
-            ["training_range"] = $"d {model.Tasks.MinDimension}..{model.Tasks.MaxDimension}, N {model.Tasks.MinSites}..{model.Tasks.MaxSites}",
-            ["model_steps"] = model.Training.Steps,
-            ["model_architecture"] = model.Network.Options.Architecture.ToString(),
-            ["mode"] = ModeNames[(int)outcome.Mode],
-            ["inference_method"] = InferenceMethodName(outcome.Method),
-            ["reason"] = outcome.Reason,
-            ["pareto_k"] = NumberOrNull(outcome.ParetoK),
-            ["ess"] = NumberOrNull(outcome.EffectiveSampleSize),
-            ["ess_ratio"] = NumberOrNull(outcome.EffectiveSampleSizeRatio),
-            ["out_of_range_reasons"] = outcome.OutOfRangeReasons,
-            ["stage_ms"] = new Dictionary<string, double>
-            {
-                ["afin"] = Math.Round(outcome.Timings.Amortized.TotalMilliseconds, 4),
-                ["importance_sampling"] = Math.Round(outcome.Timings.ImportanceSampling.TotalMilliseconds, 4),
-                ["nuts"] = Math.Round(outcome.Timings.Nuts.TotalMilliseconds, 4),
-            },
-        };
+        var diagnostics = model is null ? new Dictionary<string, object>() : ModelDiagnostics(model, outcome);
+        AddOutcome(diagnostics, outcome);
         if (outcome.Nuts is { } nuts)
         {
             // The same fields as `afin nuts`, so a reader of method "nuts" finds them whichever command ran it.
@@ -74,7 +59,40 @@ internal static class InferenceReport
             diagnostics["step_size"] = nuts.StepSizes;
             diagnostics["gradient_evaluations"] = nuts.GradientEvaluations;
         }
+        if (outcome.Laplace is { } laplace)
+        {
+            // Likewise the fields of `afin laplace`.
+            LaplaceReport.AddTo(diagnostics, laplace);
+        }
         return diagnostics;
+    }
+
+    /// <summary>The model's record and the training-range verdict, which only a mode that runs the network has.</summary>
+    private static Dictionary<string, object> ModelDiagnostics(AfinModel model, InferenceOutcome outcome) => new()
+    {
+        ["in_training_range"] = outcome.InTrainingRange,
+        ["training_range"] = $"d {model.Tasks.MinDimension}..{model.Tasks.MaxDimension}, N {model.Tasks.MinSites}..{model.Tasks.MaxSites}",
+        ["model_steps"] = model.Training.Steps,
+        ["model_architecture"] = model.Network.Options.Architecture.ToString(),
+    };
+
+    /// <summary>The fields every mode has: what was asked and returned, why, the importance diagnostics and the stage times.</summary>
+    private static void AddOutcome(Dictionary<string, object> diagnostics, InferenceOutcome outcome)
+    {
+        diagnostics["mode"] = ModeNames[(int)outcome.Mode];
+        diagnostics["inference_method"] = InferenceMethodName(outcome.Method);
+        diagnostics["reason"] = outcome.Reason;
+        diagnostics["pareto_k"] = NumberOrNull(outcome.ParetoK);
+        diagnostics["ess"] = NumberOrNull(outcome.EffectiveSampleSize);
+        diagnostics["ess_ratio"] = NumberOrNull(outcome.EffectiveSampleSizeRatio);
+        diagnostics["out_of_range_reasons"] = outcome.OutOfRangeReasons;
+        diagnostics["stage_ms"] = new Dictionary<string, double>
+        {
+            ["afin"] = Math.Round(outcome.Timings.Amortized.TotalMilliseconds, 4),
+            ["importance_sampling"] = Math.Round(outcome.Timings.ImportanceSampling.TotalMilliseconds, 4),
+            ["nuts"] = Math.Round(outcome.Timings.Nuts.TotalMilliseconds, 4),
+            ["laplace"] = Math.Round(outcome.Timings.Laplace.TotalMilliseconds, 4),
+        };
     }
 
     /// <summary>

@@ -20,16 +20,22 @@ internal sealed class PosteriorRow
 }
 
 /// <summary>
-/// Turns read rows into posterior outputs with one batched forward pass per call, applying the failure policy.
-/// Thread-safe: the forward passes through one model are serialised by a lock on the model.
+/// Turns read rows into posterior outputs with one batched forward pass per call (none in Laplace mode, which has no
+/// model), applying the failure policy. Thread-safe: the forward passes through one model are serialised by a lock on the model.
 /// </summary>
 internal sealed class PosteriorComputer
 {
-    private readonly AfinModel _model;
+    private readonly AfinModel? _model;
     private readonly AfinPosteriorOptions _options;
 
-    internal PosteriorComputer(AfinModel model, AfinPosteriorOptions options)
+    /// <param name="model">The bound model; null exactly in Laplace mode.</param>
+    /// <param name="options">The validated options.</param>
+    internal PosteriorComputer(AfinModel? model, AfinPosteriorOptions options)
     {
+        if ((model is null) != (options.Mode == InferenceMode.Laplace))
+        {
+            throw new ArgumentException($"{nameof(options.Mode)} {options.Mode} needs {(model is null ? "a model" : "no model")}", nameof(model));
+        }
         _model = model;
         _options = options;
     }
@@ -60,22 +66,13 @@ internal sealed class PosteriorComputer
         }
         if (problems.Count > 0)
         {
-            IReadOnlyList<AfinPosterior>? posteriors = null;
-            try
-            {
-                posteriors = Infer(problems);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException)
-            {
-                // Isolate the failing problem(s): one forward pass each.
-            }
+            var posteriors = _model is null ? null : TryInfer(problems);
             for (int k = 0; k < problems.Count; k++)
             {
                 int i = owners[k];
                 try
                 {
-                    var posterior = posteriors?[k] ?? Infer([problems[k]])[0];
-                    results[i] = Outputs(problems[k], posterior, firstRow + i);
+                    results[i] = Outputs(problems[k], posteriors?[k], firstRow + i);
                 }
                 catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or ArithmeticException)
                 {
@@ -86,20 +83,44 @@ internal sealed class PosteriorComputer
         return results;
     }
 
+    /// <summary>One batched forward pass, or null when it fails, so that each problem then gets its own pass and its own error.</summary>
+    private IReadOnlyList<AfinPosterior>? TryInfer(IReadOnlyList<BayesianProblem> problems)
+    {
+        try
+        {
+            return Infer(problems);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException)
+        {
+            return null;
+        }
+    }
+
     private IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems)
     {
-        lock (_model)
+        lock (_model!)
         {
             return _model.Infer(problems);
         }
     }
 
-    private PosteriorRow Outputs(BayesianProblem problem, AfinPosterior posterior, long row)
+    /// <summary>The outcome of the options' mode: the Laplace approximation without a model, else the batched posterior (or its own pass) checked.</summary>
+    private InferenceOutcome Outcome(BayesianProblem problem, AfinPosterior? batched, int seed)
+    {
+        var options = new AutoInferenceOptions { ProposalDraws = _options.ProposalDraws, Seed = seed };
+        if (_model is null)
+        {
+            return AfinInference.RunLaplace(problem, options);
+        }
+        var posterior = batched ?? Infer([problem])[0];
+        return AfinInference.Decide(_model, problem, posterior, _options.Mode, options);
+    }
+
+    private PosteriorRow Outputs(BayesianProblem problem, AfinPosterior? batched, long row)
     {
         // Row i of a cursor seeds its draws (importance draws included) with SampleSeed + i, so results do not depend on batching.
         int seed = unchecked(_options.SampleSeed + (int)row);
-        var outcome = AfinInference.Decide(_model, problem, posterior, _options.Mode,
-            new AutoInferenceOptions { ProposalDraws = _options.ProposalDraws, Seed = seed });
+        var outcome = Outcome(problem, batched, seed);
         int d = outcome.Dimension;
         var mean = outcome.Mean;
         var cov = outcome.Covariance;

@@ -42,7 +42,8 @@ namespace Afin.MLNet.Persistence
     /// <remarks>
     /// Layout of the transformer's directory in the zip: Model.key (ML.NET header with the version info below) holding
     /// a storage-mode byte and the options as JSON; the AFIN model file (weights, architecture, task distribution) as the
-    /// binary stream <see cref="ModelStreamName"/>, or inline after the options when ML.NET saves to a single stream.
+    /// binary stream <see cref="ModelStreamName"/>, or inline after the options when ML.NET saves to a single stream; in
+    /// Laplace mode no model at all.
     /// </remarks>
     internal static class AfinTransformerSerializer
     {
@@ -53,11 +54,18 @@ namespace Afin.MLNet.Persistence
 
         private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
-        private static VersionInfo GetVersionInfo() => new(
+        /// <summary>The first layout: every saved transformer holds a model.</summary>
+        private const uint ModelAlwaysVersion = 0x00010001;
+
+        /// <summary>Adds Laplace mode, saved without a model, which a reader of the first layout cannot read.</summary>
+        private const uint LaplaceModeVersion = 0x00010002;
+
+        /// <param name="readable">The oldest reader version that can read what is written; loading passes the default.</param>
+        private static VersionInfo GetVersionInfo(uint readable = ModelAlwaysVersion) => new(
             modelSignature: "AFINPOST",
-            verWrittenCur: 0x00010001,
-            verReadableCur: 0x00010001,
-            verWeCanReadBack: 0x00010001,
+            verWrittenCur: LaplaceModeVersion,
+            verReadableCur: readable,
+            verWeCanReadBack: ModelAlwaysVersion,
             loaderSignature: LoaderSignature,
             loaderAssemblyName: typeof(AfinTransformerSerializer).Assembly.FullName);
 
@@ -65,8 +73,9 @@ namespace Afin.MLNet.Persistence
         {
             ArgumentNullException.ThrowIfNull(ctx);
             ctx.CheckAtModel();
-            ctx.SetVersionInfo(GetVersionInfo());
-            ModelZipSections.Write(ctx, JsonSerializer.Serialize(transformer.Options, Json), ModelStreamName, transformer.Model.Save);
+            // Zips of the other modes keep the first layout, so that an older Afin.MLNet still loads them.
+            ctx.SetVersionInfo(GetVersionInfo(transformer.Model is null ? LaplaceModeVersion : ModelAlwaysVersion));
+            ModelZipSections.Write(ctx, JsonSerializer.Serialize(transformer.Options, Json), ModelStreamName, transformer.Model is { } model ? model.Save : null);
         }
 
         /// <summary>Called by ML.NET's ComponentCatalog (found through the LoadableClass attribute above).</summary>
@@ -79,7 +88,11 @@ namespace Afin.MLNet.Persistence
             {
                 options = JsonSerializer.Deserialize<AfinPosteriorOptions>(json, Json) ?? throw new InvalidDataException("AfinPosterior: the saved options are empty");
             }, stream => AfinModel.Load(stream, DeviceSelection.Resolve(options!.Device)));
-            return new AfinPosteriorTransformer(model, ownsModel: true, options!);
+            if ((model is null) != (options!.Mode == Afin.Inference.InferenceMode.Laplace))
+            {
+                throw new InvalidDataException($"AfinPosterior: the saved transformer's Mode is {options.Mode} but it {(model is null ? "holds no" : "holds a")} model");
+            }
+            return new AfinPosteriorTransformer(model, ownsModel: true, options);
         }
     }
 
@@ -122,23 +135,35 @@ namespace Afin.MLNet.Persistence
             var estimator = ModelZipSections.Read(ctx, EstimatorStreamName, "SimulationPosterior", json =>
             {
                 options = JsonSerializer.Deserialize<SimulationPosteriorOptions>(json, Json) ?? throw new InvalidDataException("SimulationPosterior: the saved options are empty");
-            }, stream => SimulationEstimator.Load(stream));
+            }, stream => SimulationEstimator.Load(stream))
+                ?? throw new InvalidDataException("SimulationPosterior: the saved transformer holds no estimator");
             return new SimulationPosteriorTransformer(estimator, ownsEstimator: true, options!);
         }
     }
 
     /// <summary>
     /// The layout both transformers use in their zip directory: Model.key holds a storage-mode byte and the options as
-    /// JSON; the model file follows as its own binary stream, or inline after the options when ML.NET saves to a single stream.
+    /// JSON; the model file follows as its own binary stream, or inline after the options when ML.NET saves to a single
+    /// stream, or is absent (a transformer that needs none).
     /// </summary>
     internal static class ModelZipSections
     {
         private const byte StoredAsStream = 1;
         private const byte StoredInline = 2;
+        private const byte StoredNone = 3;
 
-        internal static void Write(ModelSaveContext ctx, string optionsJson, string streamName, Action<Stream> saveModel)
+        /// <param name="ctx">The save context.</param>
+        /// <param name="optionsJson">The options.</param>
+        /// <param name="streamName">The model's stream in a repository.</param>
+        /// <param name="saveModel">Writes the model; null when the transformer has none.</param>
+        internal static void Write(ModelSaveContext ctx, string optionsJson, string streamName, Action<Stream>? saveModel)
         {
-            if (ctx.InRepository)
+            if (saveModel is null)
+            {
+                ctx.Writer.Write(StoredNone);
+                ctx.Writer.Write(optionsJson);
+            }
+            else if (ctx.InRepository)
             {
                 ctx.Writer.Write(StoredAsStream);
                 ctx.Writer.Write(optionsJson);
@@ -155,13 +180,17 @@ namespace Afin.MLNet.Persistence
             }
         }
 
-        /// <summary>Reads the options (handed to <paramref name="readOptions"/> first) and then the model.</summary>
-        internal static T Read<T>(ModelLoadContext ctx, string streamName, string transformer, Action<string> readOptions, Func<Stream, T> loadModel)
+        /// <summary>Reads the options (handed to <paramref name="readOptions"/> first) and then the model, or null when none was saved.</summary>
+        internal static T? Read<T>(ModelLoadContext ctx, string streamName, string transformer, Action<string> readOptions, Func<Stream, T> loadModel)
             where T : class
         {
             byte mode = ctx.Reader.ReadByte();
             readOptions(ctx.Reader.ReadString());
             T? model = null;
+            if (mode == StoredNone)
+            {
+                return null;
+            }
             if (mode == StoredAsStream)
             {
                 ctx.TryLoadBinaryStream(streamName, reader => model = loadModel(reader.BaseStream));

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Afin.Correction;
+using Afin.Laplace;
 using Afin.References;
 
 namespace Afin.Inference;
 
 /// <summary>
 /// Settings of <see cref="AfinInference"/>: how many proposal draws the importance check makes, the
-/// bars the Auto policy applies to its diagnostics, and the NUTS run it falls back on.
+/// bars the Auto policy applies to its diagnostics, the NUTS run it falls back on, and the Laplace
+/// approximation of <see cref="InferenceMode.Laplace"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -99,10 +101,16 @@ public sealed record AutoInferenceOptions
     /// </summary>
     public NutsOptions Nuts { get; init; } = new();
 
+    /// <summary>
+    /// The Newton search and curvature of <see cref="InferenceMode.Laplace"/> (default <see cref="LaplaceOptions"/>'
+    /// defaults, which suit every problem family); the other modes ignore it.
+    /// </summary>
+    public LaplaceOptions Laplace { get; init; } = new();
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">
     /// An option is out of range; <see cref="ArgumentException.ParamName"/> is the option's name (a
-    /// NUTS option's own name for an invalid <see cref="Nuts"/>).
+    /// NUTS or Laplace option's own name for an invalid <see cref="Nuts"/> or <see cref="Laplace"/>).
     /// </exception>
     public void Validate()
     {
@@ -130,6 +138,11 @@ public sealed record AutoInferenceOptions
         }
         // The start and metric come from the AFIN posterior, so only the dimension-free options are the caller's.
         (Nuts with { InitialPoint = null, InitialInverseMetric = null }).Validate(1);
+        if (Laplace is null)
+        {
+            throw Invalid(nameof(Laplace), "must not be null");
+        }
+        Laplace.Validate();
     }
 
     private static void CheckFinite(string option, double value)

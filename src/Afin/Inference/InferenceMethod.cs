@@ -11,4 +11,7 @@ public enum InferenceMethod
 
     /// <summary>The No-U-Turn sampler, started from the AFIN posterior.</summary>
     Nuts,
+
+    /// <summary>The Laplace approximation: the posterior mode and the inverse curvature there (<see cref="InferenceMode.Laplace"/>).</summary>
+    Laplace,
 }

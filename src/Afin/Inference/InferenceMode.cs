@@ -18,4 +18,11 @@ public enum InferenceMode
     /// posterior, when they are not (see <see cref="AutoInferenceOptions"/>).
     /// </summary>
     Auto,
+
+    /// <summary>
+    /// The Laplace approximation, no network and no check: a Gaussian at the posterior mode (damped Newton) with the
+    /// inverse curvature there as its covariance (see <see cref="Afin.Laplace.LaplaceApproximation"/>). Exact for
+    /// conjugate problems, close for log-concave ones with many observations, and blind to skew and to other modes.
+    /// </summary>
+    Laplace,
 }

@@ -1,4 +1,5 @@
 using Afin.Correction;
+using Afin.Laplace;
 using Afin.Network;
 using Afin.References;
 
@@ -11,13 +12,14 @@ namespace Afin.Inference;
 /// </summary>
 /// <remarks>
 /// The outcome holds the intermediate results (the AFIN posterior, the weighted draws, the NUTS
-/// draws) so that draws can be taken from whichever method was returned; for large batches, keep
-/// only what is needed.
+/// draws, or the Laplace approximation) so that draws can be taken from whichever method was
+/// returned; for large batches, keep only what is needed. <see cref="Mean"/>, <see cref="Covariance"/>
+/// and <see cref="Sample"/> serve every method alike.
 /// </remarks>
 public sealed class InferenceOutcome
 {
     internal InferenceOutcome(InferenceMode mode, InferenceMethod method, string reason, double[] mean, double[,] covariance,
-        AfinPosterior amortized, ImportanceSamplingResult? importanceSampling, NutsResult? nuts,
+        AfinPosterior? amortized, ImportanceSamplingResult? importanceSampling, NutsResult? nuts, LaplacePosterior? laplace,
         IReadOnlyList<string> outOfRangeReasons, InferenceTimings timings)
     {
         Mode = mode;
@@ -29,6 +31,7 @@ public sealed class InferenceOutcome
         ImportanceSampling = importanceSampling;
         Nuts = nuts;
         NutsSummary = nuts is null ? null : NutsSummary.From(nuts);
+        Laplace = laplace;
         OutOfRangeReasons = outOfRangeReasons;
         Timings = timings;
     }
@@ -54,10 +57,19 @@ public sealed class InferenceOutcome
     /// <summary>The posterior standard deviations, the square roots of the covariance's diagonal.</summary>
     public double[] StdDev => Enumerable.Range(0, Dimension).Select(i => Math.Sqrt(Covariance[i, i])).ToArray();
 
-    /// <summary>The AFIN posterior q, always computed (the proposal and the NUTS starting point of the other methods).</summary>
-    public AfinPosterior Amortized { get; }
+    /// <summary>
+    /// The AFIN posterior q, computed in every mode but <see cref="InferenceMode.Laplace"/> (it is the proposal and the
+    /// NUTS starting point of the other methods); null in Laplace mode, where the network does not run.
+    /// </summary>
+    public AfinPosterior? Amortized { get; }
 
-    /// <summary>The importance-weighted draws from q, or null in <see cref="InferenceMode.Amortized"/> mode or when no draw had a finite weight.</summary>
+    /// <summary>The Laplace approximation with how its Newton search ended; null outside <see cref="InferenceMode.Laplace"/> mode.</summary>
+    public LaplacePosterior? Laplace { get; }
+
+    /// <summary>
+    /// The importance-weighted draws from q, or null in <see cref="InferenceMode.Amortized"/> and
+    /// <see cref="InferenceMode.Laplace"/> modes or when no draw had a finite weight.
+    /// </summary>
     public ImportanceSamplingResult? ImportanceSampling { get; }
 
     /// <summary>The NUTS run, or null when NUTS did not run.</summary>
@@ -75,10 +87,16 @@ public sealed class InferenceOutcome
     /// <summary>The effective sample size over the number of draws; NaN when no weights were computed.</summary>
     public double EffectiveSampleSizeRatio => ImportanceSampling?.EffectiveSampleSizeRatio ?? double.NaN;
 
-    /// <summary>Whether the problem lies inside the model's training range (no <see cref="OutOfRangeReasons"/>).</summary>
+    /// <summary>
+    /// Whether the problem lies inside the model's training range (no <see cref="OutOfRangeReasons"/>); always true in
+    /// <see cref="InferenceMode.Laplace"/> mode, whose answer owes nothing to the network.
+    /// </summary>
     public bool InTrainingRange => OutOfRangeReasons.Count == 0;
 
-    /// <summary>Why the problem lies outside the model's training range, one sentence each; empty inside it.</summary>
+    /// <summary>
+    /// Why the problem lies outside the model's training range, one sentence each; empty inside it, and in
+    /// <see cref="InferenceMode.Laplace"/> mode, which does not consult the model.
+    /// </summary>
     public IReadOnlyList<string> OutOfRangeReasons { get; }
 
     /// <summary>The wall-clock time of each stage.</summary>
@@ -87,11 +105,12 @@ public sealed class InferenceOutcome
     /// <summary>
     /// Equally weighted draws from the returned posterior: fresh draws from q for
     /// <see cref="InferenceMethod.Amortized"/>, systematic resampling of the weighted draws for
-    /// <see cref="InferenceMethod.ImportanceSampling"/>, and evenly spaced pooled NUTS draws for
-    /// <see cref="InferenceMethod.Nuts"/> (repeating them when more are asked for than were drawn).
+    /// <see cref="InferenceMethod.ImportanceSampling"/>, evenly spaced pooled NUTS draws for
+    /// <see cref="InferenceMethod.Nuts"/> (repeating them when more are asked for than were drawn),
+    /// and fresh draws from N(mode, covariance) for <see cref="InferenceMethod.Laplace"/>.
     /// </summary>
     /// <param name="count">The number of draws, at least 1.</param>
-    /// <param name="seed">Seeds the AFIN sampler or the resampling offset; NUTS draws ignore it.</param>
+    /// <param name="seed">Seeds the AFIN or Laplace sampler or the resampling offset; NUTS draws ignore it.</param>
     /// <returns>A new count x d matrix.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
     public double[,] Sample(int count, int seed)
@@ -101,7 +120,8 @@ public sealed class InferenceOutcome
         {
             InferenceMethod.ImportanceSampling => ImportanceSampling!.Resample(count, seed),
             InferenceMethod.Nuts => EvenlySpaced(Nuts!.GetPooledDraws(), count),
-            _ => Amortized.Sample(count, seed),
+            InferenceMethod.Laplace => Laplace!.Sample(count, seed),
+            _ => Amortized!.Sample(count, seed),
         };
     }
 

@@ -2,14 +2,18 @@ using Afin.Correction;
 
 namespace Afin.Inference;
 
-/// <summary>What each <see cref="InferenceMode"/> does once the AFIN posterior is at hand.</summary>
+/// <summary>
+/// What each network-based <see cref="InferenceMode"/> does once the AFIN posterior is at hand;
+/// <see cref="InferenceMode.Laplace"/> never gets here, as <see cref="LaplaceInference"/> answers it without the network.
+/// </summary>
 internal static class InferencePolicy
 {
     internal static InferenceOutcome Decide(InferenceContext context) => context.Mode switch
     {
         InferenceMode.Amortized => Amortized(context),
         InferenceMode.Corrected => Corrected(context),
-        _ => Auto(context),
+        InferenceMode.Auto => Auto(context),
+        _ => throw new ArgumentOutOfRangeException(nameof(context), context.Mode, "the policy decides only the modes that run the network"),
     };
 
     private static InferenceOutcome Amortized(InferenceContext context) =>
@@ -76,7 +80,7 @@ internal static class InferencePolicy
             _ => (context.Posterior.Mean, context.Posterior.Covariance),
         };
         var timings = new InferenceTimings(context.AmortizedTime, checkTime, nutsTime);
-        return new InferenceOutcome(context.Mode, method, reason, mean, covariance, context.Posterior, weights, nuts?.Result,
+        return new InferenceOutcome(context.Mode, method, reason, mean, covariance, context.Posterior, weights, nuts?.Result, null,
             context.OutOfRangeReasons, timings);
     }
 }

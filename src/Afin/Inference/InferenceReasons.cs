@@ -1,5 +1,6 @@
 using System.Globalization;
 using Afin.Correction;
+using Afin.Laplace;
 
 namespace Afin.Inference;
 
@@ -11,6 +12,11 @@ internal static class InferenceReasons
 {
     internal static string Amortized(InferenceContext context) =>
         "Amortized mode: the AFIN posterior is returned unchecked (no importance weights were computed)" + Range(context, isUnchecked: true);
+
+    /// <summary>Laplace mode: what was returned, then the search's own sentence, as a warning when Newton did not converge.</summary>
+    internal static string Laplace(LaplacePosterior laplace) =>
+        "Laplace mode: the Laplace approximation (a Gaussian at the posterior mode with the inverse curvature there as its covariance) " +
+        $"is returned unchecked, without the network; {(laplace.Converged ? "" : "warning: ")}{laplace.Message}";
 
     internal static string Corrected(InferenceContext context, ImportanceSamplingResult result)
     {

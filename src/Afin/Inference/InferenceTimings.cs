@@ -6,8 +6,9 @@ namespace Afin.Inference;
 /// </param>
 /// <param name="ImportanceSampling">Drawing from the AFIN posterior, evaluating both densities and Pareto smoothing.</param>
 /// <param name="Nuts">The NUTS fallback, warmup included.</param>
-public sealed record InferenceTimings(TimeSpan Amortized, TimeSpan ImportanceSampling, TimeSpan Nuts)
+/// <param name="Laplace">The Laplace approximation: the Newton search for the mode and the curvature there.</param>
+public sealed record InferenceTimings(TimeSpan Amortized, TimeSpan ImportanceSampling, TimeSpan Nuts, TimeSpan Laplace = default)
 {
     /// <summary>The sum of the stages.</summary>
-    public TimeSpan Total => Amortized + ImportanceSampling + Nuts;
+    public TimeSpan Total => Amortized + ImportanceSampling + Nuts + Laplace;
 }

@@ -1,3 +1,6 @@
+using Afin.Numerics;
+using Afin.Simulation;
+
 namespace Afin.Laplace;
 
 /// <summary>
@@ -55,6 +58,36 @@ public sealed class LaplacePosterior
 
     /// <summary>The Laplace estimate of the log evidence: log p(mode, y) + d/2 log 2 pi - 1/2 log det H; exact for conjugate problems.</summary>
     public double LogMarginalLikelihood { get; }
+
+    /// <summary>
+    /// Draws from N(mode, H^-1): z = mode + C^-T u with H = C C^T and u standard normal, from a managed generator, so
+    /// no native library is loaded; the same seed gives the same draws on every machine.
+    /// </summary>
+    /// <param name="count">The number of draws, at least 0.</param>
+    /// <param name="seed">Seeds the generator.</param>
+    /// <returns>A new count x d matrix, one draw per row.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public double[,] Sample(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int d = Dimension;
+        var random = new Random(seed);
+        var draws = new double[count, d];
+        var u = new double[d];
+        for (int n = 0; n < count; n++)
+        {
+            for (int i = 0; i < d; i++)
+            {
+                u[i] = StandardNormal.Draw(random);
+            }
+            DenseCholesky.TransposedSolve(_precisionFactor, d, u);
+            for (int i = 0; i < d; i++)
+            {
+                draws[n, i] = Mode[i] + u[i];
+            }
+        }
+        return draws;
+    }
 
     /// <summary>The lower Cholesky factor C of the precision (H = C C^T), row-major d x d; u = C^T (z - mode) whitens z.</summary>
     internal ReadOnlySpan<double> PrecisionFactor => _precisionFactor;

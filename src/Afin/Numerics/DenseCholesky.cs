@@ -123,6 +123,15 @@ internal static class DenseCholesky
         {
             b[i] = (b[i] - Dot(l.Slice(i * n, i), b[..i])) / l[i * n + i];
         }
+        TransposedSolve(l, n, b);
+    }
+
+    /// <summary>
+    /// Solves L^T x = b in place by backward substitution (column i of L^T is row i of L, so the pass reads rows of L).
+    /// With L the factor of a precision, x = L^-T u maps standard normal u to a draw of covariance (L L^T)^-1.
+    /// </summary>
+    internal static void TransposedSolve(ReadOnlySpan<double> l, int n, Span<double> b)
+    {
         for (int i = n - 1; i >= 0; i--)
         {
             b[i] /= l[i * n + i];

@@ -76,7 +76,7 @@ public sealed class AfinInferenceTests
         {
             var exact = ExactPosterior.Compute(problems[i]);
             var outcome = outcomes[i];
-            double afin = InferenceTestKit.MeanError(outcome.Amortized.Mean, exact);
+            double afin = InferenceTestKit.MeanError(outcome.Amortized!.Mean, exact);
             double snis = InferenceTestKit.MeanError(outcome.Mean, exact);
             // The Monte Carlo error of a weighted mean, in posterior standard deviations.
             double mcse = 1 / Math.Sqrt(outcome.EffectiveSampleSize);
