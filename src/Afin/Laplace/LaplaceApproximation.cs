@@ -89,7 +89,7 @@ public static class LaplaceApproximation
         double logDensity = problem.LogDensity().Evaluate(search.Mode);
         double logEvidence = logDensity + d * HalfLog2Pi - DenseCholesky.HalfLogDeterminant(factor, d);
         string message = (search.Converged
-            ? $"Newton converged in {iterations} iterations (decrement {search.Decrement:G3})"
+            ? $"Newton converged in {iterations} iteration{(iterations == 1 ? "" : "s")} (decrement {search.Decrement:G3})"
             : $"Newton did not converge: {search.Stop} (decrement {search.Decrement:G3}); the mode is the best point found")
             + $"; precision from the {(used == LaplaceCurvature.Observed ? "observed curvature" : "expected information")}.";
         return new LaplacePosterior(search.Mode, precision, factor, covariance, used, search.Converged, iterations, message, logDensity, logEvidence);

@@ -56,7 +56,7 @@ internal static class NewtonModeSearch
             (z, trial) = (trial, z);
             logp = trialLogp;
         }
-        return new NewtonResult(z, logp, false, options.MaxIterations, previousDecrement, $"stopped after {options.MaxIterations} iterations");
+        return new NewtonResult(z, logp, false, options.MaxIterations, previousDecrement, $"stopped after {options.MaxIterations} iteration{(options.MaxIterations == 1 ? "" : "s")}");
     }
 
     /// <summary>Solves H p = g into <paramref name="step"/>, falling back from the observed curvature to the expected information.</summary>

@@ -176,7 +176,7 @@ public sealed class LaplaceApproximationTests
         var laplace = LaplaceApproximation.Compute(problem, new LaplaceOptions { MaxIterations = 1 });
         Assert.IsFalse(laplace.Converged);
         StringAssert.Contains(laplace.Message, "did not converge");
-        StringAssert.Contains(laplace.Message, "after 1 iterations");
+        StringAssert.Contains(laplace.Message, "stopped after 1 iteration (");
     }
 
     [TestMethod]
