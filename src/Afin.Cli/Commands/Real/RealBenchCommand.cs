@@ -12,6 +12,7 @@ internal static class RealBenchCommand
     {
         var command = new Command("real", "Score every method (amortized, laplace, corrected, auto, nuts) on the realistic suite against its references.");
         command.Subcommands.Add(RealSuiteCommand.Create(io));
+        command.Subcommands.Add(RealReferencesCommand.Create(io));
         return command;
     }
 }
