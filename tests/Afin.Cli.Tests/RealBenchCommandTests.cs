@@ -35,7 +35,8 @@ public sealed class RealBenchCommandTests
         var bench = CliRunner.Run("bench", "real", "--suite", suite, "--references", references, "--out", json);
         Assert.AreEqual(0, bench.ExitCode, bench.Error);
         StringAssert.Contains(bench.Output, "| d 1-8 | laplace | 2 |");
-        StringAssert.Contains(bench.Output, "| tiny-logistic | auto | 1 |");
+        StringAssert.Contains(bench.Output, "| kind | problems | amortized | laplace | corrected | auto | nuts |");
+        StringAssert.Contains(bench.Output, "| tiny-logistic | 1 | ");
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var results = report.RootElement.GetProperty("results").EnumerateArray().ToArray();
         Assert.HasCount(10, results);
@@ -80,6 +81,16 @@ public sealed class RealBenchCommandTests
         var filter = CliRunner.Run("bench", "real", "suite", "--filter", "no-such-problem");
         Assert.AreEqual(2, filter.ExitCode);
         StringAssert.Contains(filter.Error, "matches none");
+    }
+
+    [TestMethod]
+    public void AnOutOfRangeDescriptionNamesTheKindAndField()
+    {
+        string suite = CliRunner.TempFile(".json");
+        File.WriteAllText(suite, File.ReadAllText(TinySuite(seed: 5)).Replace("\"positive_rate\": 0.4", "\"positive_rate\": 1.5"));
+        var result = CliRunner.Run("bench", "real", "suite", "--suite", suite);
+        Assert.AreEqual(2, result.ExitCode);
+        StringAssert.Contains(result.Error, "kind 'tiny-logistic': likelihoods (bernoulli_logit): expected 0 < positive_rate < 1");
     }
 
     [TestMethod]

@@ -42,6 +42,24 @@ internal static class RealBenchTable
         output.WriteLine();
     }
 
+    /// <summary>
+    /// Writes one metric as a group x method grid (groups as rows, methods as columns), the compact view of many groups.
+    /// </summary>
+    internal static void PrintGrid(TextWriter output, string title, string groupTitle, IReadOnlyList<RealBenchRow> rows, Func<RealBenchRow, double> metric)
+    {
+        var methods = rows.Select(r => r.Method).Distinct().ToArray();
+        output.WriteLine($"{title}:");
+        output.WriteLine();
+        output.WriteLine($"| {groupTitle} | problems | {string.Join(" | ", methods)} |");
+        output.WriteLine($"| --- | --- |{string.Concat(methods.Select(_ => " --- |"))}");
+        foreach (var group in rows.GroupBy(r => r.Group))
+        {
+            var cells = methods.Select(m => group.FirstOrDefault(r => r.Method == m) is { } row ? F(metric(row)) : "-");
+            output.WriteLine($"| {group.Key} | {group.Max(r => r.Problems)} | {string.Join(" | ", cells)} |");
+        }
+        output.WriteLine();
+    }
+
     internal static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("G3", CultureInfo.InvariantCulture);
 
     private static string Ms(double value) => value.ToString(value < 10 ? "F2" : "F0", CultureInfo.InvariantCulture);

@@ -63,6 +63,7 @@ internal static class RealisticSuite
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var kind in description.Kinds)
         {
+            kind.Validate();
             foreach (var shape in kind.Shapes)
             {
                 var (d, n) = CheckShape(kind, shape);

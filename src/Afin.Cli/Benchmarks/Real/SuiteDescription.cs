@@ -45,6 +45,32 @@ internal sealed record KindDescription
 
     /// <summary>The (d, N) pairs to generate; d counts the intercept, N all rows of all blocks.</summary>
     public required IReadOnlyList<int[]> Shapes { get; init; }
+
+    /// <summary>Checks every number against its range.</summary>
+    /// <exception cref="InvalidInputException">A value is out of range; the message names the kind and the field.</exception>
+    internal void Validate()
+    {
+        var design = Design;
+        Require(Likelihoods.Count > 0, "likelihoods", "at least one block");
+        Require(Signal > 0 && Sparsity is >= 0 and < 1, "signal/sparsity", "signal > 0 and 0 <= sparsity < 1");
+        Require(Prior.Scale > 0 && Prior.Df > 0 && Prior.InterceptScale is null or > 0, "prior", "scale, intercept_scale and df > 0");
+        Require(new[] { design.Binary, design.OneHot, design.Count, design.Correlation }.All(f => f is >= 0 and < 1 || f == 0),
+            "design", "binary, one_hot, count and correlation in [0, 1)");
+        Require(design.MinScale > 0 && design.MaxScale >= design.MinScale, "design", "0 < min_scale <= max_scale");
+        foreach (var l in Likelihoods)
+        {
+            Require(l.Share > 0 && l.Sigma > 0 && l.Df > 0 && l.NoiseDf is null or > 0 && l.Trials >= 1, $"likelihoods ({l.Family})", "share, sigma, df, noise_df > 0 and trials >= 1");
+            Require(l.PositiveRate is > 0 and < 1 && l.Contamination is >= 0 and < 1, $"likelihoods ({l.Family})", "0 < positive_rate < 1 and 0 <= contamination < 1");
+        }
+    }
+
+    private void Require(bool condition, string field, string expected)
+    {
+        if (!condition)
+        {
+            throw new InvalidInputException($"suite: kind '{Name}': {field}: expected {expected}");
+        }
+    }
 }
 
 /// <summary>The prior: <c>gaussian</c>, <c>student_t</c>, <c>laplace</c> or <c>random_walk</c> (a full-rank Gaussian).</summary>

@@ -107,7 +107,8 @@ internal static class RealBenchCommand
         var kinds = RealBenchTable.Summarise(results, r => r.Kind);
         var all = RealBenchTable.Summarise(results, _ => "all");
         RealBenchTable.Print(io.Output, "d bucket", [.. buckets, .. all]);
-        RealBenchTable.Print(io.Output, "kind", kinds);
+        RealBenchTable.PrintGrid(io.Output, "Median over each kind's problems of the largest |mean error| / reference sd", "kind", kinds, r => r.MaxSme);
+        RealBenchTable.PrintGrid(io.Output, "Median over each kind's problems of KL(reference ‖ method) / d", "kind", kinds, r => r.KlPerDimension);
         var notes = Notes(results);
         foreach (var note in notes)
         {
