@@ -14,6 +14,7 @@ internal static class BenchCommand
         command.Subcommands.Add(LatencyBenchCommand.Create(io));
         command.Subcommands.Add(CorrectionBenchCommand.Create(io));
         command.Subcommands.Add(Review.ReviewBenchCommand.Create(io));
+        command.Subcommands.Add(Real.RealBenchCommand.Create(io));
         return command;
     }
 }

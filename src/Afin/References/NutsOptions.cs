@@ -22,6 +22,12 @@ public sealed record NutsOptions
     public int Chains { get; init; } = 4;
 
     /// <summary>
+    /// The most chains run at the same time (at least 1), or null (the default) to run every chain at once. Set it to
+    /// share a machine: chains beyond it wait for a free slot. Draws do not depend on it (see <see cref="Seed"/>).
+    /// </summary>
+    public int? MaxParallelChains { get; init; }
+
+    /// <summary>
     /// Seed of the run. Chain c draws from its own generator seeded from (<see cref="Seed"/>, c), so a
     /// seed gives bit-identical draws whatever the thread scheduling.
     /// </summary>
@@ -74,6 +80,10 @@ public sealed record NutsOptions
         if (Chains < 1)
         {
             throw Invalid(nameof(Chains), $"must be at least 1, got {Chains}");
+        }
+        if (MaxParallelChains is < 1)
+        {
+            throw Invalid(nameof(MaxParallelChains), $"must be at least 1 when set, got {MaxParallelChains}");
         }
         if (!(TargetAcceptance > 0 && TargetAcceptance < 1))
         {

@@ -65,7 +65,7 @@ public static class NutsSampler
         var failures = new Exception?[chainCount];
         // A failing chain cancels the others so the caller hears about it promptly.
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Parallel.For(0, chainCount, new ParallelOptions { MaxDegreeOfParallelism = chainCount }, c =>
+        Parallel.For(0, chainCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(chainCount, options.MaxParallelChains ?? chainCount) }, c =>
         {
             try
             {

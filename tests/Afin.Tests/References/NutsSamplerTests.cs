@@ -165,6 +165,24 @@ public sealed class NutsSamplerTests
     }
 
     [TestMethod]
+    public void FewerParallelChainsGiveTheSameDrawsAndRunOneAtATime()
+    {
+        var target = new ConcurrencyRecorder(CorrelatedGaussianDensity.Create(3));
+        var options = new NutsOptions { Draws = 100, Warmup = 100, Chains = 3, Seed = 7 };
+
+        var all = NutsSampler.Sample(CorrelatedGaussianDensity.Create(3), options);
+        var oneAtATime = NutsSampler.Sample(target, options with { MaxParallelChains = 1 });
+
+        for (int c = 0; c < options.Chains; c++)
+        {
+            Assert.IsTrue(all.GetChainDraws(c).SequenceEqual(oneAtATime.GetChainDraws(c)), $"chain {c} differs");
+        }
+        Assert.AreEqual(1, target.MostAtOnce);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => NutsSampler.Sample(target, options with { MaxParallelChains = 0 }));
+        Assert.AreEqual("MaxParallelChains", error.ParamName);
+    }
+
+    [TestMethod]
     public void InitialPointIsUsed()
     {
         var firstPoints = new List<double[]>();

@@ -210,3 +210,40 @@ internal sealed class FirstPointRecorder(ILogDensity inner, List<double[]> first
 
     public ILogDensity CreateWorker() => new FirstPointRecorder(inner.CreateWorker(), firstPoints);
 }
+
+/// <summary>Records the most evaluations in flight at once over all its workers (how many chains ran together).</summary>
+internal sealed class ConcurrencyRecorder(ILogDensity inner) : ILogDensity
+{
+    private readonly Counter _counter = new();
+
+    private ConcurrencyRecorder(ILogDensity inner, Counter counter) : this(inner) => _counter = counter;
+
+    public int MostAtOnce => _counter.Most;
+
+    public int Dimension => inner.Dimension;
+
+    public double Evaluate(ReadOnlySpan<double> z, Span<double> gradient)
+    {
+        int now = Interlocked.Increment(ref _counter.Now);
+        lock (_counter)
+        {
+            _counter.Most = Math.Max(_counter.Most, now);
+        }
+        try
+        {
+            return inner.Evaluate(z, gradient);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _counter.Now);
+        }
+    }
+
+    public ILogDensity CreateWorker() => new ConcurrencyRecorder(inner.CreateWorker(), _counter);
+
+    private sealed class Counter
+    {
+        public int Now;
+        public int Most;
+    }
+}
