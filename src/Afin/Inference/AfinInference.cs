@@ -79,7 +79,7 @@ public static class AfinInference
         var clock = Stopwatch.StartNew();
         var posteriors = model.Infer(problems);
         var share = clock.Elapsed / problems.Count;
-        var range = new TrainingRange(model.Tasks);
+        var range = new TrainingRange(model.Tasks, model.Network.Options.Coordinates);
         var outcomes = new InferenceOutcome[problems.Count];
         for (int i = 0; i < problems.Count; i++)
         {
@@ -167,7 +167,7 @@ public static class AfinInference
         options ??= new AutoInferenceOptions();
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        var context = new InferenceContext(mode, problem, posterior, new TrainingRange(model.Tasks).Check(problem), amortizedTime, options, cancellationToken);
+        var context = new InferenceContext(mode, problem, posterior, new TrainingRange(model.Tasks, model.Network.Options.Coordinates).Check(problem), amortizedTime, options, cancellationToken);
         return InferencePolicy.Decide(context);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Afin.Canonical;
 using Afin.Modelling;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -13,11 +14,20 @@ namespace Afin.Training;
 /// </summary>
 public sealed class TrainingRange
 {
+    private readonly bool _scaleFree;
+
     /// <summary>Creates the check for a model trained on <paramref name="tasks"/>.</summary>
+    /// <param name="tasks">The model's task distribution.</param>
+    /// <param name="coordinates">
+    /// The coordinates the model sees problems in. In Laplace coordinates every problem reaches the network centred and
+    /// scaled by its own Laplace approximation, so the checks of locations, scales, design rows and observations do not
+    /// apply; d, N, the families, degrees of freedom and binomial counts still do.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="tasks"/> is null.</exception>
-    public TrainingRange(TaskDistribution tasks)
+    public TrainingRange(TaskDistribution tasks, LatentCoordinates coordinates = LatentCoordinates.Original)
     {
         Tasks = tasks ?? throw new ArgumentNullException(nameof(tasks));
+        _scaleFree = coordinates != LatentCoordinates.Original;
     }
 
     /// <summary>The task distribution the model was trained on.</summary>
@@ -76,8 +86,16 @@ public sealed class TrainingRange
         }
     }
 
-    private static void CheckPrior(Prior prior, List<string> reasons)
+    private void CheckPrior(Prior prior, List<string> reasons)
     {
+        if (prior is StudentTPrior t)
+        {
+            CheckBand("prior", "df", t.Df, TrainingValueLimits.MinDegreesOfFreedom, TrainingValueLimits.MaxDegreesOfFreedom, "3..8", reasons);
+        }
+        if (_scaleFree)
+        {
+            return;
+        }
         double location = prior.Loc.Length == 0 ? 0 : prior.Loc.Max(Math.Abs);
         if (location > TrainingValueLimits.MaxPriorLocation)
         {
@@ -85,10 +103,6 @@ public sealed class TrainingRange
         }
         var (scaleField, scales) = PriorScales(prior);
         CheckBand("prior", scaleField, scales, TrainingValueLimits.MinPriorScale, TrainingValueLimits.MaxPriorScale, "0.37..1.41", reasons);
-        if (prior is StudentTPrior t)
-        {
-            CheckBand("prior", "df", t.Df, TrainingValueLimits.MinDegreesOfFreedom, TrainingValueLimits.MaxDegreesOfFreedom, "3..8", reasons);
-        }
     }
 
     /// <summary>The prior's scales; for a full-rank Gaussian, the marginal standard deviations √(precision⁻¹)ᵢᵢ.</summary>
@@ -101,10 +115,15 @@ public sealed class TrainingRange
         _ => ("scale", []),
     };
 
-    private static void CheckBlock(ObservationBlock block, string name, List<string> reasons)
+    private void CheckBlock(ObservationBlock block, string name, List<string> reasons)
     {
         if (block.Count == 0)
         {
+            return;
+        }
+        if (_scaleFree)
+        {
+            CheckShapes(block, name, reasons);
             return;
         }
         if (block is LinearBlock linear)
@@ -129,6 +148,19 @@ public sealed class TrainingRange
             case BinomialLogitBlock b:
                 CheckBand(name, "total_count", b.TotalCount, 1, TrainingValueLimits.MaxTotalCount, "2..8", reasons);
                 break;
+        }
+    }
+
+    /// <summary>The checks that survive Laplace coordinates: a Student-t site's df and a binomial site's counts.</summary>
+    private static void CheckShapes(ObservationBlock block, string name, List<string> reasons)
+    {
+        if (block is LinearStudentTBlock t)
+        {
+            CheckBand(name, "df", t.Df, TrainingValueLimits.MinDegreesOfFreedom, TrainingValueLimits.MaxDegreesOfFreedom, "3.5..8", reasons);
+        }
+        else if (block is BinomialLogitBlock b)
+        {
+            CheckBand(name, "total_count", b.TotalCount, 1, TrainingValueLimits.MaxTotalCount, "2..8", reasons);
         }
     }
 

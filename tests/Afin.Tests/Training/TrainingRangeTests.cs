@@ -1,3 +1,4 @@
+using Afin.Canonical;
 using Afin.Modelling;
 using Afin.Training;
 
@@ -54,6 +55,26 @@ public sealed class TrainingRangeTests
         Assert.HasCount(1, reasons, string.Join("; ", reasons));
         StringAssert.StartsWith(reasons[0], expected);
         Assert.IsFalse(new TrainingRange(tasks).Covers(problem));
+    }
+
+    [TestMethod]
+    [DataRow("large prior scale", false)]
+    [DataRow("full-rank prior scale", false)]
+    [DataRow("design rows", false)]
+    [DataRow("one design row", false)]
+    [DataRow("observations", false)]
+    [DataRow("direct observations", false)]
+    [DataRow("noise", false)]
+    [DataRow("prior df", true)]
+    [DataRow("likelihood df", true)]
+    [DataRow("total count", true)]
+    [DataRow("dimension", true)]
+    [DataRow("likelihood family", true)]
+    public void InLaplaceCoordinatesOnlyShapesAndStructureCanLieOutside(string kind, bool stillOutside)
+    {
+        // The canonical map removes locations and scales: a model in Laplace coordinates sees every problem centred and scaled.
+        var (tasks, problem) = OutOfRange(kind);
+        Assert.AreEqual(stillOutside, !new TrainingRange(tasks, LatentCoordinates.Full).Covers(problem), kind);
     }
 
     [TestMethod]
