@@ -22,7 +22,7 @@ internal static class InferCommand
         var model = new Option<FileInfo?>("--model", "-m") { Description = "Model file; the default model shipped with the library when omitted." };
         var architecture = new Option<AfinArchitecture?>("--architecture")
         {
-            Description = "Use the shipped model of this architecture: Faithful (the default model) or Pooled (5-15x faster on a CPU, less accurate with many linear or Student-t observations).",
+            Description = "Use the shipped model of this architecture: Pooled (the default model, in Laplace coordinates) or Faithful (the earlier default, in the problems' own coordinates; far less accurate on realistic problems).",
         };
         var mode = new Option<string>("--mode")
         {

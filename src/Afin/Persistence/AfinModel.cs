@@ -89,21 +89,25 @@ public sealed class AfinModel : IDisposable
         return FromBytes(File.ReadAllBytes(path), path, device);
     }
 
-    /// <summary>The file name of the pooled-architecture model shipped inside this library.</summary>
-    public const string PooledModelName = "afin-pooled.afin";
+    /// <summary>The file name of the earlier default model, faithful architecture in the problems' own coordinates, still shipped inside this library.</summary>
+    public const string FaithfulModelName = "afin-faithful.afin";
 
-    /// <summary>Loads the default model shipped inside the library: no download, no training.</summary>
+    /// <summary>
+    /// Loads the default model shipped inside the library (no download, no training): a pooled network in Laplace
+    /// coordinates (<see cref="Canonical.LatentCoordinates.Full"/>), at least as accurate as the Laplace approximation on
+    /// realistic regressions (docs/models.md).
+    /// </summary>
     public static AfinModel LoadDefault(torch.Device? device = null) => LoadEmbedded(DefaultModelName, device);
 
     /// <summary>
-    /// Loads the model of <paramref name="architecture"/> shipped inside the library: the default (faithful) model,
-    /// or the pooled one, which answers 5-15x faster on a CPU and is as accurate on logistic regressions but less
-    /// accurate on linear and Student-t regressions with many observations (docs/benchmarks.md).
+    /// Loads the model of <paramref name="architecture"/> shipped inside the library: Pooled is the default model;
+    /// Faithful is the earlier default (one token per site, the problems' own coordinates), kept for comparison and for
+    /// configurations that name it: on realistic regressions it is about 40x less accurate than the default (docs/benchmarks.md).
     /// </summary>
     public static AfinModel LoadDefault(AfinArchitecture architecture, torch.Device? device = null) => architecture switch
     {
-        AfinArchitecture.Faithful => LoadEmbedded(DefaultModelName, device),
-        AfinArchitecture.Pooled => LoadEmbedded(PooledModelName, device),
+        AfinArchitecture.Faithful => LoadEmbedded(FaithfulModelName, device),
+        AfinArchitecture.Pooled => LoadEmbedded(DefaultModelName, device),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "no model of this architecture is shipped"),
     };
 

@@ -1,3 +1,4 @@
+using Afin.Canonical;
 using Afin.Metrics;
 using Afin.Network;
 using Afin.Persistence;
@@ -27,6 +28,12 @@ public sealed class DefaultModelTests
         using var pooled = AfinModel.LoadDefault(AfinArchitecture.Pooled);
         Assert.AreEqual(AfinArchitecture.Faithful, faithful.Network.Options.Architecture);
         Assert.AreEqual(AfinArchitecture.Pooled, pooled.Network.Options.Architecture);
+        // The default is the pooled network in Laplace coordinates; the faithful one is the earlier default, as it was.
+        using var standard = AfinModel.LoadDefault();
+        Assert.AreEqual(AfinArchitecture.Pooled, standard.Network.Options.Architecture);
+        Assert.AreEqual(LatentCoordinates.Full, standard.Network.Options.Coordinates);
+        Assert.AreEqual(LatentCoordinates.Original, faithful.Network.Options.Coordinates);
+        Assert.AreEqual(1, faithful.Network.Options.FeatureVersion);
         // Trained on the same task distribution for the same number of steps: the comparison in docs/benchmarks.md is at equal budget.
         Assert.AreEqual((faithful.Tasks.MinDimension, faithful.Tasks.MaxDimension, faithful.Tasks.MinSites, faithful.Tasks.MaxSites),
             (pooled.Tasks.MinDimension, pooled.Tasks.MaxDimension, pooled.Tasks.MinSites, pooled.Tasks.MaxSites));
@@ -64,5 +71,38 @@ public sealed class DefaultModelTests
         double medianAfin = klAfin.Order().ElementAt(klAfin.Count / 2);
         double medianPrior = klPrior.Order().ElementAt(klPrior.Count / 2);
         Assert.IsTrue(medianAfin < 0.25 * medianPrior, $"median KL/d: AFIN {medianAfin}, prior {medianPrior}");
+    }
+
+    [TestMethod]
+    public void AnswersAnUnscaledRegressionWithAnInterceptLikeTheExactPosterior()
+    {
+        // What the earlier default got 30x wrong: an intercept column and raw features on scales 0.1 to 100. In Laplace
+        // coordinates the scales are gone before the network sees the problem.
+        var rng = new Random(5);
+        int n = 48;
+        double[] scales = [0.1, 3, 100];
+        var x = new double[n, 4];
+        var y = new double[n];
+        for (int r = 0; r < n; r++)
+        {
+            x[r, 0] = 1;
+            double eta = 2;
+            for (int j = 0; j < 3; j++)
+            {
+                x[r, j + 1] = 5 * scales[j] + scales[j] * TestProblems.Normal(rng);
+                eta += x[r, j + 1] / scales[j] * 0.3;
+            }
+            y[r] = eta + 0.5 * TestProblems.Normal(rng);
+        }
+        var problem = Afin.Modelling.BayesianProblem.Create(new Afin.Modelling.GaussianPrior(0, 10), [new Afin.Modelling.LinearGaussianBlock(x, y, 0.5)]);
+        using var model = AfinModel.LoadDefault();
+        var posterior = model.Infer(problem);
+        var exact = ExactPosterior.Compute(problem);
+        var sd = exact.StdDev;
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.AreEqual(exact.Mean[i], posterior.Mean[i], 0.1 * sd[i], $"mean[{i}]");
+            Assert.AreEqual(sd[i], Math.Sqrt(posterior.Covariance[i, i]), 0.1 * sd[i], $"sd[{i}]");
+        }
     }
 }
