@@ -108,7 +108,27 @@ public sealed class CanonicalCoordinatesTests
     {
         // A user who centres and rescales the features (an upper-triangular change of the coefficients, the intercept
         // first) states the same posterior; in Full coordinates both reach the network as the same problem.
-        var rng = new Random(44);
+        var (problem, twin, _) = CentredAndScaledTwins(new Random(44));
+        var a = CanonicalFrame.Create(problem, LatentCoordinates.Full).Problem;
+        var c = CanonicalFrame.Create(twin, LatentCoordinates.Full).Problem;
+        var sitesA = (BernoulliLogitBlock)a.Blocks[0];
+        var sitesC = (BernoulliLogitBlock)c.Blocks[0];
+        for (int r = 0; r < sitesA.Count; r++)
+        {
+            Assert.AreEqual(sitesA.Offset[r], sitesC.Offset[r], 1e-7, $"offset[{r}]");
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.AreEqual(sitesA.Row(r)[j], sitesC.Row(r)[j], 1e-7, $"x[{r}][{j}]");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A logistic regression with an intercept and raw features, and its twin in z' = B⁻¹ z with B centring and scaling
+    /// them: design X B, and the prior N(0, P⁻¹) on z becomes precision Bᵀ P B on z'.
+    /// </summary>
+    private static (BayesianProblem Problem, BayesianProblem Twin, double[,] B) CentredAndScaledTwins(Random rng)
+    {
         int n = 40;
         var x = new double[n, 3];
         var y = new double[n];
@@ -119,21 +139,32 @@ public sealed class CanonicalCoordinatesTests
             x[r, 2] = 100 + 20 * TestProblems.Normal(rng);
             y[r] = rng.NextDouble() < 0.4 ? 1 : 0;
         }
-        // z' = B⁻¹ z, so the design becomes X B and a N(0, P⁻¹) prior on z becomes precision Bᵀ P B.
         var b = new double[,] { { 1, -5, -100 }, { 0, 3, 0 }, { 0, 0, 20 } };
         var precision = new double[,] { { 0.04, 0, 0 }, { 0, 1, 0 }, { 0, 0, 0.25 } };
         var problem = BayesianProblem.Create(new FullRankGaussianPrior([0.0], precision), [new BernoulliLogitBlock(x, y)]);
         var twin = BayesianProblem.Create(new FullRankGaussianPrior([0.0], Congruence(b, precision)), [new BernoulliLogitBlock(Product(x, b), y)]);
-        var a = CanonicalFrame.Create(problem, LatentCoordinates.Full).Problem;
-        var c = CanonicalFrame.Create(twin, LatentCoordinates.Full).Problem;
-        var sitesA = (BernoulliLogitBlock)a.Blocks[0];
-        var sitesC = (BernoulliLogitBlock)c.Blocks[0];
-        for (int r = 0; r < n; r++)
+        return (problem, twin, b);
+    }
+
+    [TestMethod]
+    public void AProblemAndItsReparameterisedTwinGetTheSameMappedPosterior()
+    {
+        // Through a network with non-trivial weights: the twin's answer, mapped by z = B z', is the problem's answer.
+        var (problem, twin, b) = CentredAndScaledTwins(new Random(46));
+        using var network = NetworkTestKit.Perturbed(NetworkTestKit.Tiny(PosteriorFamily.Gaussian) with { Coordinates = LatentCoordinates.Full, FeatureVersion = 2 }, seed: 3);
+        var posteriors = network.Infer([problem, twin]);
+        var mean = posteriors[0].Mean;
+        var twinMean = posteriors[1].Mean;
+        var covariance = posteriors[0].Covariance;
+        var twinCovariance = Congruence(Transpose(b), posteriors[1].Covariance);
+        for (int i = 0; i < 3; i++)
         {
-            Assert.AreEqual(sitesA.Offset[r], sitesC.Offset[r], 1e-7, $"offset[{r}]");
+            double sd = Math.Sqrt(covariance[i, i]);
+            double mapped = Enumerable.Range(0, 3).Sum(k => b[i, k] * twinMean[k]);
+            Assert.AreEqual(mean[i], mapped, 1e-4 * sd, $"mean[{i}]");
             for (int j = 0; j < 3; j++)
             {
-                Assert.AreEqual(sitesA.Row(r)[j], sitesC.Row(r)[j], 1e-7, $"x[{r}][{j}]");
+                Assert.AreEqual(covariance[i, j], twinCovariance[i, j], 1e-4 * sd * Math.Sqrt(covariance[j, j]), $"covariance[{i}][{j}]");
             }
         }
     }
@@ -205,6 +236,20 @@ public sealed class CanonicalCoordinatesTests
                 {
                     result[i, j] += a[i, k] * b[k, j];
                 }
+            }
+        }
+        return result;
+    }
+
+    private static double[,] Transpose(double[,] a)
+    {
+        int rows = a.GetLength(0), cols = a.GetLength(1);
+        var result = new double[cols, rows];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                result[j, i] = a[i, j];
             }
         }
         return result;
