@@ -132,10 +132,17 @@ internal sealed class AffineMap
     }
 
     /// <summary>Lᵀ A L for a symmetric d x d matrix A (a precision in z becomes one in u).</summary>
-    internal double[,] Congruence(double[,] a)
+    internal double[,] Congruence(double[,] a) => Sandwich(a, transposed: false);
+
+    /// <summary>L C Lᵀ for a symmetric d x d matrix C (a covariance of u becomes one of z).</summary>
+    internal double[,] PushForward(double[,] covariance) => Sandwich(covariance, transposed: true);
+
+    /// <summary>Mᵀ A M with M = L, or M = Lᵀ when <paramref name="transposed"/>; symmetric by construction.</summary>
+    private double[,] Sandwich(double[,] a, bool transposed)
     {
         int d = Dimension;
-        var al = new double[d, d];
+        double M(int i, int j) => transposed ? _linear[j * d + i] : _linear[i * d + j];
+        var am = new double[d, d];
         for (int i = 0; i < d; i++)
         {
             for (int j = 0; j < d; j++)
@@ -143,9 +150,9 @@ internal sealed class AffineMap
                 double s = 0;
                 for (int k = 0; k < d; k++)
                 {
-                    s += a[i, k] * _linear[k * d + j];
+                    s += a[i, k] * M(k, j);
                 }
-                al[i, j] = s;
+                am[i, j] = s;
             }
         }
         var result = new double[d, d];
@@ -156,7 +163,7 @@ internal sealed class AffineMap
                 double s = 0;
                 for (int k = 0; k < d; k++)
                 {
-                    s += _linear[k * d + i] * al[k, j];
+                    s += M(k, i) * am[k, j];
                 }
                 result[i, j] = result[j, i] = s;
             }

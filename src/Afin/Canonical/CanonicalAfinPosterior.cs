@@ -39,43 +39,7 @@ public sealed class CanonicalAfinPosterior : AfinPosterior
     }
 
     /// <inheritdoc />
-    public override double[,] Covariance
-    {
-        get
-        {
-            // L Cov_u Lᵀ = Lᵀᵀ Cov_u Lᵀ: the congruence by L⁻¹ would go the other way, so build it directly.
-            int d = Dimension;
-            var cov = Canonical.Covariance;
-            var linear = _map.Linear;
-            var lc = new double[d, d];
-            for (int i = 0; i < d; i++)
-            {
-                for (int j = 0; j < d; j++)
-                {
-                    double s = 0;
-                    for (int k = 0; k < d; k++)
-                    {
-                        s += linear[i * d + k] * cov[k, j];
-                    }
-                    lc[i, j] = s;
-                }
-            }
-            var result = new double[d, d];
-            for (int i = 0; i < d; i++)
-            {
-                for (int j = 0; j <= i; j++)
-                {
-                    double s = 0;
-                    for (int k = 0; k < d; k++)
-                    {
-                        s += lc[i, k] * linear[j * d + k];
-                    }
-                    result[i, j] = result[j, i] = s;
-                }
-            }
-            return result;
-        }
-    }
+    public override double[,] Covariance => _map.PushForward(Canonical.Covariance);
 
     /// <inheritdoc />
     public override double[,] Sample(int count, int seed) => _map.ToLatent(Canonical.Sample(count, seed));
