@@ -8,8 +8,9 @@ internal sealed record NewtonResult(double[] Mode, double LogDensity, bool Conve
 
 /// <summary>
 /// Damped Newton ascent on the log posterior from one start. Each step solves H p = g with the observed curvature when it
-/// is positive definite and the expected information otherwise (Fisher scoring: still an ascent direction where a
-/// Student-t factor makes the posterior locally convex), then backtracks until the Armijo condition holds. Close to the
+/// is positive definite, otherwise with its clipped form (every factor's negative curvature set to 0) or, if that is
+/// singular, the expected information: positive definite either way, so still an ascent direction where a Student-t
+/// factor makes the posterior locally convex. It then backtracks until the Armijo condition holds. Close to the
 /// mode (decrement under 1e-10) the full step is taken: there Newton converges quadratically and the gain is below what
 /// a comparison of log densities can resolve.
 /// </summary>
@@ -59,7 +60,10 @@ internal static class NewtonModeSearch
         return new NewtonResult(z, logp, false, options.MaxIterations, previousDecrement, $"stopped after {options.MaxIterations} iteration{(options.MaxIterations == 1 ? "" : "s")}");
     }
 
-    /// <summary>Solves H p = g into <paramref name="step"/>, falling back from the observed curvature to the expected information.</summary>
+    /// <summary>
+    /// Solves H p = g into <paramref name="step"/> with the observed curvature, or where that is not positive definite the
+    /// clipped one (each factor's negative part set to 0), or failing that the expected information.
+    /// </summary>
     private static bool NewtonStep(NewtonObjective objective, double[] z, double[] gradient, double[] curvature, double[] step)
     {
         int d = z.Length;
@@ -70,13 +74,16 @@ internal static class NewtonModeSearch
             DenseCholesky.Solve(factor, d, step);
             return true;
         }
-        objective.Evaluate(z, new double[d], factor, CurvatureKind.Expected);
-        if (!DenseCholesky.Factor(factor, d))
+        foreach (var fallback in new[] { CurvatureKind.Clipped, CurvatureKind.Expected })
         {
-            return false;
+            objective.Evaluate(z, new double[d], factor, fallback);
+            if (DenseCholesky.Factor(factor, d))
+            {
+                DenseCholesky.Solve(factor, d, step);
+                return true;
+            }
         }
-        DenseCholesky.Solve(factor, d, step);
-        return true;
+        return false;
     }
 
     /// <summary>

@@ -12,4 +12,11 @@ internal enum CurvatureKind
     /// whenever the prior's is.
     /// </summary>
     Expected,
+
+    /// <summary>
+    /// The observed curvature with every factor's negative part set to 0: positive semi-definite factor by factor, and
+    /// where a Student-t factor is locally convex it neither stiffens nor reverses a Newton step (the expected information
+    /// would stiffen it: in a t prior's tail it is far larger than the true curvature, and Fisher scoring then crawls).
+    /// </summary>
+    Clipped,
 }

@@ -31,6 +31,7 @@ internal static class StudentTDensity
             return (df + 1) / ((df + 3) * scale * scale);
         }
         double denominator = v + r * r;
-        return (df + 1) * (v - r * r) / (denominator * denominator);
+        double observed = (df + 1) * (v - r * r) / (denominator * denominator);
+        return kind == CurvatureKind.Clipped ? Math.Max(observed, 0) : observed;
     }
 }

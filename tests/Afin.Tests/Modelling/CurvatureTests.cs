@@ -29,7 +29,7 @@ public sealed class CurvatureTests
     }
 
     [TestMethod]
-    public void StudentTExpectedInformationIsPositiveWhereTheObservedCurvatureIsNot()
+    public void StudentTExpectedAndClippedCurvaturesArePositiveWhereTheObservedOneIsNot()
     {
         var block = new LinearStudentTBlock(new double[,] { { 1 } }, [10], 1, 3);
         var problem = BayesianProblem.Create(new GaussianPrior(0, 100), [block]);
@@ -38,6 +38,8 @@ public sealed class CurvatureTests
         // A residual of 10 scales lies far beyond sqrt(df): the t factor is locally convex there.
         Assert.IsTrue(observed[0] < 0, $"observed curvature {observed[0]}");
         Assert.AreEqual(1e-4 + 4.0 / 6.0, expected[0], 1e-12);
+        // Clipped, the convex factor contributes nothing: only the prior's 1 / 100² is left.
+        Assert.AreEqual(1e-4, Curvature(problem, [0], CurvatureKind.Clipped)[0], 1e-15);
     }
 
     [TestMethod]
