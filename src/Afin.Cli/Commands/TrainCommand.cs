@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Afin.Cli.Benchmarks.Real;
+using Afin.Cli.Commands.Real;
 using Afin.Cli.Plotting;
 using Afin.Network;
 using Afin.Training;
@@ -42,6 +44,7 @@ internal static class TrainCommand
             }
             using (trainer)
             {
+                trainer.ReferenceProblems = SuiteValidation(parse.GetValue(o.SuiteReferences), io);
                 io.Error.WriteLine(trainer.Step > 0
                     ? $"resuming from {checkpoint} at step {trainer.Step} of {trainer.Options.Steps}"
                     : $"training {trainer.NetworkOptions.Architecture} {trainer.NetworkOptions.Family} AFIN, {trainer.Options.Steps} steps, d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}; checkpoint {checkpoint}");
@@ -93,6 +96,10 @@ internal static class TrainCommand
                         validation = $" | val SME {v.MedianStandardisedMeanError:F3} KL/d {v.MedianKlPerDimension:F4}";
                         console.MarkupLineInterpolated($"step {p.Step}: loss {p.Loss:F3}, validation median SME {v.MedianStandardisedMeanError:F3}, median KL/d {v.MedianKlPerDimension:F4}");
                     }
+                    if (p.ReferenceValidation is { } r)
+                    {
+                        console.MarkupLineInterpolated($"step {p.Step}: realistic suite ({r.Problems} problems): median max SME {r.MedianMaxStandardisedMeanError:F3}, median SME {r.MedianStandardisedMeanError:F3}, median KL/d {r.MedianKlPerDimension:F4}");
+                    }
                     if (p.SkippedSteps > skipped)
                     {
                         skipped = p.SkippedSteps;
@@ -103,6 +110,27 @@ internal static class TrainCommand
                 model = trainer.Train(checkpoint, progress, cancellationToken);
             });
         return model!;
+    }
+
+    /// <summary>The realistic suite's reference problems to validate on, or null when asked not to or when no reference file is found.</summary>
+    private static IReadOnlyList<ReferenceProblem>? SuiteValidation(string? option, CommandIO io)
+    {
+        if (option == "none")
+        {
+            return null;
+        }
+        string path = option ?? RealReferencesCommand.DefaultPath;
+        if (!File.Exists(path))
+        {
+            if (option is not null)
+            {
+                throw new InvalidInputException($"--suite-references: file '{path}' does not exist");
+            }
+            return null;
+        }
+        var problems = SuiteReferenceProblems.Load(path);
+        io.Error.WriteLine($"validating also on the realistic suite: {problems.Count} problems, references {path}");
+        return problems;
     }
 
     /// <summary>IProgress that reports on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -39,13 +39,14 @@ internal sealed class TrainOptions
     internal Option<int> Seed { get; } = CommonOptions.Seed();
     internal Option<string> Device { get; } = new("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda or auto." };
 
+    internal Option<string?> SuiteReferences { get; } = new("--suite-references") { Description = "At every validation also score the EMA weights on the realistic suite against these references (default: benchmarks/real/references.json when it exists; 'none' to skip)." };
     internal Option<FileInfo?> PlotLoss { get; } = new("--plot-loss") { Description = "After training (or when cancelled), write a PNG of the loss and validation curves of this run's steps." };
 
     internal IEnumerable<Option> All =>
     [
         Out, Checkpoint, Restart, Architecture, Coordinates, FeatureVersion, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, DMin, DMax, NMin, NMax, Priors, Likelihoods,
         Steps, BatchSize, MicroBatches, LearningRate, ValidationEvery, CheckpointEvery, Seed, Device,
-        PlotLoss,
+        SuiteReferences, PlotLoss,
     ];
 
     internal AfinNetworkOptions Network(ParseResult parse)

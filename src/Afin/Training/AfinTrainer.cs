@@ -75,6 +75,18 @@ public sealed class AfinTrainer : IDisposable
     public ValidationScores? LastValidation { get; private set; }
 
     /// <summary>
+    /// Problems with trusted posteriors (e.g. the realistic suite's, against long NUTS runs) on which the EMA weights are
+    /// scored at every validation step, beside the conjugate suite; null for none. Not saved in checkpoints: give them
+    /// again when resuming.
+    /// </summary>
+    public IReadOnlyList<ReferenceProblem>? ReferenceProblems { get; set; }
+
+    /// <summary>Every score on <see cref="ReferenceProblems"/> so far, across resumed runs (kept in checkpoints): the learning curve.</summary>
+    public IReadOnlyList<ValidationScores> ReferenceHistory => _referenceHistory;
+
+    private List<ValidationScores> _referenceHistory = [];
+
+    /// <summary>
     /// Trains until <see cref="TrainingOptions.Steps"/>, validating and checkpointing on the
     /// configured cadence. On cancellation a checkpoint is written (when a path is given) before
     /// <see cref="OperationCanceledException"/> is thrown, so the run can be resumed.
@@ -111,9 +123,15 @@ public sealed class AfinTrainer : IDisposable
             Step++;
             stepsInWindow++;
             bool validate = _validation is not null && (Step == Options.Steps || (Options.ValidationEvery > 0 && Step % Options.ValidationEvery == 0));
+            ValidationScores? reference = null;
             if (validate)
             {
                 LastValidation = _validation!.Score(_ema, Step);
+                if (ReferenceProblems is { Count: > 0 } problems)
+                {
+                    reference = ReferenceValidation.Score(_ema, problems, Step);
+                    _referenceHistory.Add(reference);
+                }
             }
             _wallSeconds = wallAtStart + clock.Elapsed.TotalSeconds;
             if (checkpointPath is not null && (Step == Options.Steps || (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0)))
@@ -123,7 +141,7 @@ public sealed class AfinTrainer : IDisposable
             if (validate || Step % reportEvery == 0 || Step == Options.Steps)
             {
                 progress?.Report(new TrainingProgress(Step, Options.Steps, lossCount > 0 ? lossSum / lossCount : double.NaN, stepsInWindow / window.Elapsed.TotalSeconds,
-                    Options.LearningRateAt(Step), validate ? LastValidation : null, SkippedSteps));
+                    Options.LearningRateAt(Step), validate ? LastValidation : null, SkippedSteps, reference));
                 lossSum = 0;
                 lossCount = 0;
                 stepsInWindow = 0;
@@ -151,7 +169,7 @@ public sealed class AfinTrainer : IDisposable
     /// <summary>Writes everything needed to resume exactly: options, step, weights, EMA weights and optimiser state.</summary>
     public void SaveCheckpoint(string path)
     {
-        var header = new CheckpointHeader(NetworkOptions, Tasks, Options, Step, _wallSeconds, LastValidation);
+        var header = new CheckpointHeader(NetworkOptions, Tasks, Options, Step, _wallSeconds, LastValidation, _referenceHistory);
         using var optimizerState = new MemoryStream();
         using (var writer = new BinaryWriter(optimizerState, System.Text.Encoding.UTF8, leaveOpen: true))
         {
@@ -193,6 +211,7 @@ public sealed class AfinTrainer : IDisposable
         trainer.Step = header.Step;
         trainer._wallSeconds = header.WallSeconds;
         trainer.LastValidation = header.Validation;
+        trainer._referenceHistory = header.ReferenceHistory?.ToList() ?? [];
         return trainer;
     }
 
@@ -305,5 +324,6 @@ public sealed class AfinTrainer : IDisposable
 
     private sealed class SkippedStepException(string message) : Exception(message);
 
-    private sealed record CheckpointHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingOptions Options, int Step, double WallSeconds, ValidationScores? Validation);
+    private sealed record CheckpointHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingOptions Options, int Step, double WallSeconds, ValidationScores? Validation,
+        IReadOnlyList<ValidationScores>? ReferenceHistory = null);
 }

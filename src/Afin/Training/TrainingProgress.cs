@@ -8,4 +8,6 @@ namespace Afin.Training;
 /// <param name="LearningRate">The current learning rate.</param>
 /// <param name="Validation">Scores when this report follows a validation, else null.</param>
 /// <param name="SkippedSteps">Steps skipped so far because their numerics failed.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double StepsPerSecond, double LearningRate, ValidationScores? Validation, int SkippedSteps = 0);
+/// <param name="ReferenceValidation">Scores on <see cref="AfinTrainer.ReferenceProblems"/> when this report follows a validation and there are some, else null.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double StepsPerSecond, double LearningRate, ValidationScores? Validation, int SkippedSteps = 0,
+    ValidationScores? ReferenceValidation = null);

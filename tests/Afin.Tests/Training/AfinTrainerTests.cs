@@ -35,6 +35,40 @@ public sealed class AfinTrainerTests
     }
 
     [TestMethod]
+    public void ReferenceProblemsAreScoredAtEveryValidationAndTheirHistoryResumes()
+    {
+        // Two conjugate problems with their exact posteriors stand in for the realistic suite's references.
+        var rng = new Random(51);
+        var references = Enumerable.Range(0, 2).Select(i =>
+        {
+            var problem = Afin.Modelling.BayesianProblem.Create(new Afin.Modelling.GaussianPrior(0, 1), [TestProblems.RandomBlock(rng, "linear_gaussian", 2, 5)]);
+            var exact = Afin.References.ExactPosterior.Compute(problem);
+            return new ReferenceProblem($"p{i}", problem, exact.Mean, exact.Covariance);
+        }).ToArray();
+        string checkpoint = TinyTraining.TempPath(".ckpt");
+        var options = TinyTraining.Options(4) with { ValidationEvery = 2 };
+        var reports = new List<TrainingProgress>();
+        using (var trainer = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, options) { ReferenceProblems = references })
+        {
+            using var model = trainer.Train(checkpoint, new Recorder(reports));
+            Assert.AreEqual(2, trainer.ReferenceHistory.Count);
+        }
+        var scored = reports.Where(r => r.ReferenceValidation is not null).Select(r => r.ReferenceValidation!).ToArray();
+        CollectionAssert.AreEqual(new[] { 2, 4 }, scored.Select(s => s.Step).ToArray());
+        Assert.IsTrue(scored.All(s => s.Problems == 2 && s.MedianMaxStandardisedMeanError >= s.MedianStandardisedMeanError));
+        // The learning curve travels with the checkpoint into the next session's run.
+        using var resumed = AfinTrainer.Resume(checkpoint, steps: 6);
+        Assert.AreEqual(2, resumed.ReferenceHistory.Count);
+        Assert.AreEqual(scored[1].MedianKlPerDimension, resumed.ReferenceHistory[1].MedianKlPerDimension);
+        File.Delete(checkpoint);
+    }
+
+    private sealed class Recorder(List<TrainingProgress> reports) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => reports.Add(value);
+    }
+
+    [TestMethod]
     public void CancellationWritesACheckpointThatResumes()
     {
         string checkpoint = TinyTraining.TempPath(".ckpt");
