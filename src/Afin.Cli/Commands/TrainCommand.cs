@@ -22,6 +22,7 @@ internal static class TrainCommand
         {
             command.Options.Add(option);
         }
+        command.Subcommands.Add(TasksPlotCommand.Create(io));
         command.SetAction((parse, cancellationToken) =>
         {
             var outFile = parse.GetValue(o.Out)!;

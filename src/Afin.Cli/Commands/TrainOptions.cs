@@ -24,10 +24,11 @@ internal sealed class TrainOptions
     internal Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden width of the box, merge and decoder MLPs.", DefaultValueFactory = _ => NetworkDefaults.BoxHidden };
     internal Option<int> EncoderLayers { get; } = new("--encoder-layers") { Description = "Box layers in the encoder.", DefaultValueFactory = _ => NetworkDefaults.EncoderLayers };
     internal Option<int> MergeBlocks { get; } = new("--merge-blocks") { Description = "Factor-attention blocks.", DefaultValueFactory = _ => NetworkDefaults.MergeBlocks };
-    internal Option<int> DMin { get; } = new("--d-min") { DefaultValueFactory = _ => TaskDefaults.MinDimension, Description = "Smallest training dimension." };
-    internal Option<int> DMax { get; } = new("--d-max") { DefaultValueFactory = _ => TaskDefaults.MaxDimension, Description = "Largest training dimension." };
-    internal Option<int> NMin { get; } = new("--n-min") { DefaultValueFactory = _ => TaskDefaults.MinSites, Description = "Fewest likelihood sites." };
-    internal Option<int> NMax { get; } = new("--n-max") { DefaultValueFactory = _ => TaskDefaults.MaxSites, Description = "Most likelihood sites." };
+    internal Option<TaskPreset> TaskKind { get; } = new("--tasks") { Description = "The task distribution: Synthetic (standardised synthetic designs, d <= 8, N <= 64; the shipped model's) or Realistic (80% user-like regressions: intercepts, raw, indicator, dummy and count columns, imbalanced and separated labels, outliers, shrinkage priors; d <= 32, N <= 512). See docs/models.md.", DefaultValueFactory = _ => TaskPreset.Synthetic };
+    internal Option<int?> DMin { get; } = new("--d-min") { Description = "Smallest training dimension (default: the preset's, 1)." };
+    internal Option<int?> DMax { get; } = new("--d-max") { Description = "Largest training dimension (default: the preset's, 8 or 32)." };
+    internal Option<int?> NMin { get; } = new("--n-min") { Description = "Fewest likelihood sites (default: the preset's, 1)." };
+    internal Option<int?> NMax { get; } = new("--n-max") { Description = "Most likelihood sites (default: the preset's, 64 or 512)." };
     internal Option<string[]> Priors { get; } = new("--priors") { Description = "Prior families (default: all).", AllowMultipleArgumentsPerToken = true };
     internal Option<string[]> Likelihoods { get; } = new("--likelihoods") { Description = "Likelihood families (default: all).", AllowMultipleArgumentsPerToken = true };
     internal Option<int> Steps { get; } = new("--steps") { DefaultValueFactory = _ => TrainingDefaults.Steps, Description = "Optimiser steps (extends a resumed run)." };
@@ -44,7 +45,7 @@ internal sealed class TrainOptions
 
     internal IEnumerable<Option> All =>
     [
-        Out, Checkpoint, Restart, Architecture, Coordinates, FeatureVersion, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, DMin, DMax, NMin, NMax, Priors, Likelihoods,
+        Out, Checkpoint, Restart, Architecture, Coordinates, FeatureVersion, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, TaskKind, DMin, DMax, NMin, NMax, Priors, Likelihoods,
         Steps, BatchSize, MicroBatches, LearningRate, ValidationEvery, CheckpointEvery, Seed, Device,
         SuiteReferences, PlotLoss,
     ];
@@ -60,12 +61,17 @@ internal sealed class TrainOptions
         };
     }
 
-    internal TaskDistribution Tasks(ParseResult parse) => TaskDefaults with
+    internal TaskDistribution Tasks(ParseResult parse)
     {
-        MinDimension = parse.GetValue(DMin), MaxDimension = parse.GetValue(DMax), MinSites = parse.GetValue(NMin), MaxSites = parse.GetValue(NMax),
-        PriorFamilies = parse.GetValue(Priors) is { Length: > 0 } p ? p : TaskDefaults.PriorFamilies,
-        LikelihoodFamilies = parse.GetValue(Likelihoods) is { Length: > 0 } l ? l : TaskDefaults.LikelihoodFamilies,
-    };
+        var preset = parse.GetValue(TaskKind) == TaskPreset.Realistic ? TaskDistribution.Realistic : TaskDefaults;
+        return preset with
+        {
+            MinDimension = parse.GetValue(DMin) ?? preset.MinDimension, MaxDimension = parse.GetValue(DMax) ?? preset.MaxDimension,
+            MinSites = parse.GetValue(NMin) ?? preset.MinSites, MaxSites = parse.GetValue(NMax) ?? preset.MaxSites,
+            PriorFamilies = parse.GetValue(Priors) is { Length: > 0 } p ? p : preset.PriorFamilies,
+            LikelihoodFamilies = parse.GetValue(Likelihoods) is { Length: > 0 } l ? l : preset.LikelihoodFamilies,
+        };
+    }
 
     internal TrainingOptions Training(ParseResult parse) => TrainingDefaults with
     {

@@ -16,6 +16,12 @@ public sealed record TaskDistribution
     /// <summary>All likelihood families, by JSON name.</summary>
     public static readonly IReadOnlyList<string> AllLikelihoodFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit"];
 
+    /// <summary>
+    /// The distribution of users' regressions: d up to 32 (counting the intercept), N up to 512, and 80% of tasks
+    /// user-like (<see cref="UserTaskMix"/>'s defaults); the rest are the synthetic design kinds.
+    /// </summary>
+    public static TaskDistribution Realistic => new() { MaxDimension = 32, MaxSites = 512, UserTasks = new UserTaskMix() };
+
     /// <summary>Smallest latent dimension d.</summary>
     public int MinDimension { get; init; } = 1;
 
@@ -46,6 +52,12 @@ public sealed record TaskDistribution
     /// <summary>Probabilities of the design kinds iid, diagonal scaling, correlated, heavy-tailed rows.</summary>
     public IReadOnlyList<double> DesignKindProbabilities { get; init; } = [0.7, 0.1, 0.1, 0.1];
 
+    /// <summary>
+    /// The share and traits of user-like tasks; null (the default, and what model files written before it existed read as)
+    /// draws only the synthetic design kinds, exactly as before.
+    /// </summary>
+    public UserTaskMix? UserTasks { get; init; }
+
     /// <summary>Checks the ranges and names; throws <see cref="ArgumentException"/> naming the property.</summary>
     public void Validate()
     {
@@ -69,6 +81,7 @@ public sealed record TaskDistribution
         {
             throw new ArgumentException($"{nameof(DesignKindProbabilities)}: expected 4 non-negative weights (iid, diagonal, correlated, heavy-tailed) with a positive sum");
         }
+        UserTasks?.Validate();
     }
 
     /// <summary>Whether a problem of this dimension and size, with these families, lies inside the training range.</summary>
@@ -89,7 +102,8 @@ public sealed record TaskDistribution
         builder.Append($"PriorFamilies = {List(PriorFamilies)}, LikelihoodFamilies = {List(LikelihoodFamilies)}, ");
         builder.Append(CultureInfo.InvariantCulture,
             $"HeterogeneousProbability = {HeterogeneousProbability}, HardCaseProbability = {HardCaseProbability}, MaxConditionNumber = {MaxConditionNumber}, ");
-        builder.Append($"DesignKindProbabilities = {List(DesignKindProbabilities)}");
+        builder.Append($"DesignKindProbabilities = {List(DesignKindProbabilities)}, ");
+        builder.Append($"UserTasks = {UserTasks?.ToString() ?? "null"}");
         return true;
     }
 

@@ -15,6 +15,7 @@ public sealed class TaskSampler
     private readonly Random _rng;
     private readonly (int D, int N)[] _grid;
     private readonly double[] _hardWeights;
+    private readonly UserTaskSampler? _user;
 
     /// <summary>Creates a sampler; the same distribution and seed give the same sequence of tasks.</summary>
     public TaskSampler(TaskDistribution distribution, int seed)
@@ -30,6 +31,10 @@ public sealed class TaskSampler
         // information and amortisation errors are largest (weight ~ d * N^-0.75 as in the reference).
         int span = distribution.MaxDimension - distribution.MinDimension + 1;
         _hardWeights = _grid.Select(g => (double)(g.D - distribution.MinDimension + 1) / span * Math.Pow(Math.Max(1.0, distribution.MinSites) / Math.Max(1, g.N), 0.75)).ToArray();
+        if (distribution.UserTasks is { } mix)
+        {
+            _user = new UserTaskSampler(_rng, mix, distribution.PriorFamilies, SimulateBlock);
+        }
     }
 
     /// <summary>Draws a (d, N) pair: uniform, or biased to hard cases with the configured probability.</summary>
@@ -52,6 +57,12 @@ public sealed class TaskSampler
     /// <summary>Draws one task of dimension <paramref name="d"/> with <paramref name="sites"/> likelihood sites.</summary>
     public SimulatedTask SampleTask(int d, int sites)
     {
+        // Only a distribution with user-like tasks draws this number: without them the stream of random numbers, and so
+        // every task of the checkpoints trained before they existed, stays as it was.
+        if (_user is not null && _rng.NextDouble() < _distribution.UserTasks!.Probability)
+        {
+            return _user.Sample(d, SampleSiteFamilies(sites));
+        }
         var (prior, z0) = SamplePrior(d);
         var families = SampleSiteFamilies(sites);
         var x = SampleDesign(d, sites);

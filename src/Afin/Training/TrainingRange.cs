@@ -15,6 +15,10 @@ namespace Afin.Training;
 public sealed class TrainingRange
 {
     private readonly bool _scaleFree;
+    private readonly double _minDf;
+    private readonly double _maxTotalCount;
+    private readonly string? _simulatedDf;
+    private readonly string _simulatedCounts;
 
     /// <summary>Creates the check for a model trained on <paramref name="tasks"/>.</summary>
     /// <param name="tasks">The model's task distribution.</param>
@@ -27,7 +31,13 @@ public sealed class TrainingRange
     public TrainingRange(TaskDistribution tasks, LatentCoordinates coordinates = LatentCoordinates.Original)
     {
         Tasks = tasks ?? throw new ArgumentNullException(nameof(tasks));
-        _scaleFree = coordinates != LatentCoordinates.Original;
+        // The value limits were measured on the synthetic kinds; user-like tasks have raw designs, wide intercept priors and
+        // small shrinkage scales, so a model trained on them is not held to those limits.
+        _scaleFree = coordinates != LatentCoordinates.Original || tasks.UserTasks is not null;
+        _minDf = tasks.UserTasks is { } mix ? Math.Min(TrainingValueLimits.MinDegreesOfFreedom, mix.MinDegreesOfFreedom / 2) : TrainingValueLimits.MinDegreesOfFreedom;
+        _maxTotalCount = tasks.UserTasks is { } m ? Math.Max(TrainingValueLimits.MaxTotalCount, 4.0 * m.MaxTrials) : TrainingValueLimits.MaxTotalCount;
+        _simulatedDf = tasks.UserTasks is { } u ? $"{Format(u.MinDegreesOfFreedom)}..8" : null;
+        _simulatedCounts = tasks.UserTasks is { } t ? $"1..{t.MaxTrials}" : "2..8";
     }
 
     /// <summary>The task distribution the model was trained on.</summary>
@@ -90,7 +100,7 @@ public sealed class TrainingRange
     {
         if (prior is StudentTPrior t)
         {
-            CheckBand("prior", "df", t.Df, TrainingValueLimits.MinDegreesOfFreedom, TrainingValueLimits.MaxDegreesOfFreedom, "3..8", reasons);
+            CheckBand("prior", "df", t.Df, _minDf, TrainingValueLimits.MaxDegreesOfFreedom, _simulatedDf ?? "3..8", reasons);
         }
         if (_scaleFree)
         {
@@ -152,15 +162,15 @@ public sealed class TrainingRange
     }
 
     /// <summary>The checks that survive Laplace coordinates: a Student-t site's df and a binomial site's counts.</summary>
-    private static void CheckShapes(ObservationBlock block, string name, List<string> reasons)
+    private void CheckShapes(ObservationBlock block, string name, List<string> reasons)
     {
         if (block is LinearStudentTBlock t)
         {
-            CheckBand(name, "df", t.Df, TrainingValueLimits.MinDegreesOfFreedom, TrainingValueLimits.MaxDegreesOfFreedom, "3.5..8", reasons);
+            CheckBand(name, "df", t.Df, _minDf, TrainingValueLimits.MaxDegreesOfFreedom, _simulatedDf ?? "3.5..8", reasons);
         }
         else if (block is BinomialLogitBlock b)
         {
-            CheckBand(name, "total_count", b.TotalCount, 1, TrainingValueLimits.MaxTotalCount, "2..8", reasons);
+            CheckBand(name, "total_count", b.TotalCount, 1, _maxTotalCount, _simulatedCounts, reasons);
         }
     }
 

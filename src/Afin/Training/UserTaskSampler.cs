@@ -1,0 +1,145 @@
+using Afin.Modelling;
+using MathNet.Numerics.Distributions;
+
+namespace Afin.Training;
+
+/// <summary>
+/// Draws the user-like tasks of a <see cref="UserTaskMix"/>: a <see cref="UserDesign"/>, a <see cref="UserPrior"/>, a true
+/// latent from that prior and the observations, redrawn (latent and observations together) until the labels show the
+/// imbalance or separation asked for. Accepting on the data alone conditions on an event of y, so the posterior of every
+/// accepted task is still its stated posterior.
+/// </summary>
+internal sealed class UserTaskSampler
+{
+    /// <summary>Redraws of (z0, y) before a task is kept whatever its labels: a bound on cost, not on correctness.</summary>
+    private const int MaxDraws = 48;
+
+    private readonly Random _rng;
+    private readonly UserTaskMix _mix;
+    private readonly IReadOnlyList<string> _priorFamilies;
+    private readonly Func<string, double[][], double[], ObservationBlock> _simulate;
+
+    /// <param name="rng">The task sampler's generator, shared so that one seed fixes every task.</param>
+    /// <param name="mix">The traits.</param>
+    /// <param name="priorFamilies">The prior families to draw from.</param>
+    /// <param name="simulate">The task sampler's simulator of a block (family, rows, z0), for families drawn as in synthetic tasks.</param>
+    internal UserTaskSampler(Random rng, UserTaskMix mix, IReadOnlyList<string> priorFamilies, Func<string, double[][], double[], ObservationBlock> simulate)
+    {
+        _rng = rng;
+        _mix = mix;
+        _priorFamilies = priorFamilies;
+        _simulate = simulate;
+    }
+
+    /// <summary>Draws one task of dimension <paramref name="d"/> whose sites have the families <paramref name="families"/>.</summary>
+    internal SimulatedTask Sample(int d, string[] families)
+    {
+        int sites = families.Length;
+        bool logit = families.Any(f => f is "bernoulli_logit" or "binomial_logit");
+        bool separation = families.Contains("bernoulli_logit") && _rng.NextDouble() < _mix.SeparationProbability && d >= 2;
+        var design = UserDesign.Sample(_rng, _mix, d, Math.Max(sites, 1), separation);
+        separation &= design.RareIndicator >= 0;
+        double? rareRate = logit && _rng.NextDouble() < _mix.ImbalanceProbability ? LogUniform(_mix.MinPositiveRate, 0.15) : null;
+        // Rare negatives as often as rare positives; balanced tasks centre their intercept at rates 0.2-0.8.
+        double rate = rareRate ?? 0.2 + 0.6 * _rng.NextDouble();
+        double interceptLocation = logit ? Math.Log(rate / (1 - rate)) * (_rng.NextDouble() < 0.5 ? 1 : -1) : 0;
+        var prior = UserPrior.Create(_rng, _mix, PriorFamily(out bool shrinkage), design, interceptLocation, shrinkage);
+        var groups = families.Distinct().OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (Family: f, Rows: Enumerable.Range(0, sites).Where(i => families[i] == f).ToArray())).ToArray();
+        var rows = groups.Select(g => g.Rows.Select(r => Row(design.X, r)).ToArray()).ToArray();
+        double[] z0;
+        List<ObservationBlock> blocks;
+        int attempt = 0;
+        do
+        {
+            z0 = prior.Draw(_rng);
+            blocks = groups.Select((g, i) => Simulate(g.Family, rows[i], z0)).ToList();
+        }
+        while (++attempt < MaxDraws
+            && !((!separation || Separated(blocks, groups, design)) && (rareRate is null || Imbalanced(blocks, rareRate.Value))));
+        var traits = new TaskTraits(design.Columns, design.Unscaled, prior.Shrinkage, rareRate, separation && Separated(blocks, groups, design));
+        return new SimulatedTask(BayesianProblem.Create(prior.Prior, blocks, d), z0) { Traits = traits };
+    }
+
+    /// <summary>The prior family: a shrinkage family (Laplace or Student-t) at the mix's rate where the distribution has one.</summary>
+    private string PriorFamily(out bool shrinkage)
+    {
+        var shrinking = _priorFamilies.Where(f => f is "laplace" or "student_t").ToArray();
+        shrinkage = shrinking.Length > 0 && _rng.NextDouble() < _mix.ShrinkageProbability;
+        var pool = shrinkage ? shrinking : _priorFamilies;
+        return pool[_rng.Next(pool.Count)];
+    }
+
+    /// <summary>Heavier-tailed noise and wider trial counts than the synthetic kinds; other families as there.</summary>
+    private ObservationBlock Simulate(string family, double[][] rows, double[] z0)
+    {
+        switch (family)
+        {
+            case "linear_student_t":
+            {
+                // Low df puts gross outliers in y at the rate the stated likelihood implies.
+                double sigma = Math.Exp(-0.7 * _rng.NextDouble());
+                double df = _mix.MinDegreesOfFreedom + (6 - _mix.MinDegreesOfFreedom) * _rng.NextDouble();
+                var y = rows.Select(x => Dot(x, z0) + sigma * StudentT.Sample(_rng, 0, 1, df)).ToArray();
+                return new LinearStudentTBlock(ToMatrix(rows, z0.Length), y, sigma, df);
+            }
+            case "binomial_logit":
+            {
+                var trials = rows.Select(_ => (double)_rng.Next(1, _mix.MaxTrials + 1)).ToArray();
+                var y = rows.Select((x, r) => (double)Binomial.Sample(_rng, Modelling.Logistic.Sigmoid(Dot(x, z0)), (int)trials[r])).ToArray();
+                return new BinomialLogitBlock(ToMatrix(rows, z0.Length), y, trials);
+            }
+            default:
+                return _simulate(family, rows, z0);
+        }
+    }
+
+    /// <summary>Every Bernoulli site with the rare indicator set is a positive, and there is at least one.</summary>
+    private static bool Separated(List<ObservationBlock> blocks, (string Family, int[] Rows)[] groups, UserDesign design)
+    {
+        int g = Array.FindIndex(groups, x => x.Family == "bernoulli_logit");
+        var block = (BernoulliLogitBlock)blocks[g];
+        var flagged = Enumerable.Range(0, groups[g].Rows.Length).Where(i => design.X[groups[g].Rows[i], design.RareIndicator] == 1).ToArray();
+        return flagged.Length > 0 && flagged.All(i => block.Y[i] == 1);
+    }
+
+    /// <summary>The rarer label of the logit sites is at most twice the target rate (one site's worth of slack).</summary>
+    private static bool Imbalanced(List<ObservationBlock> blocks, double target)
+    {
+        double positives = 0, total = 0;
+        foreach (var block in blocks)
+        {
+            if (block is BernoulliLogitBlock b)
+            {
+                positives += b.Y.Sum();
+                total += b.Count;
+            }
+            else if (block is BinomialLogitBlock n)
+            {
+                positives += n.Y.Sum();
+                total += n.TotalCount.Sum();
+            }
+        }
+        double rare = Math.Min(positives, total - positives) / total;
+        return rare <= 2 * target + 1 / total;
+    }
+
+    private double LogUniform(double lo, double hi) => Math.Exp(Math.Log(lo) + _rng.NextDouble() * Math.Log(hi / lo));
+
+    private static double[] Row(double[,] x, int r) => Enumerable.Range(0, x.GetLength(1)).Select(j => x[r, j]).ToArray();
+
+    private static double Dot(double[] x, double[] z) => x.Select((v, i) => v * z[i]).Sum();
+
+    private static double[,] ToMatrix(double[][] rows, int d)
+    {
+        var x = new double[rows.Length, d];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                x[r, j] = rows[r][j];
+            }
+        }
+        return x;
+    }
+}
