@@ -59,8 +59,8 @@ public sealed record AfinPosteriorOptions
     public string TotalCountColumn { get; init; } = "TotalCount";
 
     /// <summary>
-    /// Vector of length N or 1: a known offset added to the linear predictor of bernoulli_logit and binomial_logit sites
-    /// (x_n . z + offset_n, e.g. a log exposure). Optional: absent or empty means 0. A nonzero offset at a site of another
+    /// Vector of length N or 1: a known offset added to the linear predictor of bernoulli_logit, binomial_logit and
+    /// poisson_log sites (x_n . z + offset_n, e.g. a log exposure). Optional: absent or empty means 0. A nonzero offset at a site of another
     /// family fails the row (for a linear family, subtract it from Y instead).
     /// </summary>
     public string OffsetColumn { get; init; } = "Offset";

@@ -28,10 +28,10 @@ public sealed record ObservationGroupingOptions
     /// <summary>When true, a constant 1 is put before the features (the first coordinate of z is the intercept).</summary>
     public bool AddIntercept { get; init; }
 
-    /// <summary>The observed value y_n: a scalar Single, Double, Int32, Int64 or Boolean column (0/1 for bernoulli_logit, successes for binomial_logit).</summary>
+    /// <summary>The observed value y_n: a scalar Single, Double, Int32, Int64 or Boolean column (0/1 for bernoulli_logit, successes for binomial_logit, counts for poisson_log).</summary>
     public string LabelColumn { get; init; } = "Label";
 
-    /// <summary>The likelihood family of every observation: linear_gaussian (default), linear_student_t, bernoulli_logit or binomial_logit.</summary>
+    /// <summary>The likelihood family of every observation: linear_gaussian (default), linear_student_t, bernoulli_logit, binomial_logit or poisson_log.</summary>
     public string LikelihoodFamily { get; init; } = "linear_gaussian";
 
     /// <summary>The noise scale sigma of linear_gaussian and linear_student_t observations, used when <see cref="NoiseScaleColumn"/> is null.</summary>
@@ -54,7 +54,8 @@ public sealed record ObservationGroupingOptions
 
     /// <summary>
     /// A per-observation numeric column with a known offset added to the linear predictor (x_n . z + offset_n, e.g. a log
-    /// exposure); bernoulli_logit and binomial_logit only. Null (the default): no offset and no Offset problem column.
+    /// exposure, the usual offset of poisson_log); bernoulli_logit, binomial_logit and poisson_log only. Null (the default):
+    /// no offset and no Offset problem column.
     /// </summary>
     public string? OffsetColumn { get; init; }
 
@@ -101,15 +102,15 @@ public sealed record ObservationGroupingOptions
         {
             throw new ArgumentException($"{nameof(FeaturesColumn)}: expected a column name (or set {nameof(FeatureColumns)})");
         }
-        string[] families = ["linear_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit"];
+        string[] families = ["linear_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit", "poisson_log"];
         if (!families.Contains(LikelihoodFamily))
         {
             throw new ArgumentException($"{nameof(LikelihoodFamily)}: expected one of {string.Join(", ", families)}, got '{LikelihoodFamily}' " +
                 "(direct_gaussian observations have no design row; build those problem rows directly)");
         }
-        if (OffsetColumn is not null && LikelihoodFamily is not ("bernoulli_logit" or "binomial_logit"))
+        if (OffsetColumn is not null && LikelihoodFamily is not ("bernoulli_logit" or "binomial_logit" or "poisson_log"))
         {
-            throw new ArgumentException($"{nameof(OffsetColumn)}: only bernoulli_logit and binomial_logit observations take an offset, got {LikelihoodFamily} " +
+            throw new ArgumentException($"{nameof(OffsetColumn)}: only bernoulli_logit, binomial_logit and poisson_log observations take an offset, got {LikelihoodFamily} " +
                 "(for a linear family, subtract the offset from the label instead)");
         }
         if (!TaskDistribution.AllPriorFamilies.Contains(PriorFamily))

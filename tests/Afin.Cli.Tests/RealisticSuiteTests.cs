@@ -101,13 +101,31 @@ public sealed class RealisticSuiteTests
     public void EveryPriorAndLikelihoodFamilyAndAMixedProblemAppear()
     {
         CollectionAssert.IsSubsetOf(new[] { "gaussian", "student_t", "laplace", "full_rank_gaussian" }, Suite.Select(p => p.Problem.Prior.Family).Distinct().ToArray());
-        CollectionAssert.IsSubsetOf(new[] { "linear_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit", "direct_gaussian" },
+        CollectionAssert.IsSubsetOf(new[] { "linear_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit", "poisson_log", "direct_gaussian" },
             Suite.SelectMany(p => p.Problem.Blocks.Select(b => b.Family)).Distinct().ToArray());
         Assert.IsTrue(Suite.Any(p => p.Problem.Blocks.Select(b => b.Family).Distinct().Count() > 1));
         var shrinking = Suite.Where(p => p.Problem.Prior is StudentTPrior t && t.Scale.Skip(1).All(s => s <= 0.2)).ToArray();
         Assert.IsNotEmpty(shrinking);
         var robust = Suite.Where(p => p.Kind == "robust").Select(p => (LinearBlock)p.Problem.Blocks[0]).ToArray();
         Assert.IsTrue(robust.All(b => b.Y.Max() - b.Y.Min() > 8), "robust regressions without outliers");
+    }
+
+    [TestMethod]
+    public void PoissonProblemsCountEventsOverVaryingExposures()
+    {
+        var poisson = Suite.Where(p => p.Kind == "poisson").ToArray();
+        Assert.HasCount(4, poisson);
+        foreach (var p in poisson)
+        {
+            var block = p.Problem.Blocks.OfType<PoissonLogBlock>().Single();
+            // Offsets are log exposures in [log 0.25, log 4], spread over most of that range.
+            Assert.IsTrue(block.Offset.All(o => o >= Math.Log(0.25) && o <= Math.Log(4)), p.Name);
+            Assert.IsGreaterThan(Math.Log(4), block.Offset.Max() - block.Offset.Min(), p.Name);
+            // About 2 events per unit exposure, with zeros and a tail.
+            double rate = block.Y.Sum() / block.Offset.Sum(Math.Exp);
+            Assert.IsTrue(rate is > 1 and < 4, $"{p.Name}: {rate} per unit exposure");
+            Assert.IsTrue(block.Y.Contains(0) && block.Y.Max() >= 8, $"{p.Name}: counts {block.Y.Min()}..{block.Y.Max()}");
+        }
     }
 
     [TestMethod]

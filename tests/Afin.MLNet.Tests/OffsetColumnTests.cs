@@ -167,7 +167,7 @@ public sealed class OffsetColumnTests
 
         var linear = Assert.ThrowsExactly<ArgumentException>(() =>
             ml.Data.GroupObservations(data, options with { LikelihoodFamily = "linear_gaussian" }));
-        StringAssert.StartsWith(linear.Message, "OffsetColumn: only bernoulli_logit and binomial_logit");
+        StringAssert.StartsWith(linear.Message, "OffsetColumn: only bernoulli_logit, binomial_logit and poisson_log");
         Assert.IsNull(ml.Data.GroupObservations(data, options with { OffsetColumn = null }).Schema.GetColumnOrNull("Offset"));
     }
 }

@@ -63,6 +63,8 @@ internal static class TestProblems
             "linear_student_t" => new LinearStudentTBlock(x, y, sigma, RandomVector(rng, n, 0.5, 4)),
             "bernoulli_logit" => new BernoulliLogitBlock(x, y.Select(v => v > 0 ? 1.0 : 0.0).ToArray()),
             "binomial_logit" => new BinomialLogitBlock(x, y.Select(v => Math.Clamp(Math.Round(3 + 2 * v), 0, 6)).ToArray(), [6.0]),
+            // Counts from 0 to about 10, each row with its own log exposure.
+            "poisson_log" => new PoissonLogBlock(x, y.Select(v => Math.Round(Math.Exp(1 + 0.7 * v))).ToArray(), RandomVector(rng, n, 0.4)),
             _ => throw new ArgumentException(family),
         };
     }
@@ -75,14 +77,15 @@ internal static class TestProblems
         {
             BernoulliLogitBlock b => new BernoulliLogitBlock(b.X, b.Y, offset),
             BinomialLogitBlock b => new BinomialLogitBlock(b.X, b.Y, b.TotalCount, offset),
+            PoissonLogBlock p => new PoissonLogBlock(p.X, p.Y, offset),
             _ => throw new ArgumentException($"{family} takes no offset"),
         };
     }
 
     internal static readonly string[] PriorFamilies = ["gaussian", "full_rank_gaussian", "student_t", "laplace"];
 
-    internal static readonly string[] BlockFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit"];
+    internal static readonly string[] BlockFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit", "poisson_log"];
 
     /// <summary>The families whose linear predictor takes an offset.</summary>
-    internal static readonly string[] OffsetFamilies = ["bernoulli_logit", "binomial_logit"];
+    internal static readonly string[] OffsetFamilies = ["bernoulli_logit", "binomial_logit", "poisson_log"];
 }

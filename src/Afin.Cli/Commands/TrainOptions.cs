@@ -18,7 +18,7 @@ internal sealed class TrainOptions
     internal Option<PosteriorFamily> Family { get; } = new("--family") { Description = "Posterior family: Gaussian or Flow.", DefaultValueFactory = _ => NetworkDefaults.Family };
     internal Option<AfinArchitecture> Architecture { get; } = new("--architecture") { Description = "Faithful (one token per site, as published) or Pooled (one token per likelihood family; cost linear in N).", DefaultValueFactory = _ => NetworkDefaults.Architecture };
     internal Option<LatentCoordinates> Coordinates { get; } = new("--coordinates") { Description = "The coordinates the network sees problems in: Original (as stated), Diagonal or Full (Laplace coordinates: each problem mapped through its Laplace approximation; the default, chosen by the ablation in docs/benchmarks.md).", DefaultValueFactory = _ => LatentCoordinates.Full };
-    internal Option<int> FeatureVersion { get; } = new("--feature-version") { Description = "Adapter inputs: 1 (published) or 2 (logit offsets and Laplace-error sites; needed by Laplace coordinates).", DefaultValueFactory = _ => AfinNetworkOptions.LatestFeatureVersion };
+    internal Option<int> FeatureVersion { get; } = new("--feature-version") { Description = "Adapter inputs: 1 (published), 2 (logit offsets and Laplace-error sites; needed by Laplace coordinates) or 3 (2 and Poisson sites).", DefaultValueFactory = _ => AfinNetworkOptions.LatestFeatureVersion };
     internal Option<int> SiteLayers { get; } = new("--site-layers") { Description = "Residual per-site layers before pooling (0: none).", DefaultValueFactory = _ => NetworkDefaults.SiteLayers };
     internal Option<int> Width { get; } = new("--width") { Description = "Feature width C.", DefaultValueFactory = _ => NetworkDefaults.FeatureWidth };
     internal Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden width of the box, merge and decoder MLPs.", DefaultValueFactory = _ => NetworkDefaults.BoxHidden };
@@ -30,7 +30,7 @@ internal sealed class TrainOptions
     internal Option<int?> NMin { get; } = new("--n-min") { Description = "Fewest likelihood sites (default: the preset's, 1)." };
     internal Option<int?> NMax { get; } = new("--n-max") { Description = "Most likelihood sites (default: the preset's, 64 or 512)." };
     internal Option<string[]> Priors { get; } = new("--priors") { Description = "Prior families (default: all).", AllowMultipleArgumentsPerToken = true };
-    internal Option<string[]> Likelihoods { get; } = new("--likelihoods") { Description = "Likelihood families (default: all).", AllowMultipleArgumentsPerToken = true };
+    internal Option<string[]> Likelihoods { get; } = new("--likelihoods") { Description = "Likelihood families (default: all that the feature version has adapters for).", AllowMultipleArgumentsPerToken = true };
     internal Option<int> Steps { get; } = new("--steps") { DefaultValueFactory = _ => TrainingDefaults.Steps, Description = "Optimiser steps (extends a resumed run)." };
     internal Option<int> BatchSize { get; } = new("--batch-size") { DefaultValueFactory = _ => TrainingDefaults.BatchSize, Description = "Tasks per micro-batch." };
     internal Option<int> MicroBatches { get; } = new("--micro-batches") { DefaultValueFactory = _ => TrainingDefaults.MicroBatches, Description = "Micro-batches per step." };
@@ -69,9 +69,16 @@ internal sealed class TrainOptions
             MinDimension = parse.GetValue(DMin) ?? preset.MinDimension, MaxDimension = parse.GetValue(DMax) ?? preset.MaxDimension,
             MinSites = parse.GetValue(NMin) ?? preset.MinSites, MaxSites = parse.GetValue(NMax) ?? preset.MaxSites,
             PriorFamilies = parse.GetValue(Priors) is { Length: > 0 } p ? p : preset.PriorFamilies,
-            LikelihoodFamilies = parse.GetValue(Likelihoods) is { Length: > 0 } l ? l : preset.LikelihoodFamilies,
+            LikelihoodFamilies = parse.GetValue(Likelihoods) is { Length: > 0 } l ? l : DefaultLikelihoods(parse.GetValue(FeatureVersion)),
         };
     }
+
+    /// <summary>
+    /// Every family the feature version has adapters for; an invalid version gets the task defaults, so that the network
+    /// options' own check names it.
+    /// </summary>
+    private static IReadOnlyList<string> DefaultLikelihoods(int featureVersion) =>
+        featureVersion is >= 1 and <= AfinNetworkOptions.LatestFeatureVersion ? AfinNetworkOptions.LikelihoodFamiliesOf(featureVersion) : TaskDefaults.LikelihoodFamilies;
 
     internal TrainingOptions Training(ParseResult parse) => TrainingDefaults with
     {

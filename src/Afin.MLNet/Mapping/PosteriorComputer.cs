@@ -74,7 +74,9 @@ internal sealed class PosteriorComputer
                 {
                     results[i] = Outputs(problems[k], posteriors?[k], firstRow + i);
                 }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or ArithmeticException)
+                // NotSupportedException: the model's feature version has no adapter for one of the row's families
+                // (poisson_log before version 3); that row fails with the message, as an invalid row does.
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or ArithmeticException or NotSupportedException)
                 {
                     results[i] = Fail(firstRow + i, e, rows[i].Raw);
                 }
@@ -90,7 +92,7 @@ internal sealed class PosteriorComputer
         {
             return Infer(problems);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or NotSupportedException)
         {
             return null;
         }

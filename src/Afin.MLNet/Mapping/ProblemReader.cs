@@ -169,21 +169,22 @@ internal sealed class ProblemReader
             "linear_student_t" => new LinearStudentTBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale"), PerSite(r.Df, "Df")),
             "bernoulli_logit" => new BernoulliLogitBlock(Design(), Observed(), offset),
             "binomial_logit" => new BinomialLogitBlock(Design(), Observed(), PerSite(r.TotalCount, "TotalCount"), offset),
+            "poisson_log" => new PoissonLogBlock(Design(), Observed(), offset),
             "direct_gaussian" => new DirectGaussianBlock(DirectRows(sites, r.Y, d, yOffset), PerSite(r.NoiseScale, "NoiseScale")),
-            _ => throw new ProblemValidationException("LikelihoodFamily", $"unknown likelihood family '{family}'; expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit"),
+            _ => throw new ProblemValidationException("LikelihoodFamily", $"unknown likelihood family '{family}'; expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit, poisson_log"),
         };
     }
 
     /// <summary>
-    /// Only the logit families' predictor takes an offset; a nonzero one at another family's site would be silently
-    /// dropped, so it fails the row. Zeros pass, so that one Offset column can serve rows of every family.
+    /// Only the logit and Poisson families' predictor takes an offset; a nonzero one at another family's site would be
+    /// silently dropped, so it fails the row. Zeros pass, so that one Offset column can serve rows of every family.
     /// </summary>
     /// <param name="family">The block's family.</param>
     /// <param name="sites">The row's site indices of the block, to name the offending site.</param>
     /// <param name="offset">The row's Offset column (length N, or 1 for every site; its length is already checked); null when absent.</param>
     private static void CheckOffsetTaken(string family, int[] sites, double[]? offset)
     {
-        // The logit families take the offset; an unknown family is reported by the caller's switch.
+        // The logit and Poisson families take the offset; an unknown family is reported by the caller's switch.
         if (offset is null || family is not ("linear_gaussian" or "linear_student_t" or "direct_gaussian"))
         {
             return;
@@ -196,7 +197,7 @@ internal sealed class ProblemReader
         }
         string value = At(sites[k]).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         string where = offset.Length == 1 ? $"{value} for every site" : $"{value} at site {sites[k]}";
-        throw new ProblemValidationException("Offset", $"likelihood family {family} takes no offset (only bernoulli_logit and binomial_logit do), " +
+        throw new ProblemValidationException("Offset", $"likelihood family {family} takes no offset (only bernoulli_logit, binomial_logit and poisson_log do), " +
             $"got {where}; for a linear family subtract the offset from Y instead");
     }
 

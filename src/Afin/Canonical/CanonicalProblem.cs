@@ -94,6 +94,7 @@ internal static class CanonicalProblem
             LinearLaplaceBlock l => new LinearLaplaceBlock(x, Minus(l.Y, shift), l.Scale),
             BernoulliLogitBlock b => new BernoulliLogitBlock(x, b.Y, Plus(b.Offset, shift)),
             BinomialLogitBlock b => new BinomialLogitBlock(x, b.Y, b.TotalCount, Plus(b.Offset, shift)),
+            PoissonLogBlock p => new PoissonLogBlock(x, p.Y, Plus(p.Offset, shift)),
             _ => throw new NotSupportedException($"canonical coordinates do not support the likelihood family '{block.Family}'."),
         };
     }

@@ -7,8 +7,8 @@ internal enum CurvatureKind
     Observed,
 
     /// <summary>
-    /// The expected (Fisher) information of the factor: equal to the observed curvature for Gaussian and logit
-    /// factors, positive for Student-t ones ((df + 1) / ((df + 3) scale²)), so the sum is positive definite
+    /// The expected (Fisher) information of the factor: equal to the observed curvature for Gaussian, logit and
+    /// Poisson factors (canonical links), positive for Student-t ones ((df + 1) / ((df + 3) scale²)), so the sum is positive definite
     /// whenever the prior's is.
     /// </summary>
     Expected,

@@ -5,8 +5,8 @@ namespace Afin.Modelling;
 /// design matrix row-major so the log-likelihood loop walks memory in order.
 /// </summary>
 /// <remarks>
-/// The offset o_n is a known term of the predictor. Only the logit families take one publicly: a Gaussian or
-/// Student-t user can subtract it from y instead, but a logit label cannot absorb it.
+/// The offset o_n is a known term of the predictor. Only the logit and Poisson families take one publicly: a Gaussian or
+/// Student-t user can subtract it from y instead, but a label or a count cannot absorb it.
 /// </remarks>
 public abstract class LinearBlock : ObservationBlock
 {

@@ -113,15 +113,18 @@ public static class ProblemJson
             case "binomial_logit":
                 block.AllowOnly("family", "x", "y", "total_count", "offset");
                 return new BinomialLogitBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("total_count"), Offset(block));
+            case "poisson_log":
+                block.AllowOnly("family", "x", "y", "offset");
+                return new PoissonLogBlock(block.Matrix("x", null), block.Vector("y"), Offset(block));
             case "direct_gaussian":
                 block.AllowOnly("family", "y", "sigma");
                 return new DirectGaussianBlock(block.Matrix("y", null), block.Vector("sigma"));
             default:
                 throw new ProblemValidationException($"observations[{index}].family",
-                    $"expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit, got '{family}'");
+                    $"expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit, poisson_log, got '{family}'");
         }
     }
 
-    /// <summary>The optional <c>offset</c> of a logit block; absent means no offset (0 for every row).</summary>
+    /// <summary>The optional <c>offset</c> of a logit or Poisson block; absent means no offset (0 for every row).</summary>
     private static double[] Offset(JsonFields block) => block.OptionalVector("offset") ?? [0.0];
 }

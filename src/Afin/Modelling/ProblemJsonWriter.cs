@@ -75,6 +75,9 @@ internal static class ProblemJsonWriter
             case BernoulliLogitBlock be:
                 WriteOffset(writer, be.Offset);
                 break;
+            case PoissonLogBlock p:
+                WriteOffset(writer, p.Offset);
+                break;
             case DirectGaussianBlock direct:
                 WriteMatrix(writer, "y", direct.Y);
                 WriteVector(writer, "sigma", direct.Sigma);

@@ -18,18 +18,33 @@ public sealed record AfinNetworkOptions
     /// The coordinates the network sees problems in: <see cref="LatentCoordinates.Original"/> (as stated; every model
     /// trained before canonical coordinates), or Laplace coordinates, <see cref="LatentCoordinates.Diagonal"/> or
     /// <see cref="LatentCoordinates.Full"/>, where the problem is mapped through its Laplace approximation before the
-    /// forward pass and the posterior mapped back. Laplace coordinates need <see cref="FeatureVersion"/> 2.
+    /// forward pass and the posterior mapped back. Laplace coordinates need <see cref="FeatureVersion"/> 2 or later.
     /// </summary>
     public LatentCoordinates Coordinates { get; init; } = LatentCoordinates.Original;
 
     /// <summary>
     /// The adapter inputs: 1, the published features (model files written before this option existed read as 1); 2 adds
-    /// the offset of logit sites to their features and a Laplace-error site family, which Laplace coordinates need.
+    /// the offset of logit sites to their features and a Laplace-error site family, which Laplace coordinates need; 3 adds
+    /// a Poisson (<c>poisson_log</c>) site family and leaves version 2's adapters as they are. A network refuses a
+    /// likelihood family its version has no adapter for (<see cref="NotSupportedException"/>); a model file records its
+    /// version, so files of every version load unchanged.
     /// </summary>
     public int FeatureVersion { get; init; } = 1;
 
     /// <summary>The newest <see cref="FeatureVersion"/>, which new training runs use.</summary>
-    public const int LatestFeatureVersion = 2;
+    public const int LatestFeatureVersion = 3;
+
+    /// <summary>
+    /// The likelihood families (JSON names, in the order of <see cref="Training.TaskDistribution.AllLikelihoodFamilies"/>)
+    /// that networks of <paramref name="featureVersion"/> have adapters for: all but <c>poisson_log</c> before version 3.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="featureVersion"/> is not between 1 and <see cref="LatestFeatureVersion"/>.</exception>
+    public static IReadOnlyList<string> LikelihoodFamiliesOf(int featureVersion)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(featureVersion, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(featureVersion, LatestFeatureVersion);
+        return Training.TaskDistribution.AllLikelihoodFamilies.Where(f => FactorFamilies.FirstFeatureVersion(FactorFamilies.SiteId(f)) <= featureVersion).ToArray();
+    }
 
     /// <summary>
     /// Residual per-site layers between each likelihood site's adapter and the token it joins (0: none, as
@@ -116,7 +131,7 @@ public sealed record AfinNetworkOptions
     {
         if (FeatureVersion is < 1 or > LatestFeatureVersion)
         {
-            throw new ArgumentException($"{nameof(FeatureVersion)} must be 1 or {LatestFeatureVersion}, got {FeatureVersion}.", nameof(FeatureVersion));
+            throw new ArgumentException($"{nameof(FeatureVersion)} must be between 1 and {LatestFeatureVersion}, got {FeatureVersion}.", nameof(FeatureVersion));
         }
         if (!Enum.IsDefined(Coordinates))
         {
@@ -124,7 +139,7 @@ public sealed record AfinNetworkOptions
         }
         if (Coordinates != LatentCoordinates.Original && FeatureVersion < 2)
         {
-            throw new ArgumentException($"{nameof(Coordinates)} = {Coordinates} needs {nameof(FeatureVersion)} 2: canonical problems carry offsets at logit sites.", nameof(FeatureVersion));
+            throw new ArgumentException($"{nameof(Coordinates)} = {Coordinates} needs {nameof(FeatureVersion)} 2 or later: canonical problems carry offsets at logit sites.", nameof(FeatureVersion));
         }
         static void AtLeast(string name, int value, int min)
         {

@@ -101,7 +101,7 @@ public sealed class FactorBatch : IDisposable
         var siteNames = FactorFamilies.SiteNames(featureVersion);
         var siteNodeDims = FactorFamilies.SiteNodeDims(featureVersion);
         var sitePairDims = FactorFamilies.SitePairDims(featureVersion);
-        var siteToken = SiteTokenLayout(problems, architecture, siteNames.Length, out int siteTokens);
+        var siteToken = SiteTokenLayout(problems, architecture, featureVersion, out int siteTokens);
         int k = siteTokens + 1;
         var mask = new bool[b * k];
         for (int p = 0; p < b; p++)
@@ -148,7 +148,7 @@ public sealed class FactorBatch : IDisposable
             int s = 0;
             foreach (var block in problems[p].Blocks)
             {
-                int f = block.Count > 0 ? SiteId(block, siteNames.Length) : -1;
+                int f = block.Count > 0 ? SiteId(block, featureVersion) : -1;
                 for (int n = 0; n < block.Count; n++, s++)
                 {
                     siteIndex[f].Add((long)p * siteTokens + siteToken[p][s]);
@@ -186,14 +186,14 @@ public sealed class FactorBatch : IDisposable
     /// problem has as many tokens as the batch's largest N. Pooled: all sites of a likelihood family share one token,
     /// one per family present in the batch (token order carries no meaning: the merge is invariant to it).
     /// </summary>
-    private static int[][] SiteTokenLayout(IReadOnlyList<BayesianProblem> problems, AfinArchitecture architecture, int families, out int siteTokens)
+    private static int[][] SiteTokenLayout(IReadOnlyList<BayesianProblem> problems, AfinArchitecture architecture, int featureVersion, out int siteTokens)
     {
         if (architecture == AfinArchitecture.Faithful)
         {
             siteTokens = problems.Max(p => p.ObservationCount);
             return problems.Select(p => Enumerable.Range(0, p.ObservationCount).ToArray()).ToArray();
         }
-        var familyToken = new int[families];
+        var familyToken = new int[FactorFamilies.SiteNames(featureVersion).Length];
         Array.Fill(familyToken, -1);
         int count = 0;
         var layout = new int[problems.Count][];
@@ -202,7 +202,7 @@ public sealed class FactorBatch : IDisposable
             var tokens = new List<int>(problems[p].ObservationCount);
             foreach (var block in problems[p].Blocks.Where(block => block.Count > 0))
             {
-                int f = SiteId(block, families);
+                int f = SiteId(block, featureVersion);
                 if (familyToken[f] < 0)
                 {
                     familyToken[f] = count++;
@@ -216,10 +216,13 @@ public sealed class FactorBatch : IDisposable
     }
 
     /// <summary>The family id of a block, refused when the feature version has no adapter for it.</summary>
-    private static int SiteId(ObservationBlock block, int families)
+    private static int SiteId(ObservationBlock block, int featureVersion)
     {
         int f = FactorFamilies.SiteId(block);
-        return f < families ? f : throw new NotSupportedException($"AFIN networks of this feature version have no adapter for the likelihood family '{block.Family}'.");
+        int first = FactorFamilies.FirstFeatureVersion(f);
+        return first <= featureVersion ? f : throw new NotSupportedException(
+            $"AFIN networks of feature version {featureVersion} have no adapter for the likelihood family '{block.Family}' " +
+            $"(feature version {first} added it): use a model trained with --feature-version {first} or later, or a method without the network (Laplace, NUTS).");
     }
 
     /// <summary>

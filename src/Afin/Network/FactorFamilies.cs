@@ -5,7 +5,10 @@ namespace Afin.Network;
 /// <summary>
 /// Family ids and adapter input widths, in the reference's order (which fixes checkpoint names and ids).
 /// Priors: 0 diag_gaussian, 1 fullrank_gaussian, 2 diag_student_t, 3 diag_laplace.
-/// Likelihoods: 0 gaussian, 1 bernoulli_logit, 2 binomial_logit, 3 student_t, 4 gaussian_no_x (direct Gaussian).
+/// Likelihoods: 0 gaussian, 1 bernoulli_logit, 2 binomial_logit, 3 student_t, 4 gaussian_no_x (direct Gaussian); ours
+/// add 5 laplace (feature version 2) and 6 poisson_log (feature version 3). A model file records its version and is
+/// rebuilt with that version's adapters, so these lists and widths never change for an existing version; version 3 is
+/// version 2 with the Poisson adapters added.
 /// </summary>
 internal static class FactorFamilies
 {
@@ -18,16 +21,53 @@ internal static class FactorFamilies
     /// <summary>Pair input widths of the prior adapters.</summary>
     public static readonly int[] PriorPairDims = [7, 8, 8, 7];
 
-    /// <summary>Reference names of the likelihood families, indexed by id; feature version 2 adds the Laplace-error family.</summary>
-    public static string[] SiteNames(int featureVersion) => featureVersion >= 2
-        ? ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x", "laplace"]
-        : ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x"];
+    /// <summary>
+    /// Reference names of the likelihood families, indexed by id; feature version 2 adds the Laplace-error family, version
+    /// 3 the Poisson family.
+    /// </summary>
+    public static string[] SiteNames(int featureVersion) => featureVersion switch
+    {
+        >= 3 => ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x", "laplace", "poisson_log"],
+        2 => ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x", "laplace"],
+        _ => ["gaussian", "bernoulli_logit", "binomial_logit", "student_t", "gaussian_no_x"],
+    };
 
     /// <summary>Node input widths of the likelihood adapters; version 2 gives the logit families their offset.</summary>
-    public static int[] SiteNodeDims(int featureVersion) => featureVersion >= 2 ? [5, 6, 8, 6, 5, 5] : [5, 5, 7, 6, 5];
+    public static int[] SiteNodeDims(int featureVersion) => featureVersion switch
+    {
+        >= 3 => [5, 6, 8, 6, 5, 5, 7],
+        2 => [5, 6, 8, 6, 5, 5],
+        _ => [5, 5, 7, 6, 5],
+    };
 
     /// <summary>Pair input widths of the likelihood adapters.</summary>
-    public static int[] SitePairDims(int featureVersion) => featureVersion >= 2 ? [9, 10, 12, 10, 6, 9] : [9, 9, 11, 10, 6];
+    public static int[] SitePairDims(int featureVersion) => featureVersion switch
+    {
+        >= 3 => [9, 10, 12, 10, 6, 9, 11],
+        2 => [9, 10, 12, 10, 6, 9],
+        _ => [9, 9, 11, 10, 6],
+    };
+
+    /// <summary>The likelihood family id of a family's JSON name (<see cref="ObservationBlock.Family"/>), or -1 for an unknown name.</summary>
+    public static int SiteId(string family) => family switch
+    {
+        "linear_gaussian" => 0,
+        "bernoulli_logit" => 1,
+        "binomial_logit" => 2,
+        "linear_student_t" => 3,
+        "direct_gaussian" => 4,
+        "linear_laplace" => 5,
+        "poisson_log" => 6,
+        _ => -1,
+    };
+
+    /// <summary>The first feature version with an adapter for the likelihood family <paramref name="siteId"/>.</summary>
+    public static int FirstFeatureVersion(int siteId) => siteId switch
+    {
+        <= 4 => 1,
+        5 => 2,
+        _ => 3,
+    };
 
     /// <summary>The prior family id of a resolved prior.</summary>
     public static int PriorId(Prior prior) => prior switch
@@ -48,6 +88,7 @@ internal static class FactorFamilies
         LinearStudentTBlock => 3,
         DirectGaussianBlock => 4,
         LinearLaplaceBlock => 5,
+        PoissonLogBlock => 6,
         _ => throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'."),
     };
 }

@@ -200,6 +200,16 @@ internal static class FactorFeatures
             case LinearLaplaceBlock l when featureVersion >= 2:
                 buf[0] = y; buf[1] = SafeLog(l.Scale[n]); buf[2] = nrm; prefix = 3; mult = y;
                 break;
+            case PoissonLogBlock p when featureVersion >= 3:
+            {
+                // The count, its log, the offset (log exposure, or x·m in Laplace coordinates) and the log-scale residual
+                // log(y + ½) - offset: how far this site would move the predictor from x·z = 0, as y is for a Gaussian
+                // site, with ½ keeping zero counts finite. The residual signs x in the signed features.
+                double offset = p.Offset[n];
+                double residual = Math.Log(y + 0.5) - offset;
+                buf[0] = y; buf[1] = Math.Log(1 + y); buf[2] = offset; buf[3] = residual; buf[4] = nrm; prefix = 5; mult = residual;
+                break;
+            }
             default:
                 throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'.");
         }

@@ -38,6 +38,7 @@ public sealed class AfinTrainer : IDisposable
         network.Validate();
         tasks.Validate();
         options.Validate();
+        CheckAdapters(network, tasks);
         NetworkOptions = network;
         Tasks = tasks;
         Options = options;
@@ -51,6 +52,20 @@ public sealed class AfinTrainer : IDisposable
         CopyToEma(1.0);
         _optimizer = optim.AdamW(_network.TrainableParameters(), options.LearningRate, weight_decay: options.WeightDecay);
         _validation = ValidationSuite.Create(tasks, options.ValidationProblems);
+    }
+
+    /// <summary>
+    /// Refuses a task family the network has no adapter for before any step runs: otherwise the first task of that family
+    /// would stop training with a <see cref="NotSupportedException"/> at some later step.
+    /// </summary>
+    private static void CheckAdapters(AfinNetworkOptions network, TaskDistribution tasks)
+    {
+        var supported = AfinNetworkOptions.LikelihoodFamiliesOf(network.FeatureVersion);
+        foreach (var family in tasks.LikelihoodFamilies.Where(f => !supported.Contains(f)))
+        {
+            throw new ArgumentException($"{nameof(TaskDistribution.LikelihoodFamilies)}: networks of feature version {network.FeatureVersion} have no adapter for " +
+                $"'{family}' (they take {string.Join(", ", supported)}); train with {nameof(AfinNetworkOptions.FeatureVersion)} {AfinNetworkOptions.LatestFeatureVersion} or leave the family out", nameof(tasks));
+        }
     }
 
     /// <summary>The architecture being trained.</summary>

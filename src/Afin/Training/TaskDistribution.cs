@@ -14,7 +14,13 @@ public sealed record TaskDistribution
     public static readonly IReadOnlyList<string> AllPriorFamilies = ["gaussian", "full_rank_gaussian", "student_t", "laplace"];
 
     /// <summary>All likelihood families, by JSON name.</summary>
-    public static readonly IReadOnlyList<string> AllLikelihoodFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit"];
+    public static readonly IReadOnlyList<string> AllLikelihoodFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit", "poisson_log"];
+
+    /// <summary>
+    /// The reference recipe's five families: every family but <c>poisson_log</c>, which only networks of feature version 3
+    /// can take (<see cref="Network.AfinNetworkOptions.LikelihoodFamiliesOf"/>).
+    /// </summary>
+    private static readonly IReadOnlyList<string> ReferenceLikelihoodFamilies = ["linear_gaussian", "direct_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit"];
 
     /// <summary>
     /// The distribution of users' regressions: d up to 32 (counting the intercept), N up to 512, and 80% of tasks
@@ -37,8 +43,12 @@ public sealed record TaskDistribution
     /// <summary>Prior families drawn uniformly per task.</summary>
     public IReadOnlyList<string> PriorFamilies { get; init; } = AllPriorFamilies;
 
-    /// <summary>Likelihood families; a task uses one (homogeneous) or a mix of them.</summary>
-    public IReadOnlyList<string> LikelihoodFamilies { get; init; } = AllLikelihoodFamilies;
+    /// <summary>
+    /// Likelihood families; a task uses one (homogeneous) or a mix of them. Default: the reference recipe's five, every
+    /// family but <c>poisson_log</c>, so that a default distribution trains a network of any feature version and draws the
+    /// same tasks as before that family existed (<c>afin train</c> adds it for feature version 3).
+    /// </summary>
+    public IReadOnlyList<string> LikelihoodFamilies { get; init; } = ReferenceLikelihoodFamilies;
 
     /// <summary>Probability that a task mixes several likelihood families.</summary>
     public double HeterogeneousProbability { get; init; } = 0.5;

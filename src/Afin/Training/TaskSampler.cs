@@ -214,6 +214,15 @@ public sealed class TaskSampler
                 var y = eta.Select((e, r) => (double)Binomial.Sample(_rng, Afin.Modelling.Logistic.Sigmoid(e), (int)total[r])).ToArray();
                 return new BinomialLogitBlock(x, y, total);
             }
+            case "poisson_log":
+            {
+                // Offsets are log exposures (U(0.5, 2) per row) on a block's log base rate U(-1, 2.5), so mean counts
+                // range from under 1 to tens; eta is clipped at log 1000 to keep every mean below 1000.
+                double baseRate = Uniform(-1, 2.5);
+                var offset = Enumerable.Range(0, n).Select(_ => baseRate + Math.Log(Uniform(0.5, 2))).ToArray();
+                var y = eta.Select((e, r) => (double)Poisson.Sample(_rng, Math.Exp(Math.Min(e + offset[r], Math.Log(1000))))).ToArray();
+                return new PoissonLogBlock(x, y, offset);
+            }
             default:
                 throw new InvalidOperationException($"unknown likelihood family {family}");
         }

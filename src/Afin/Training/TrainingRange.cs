@@ -25,7 +25,7 @@ public sealed class TrainingRange
     /// <param name="coordinates">
     /// The coordinates the model sees problems in. In Laplace coordinates every problem reaches the network centred and
     /// scaled by its own Laplace approximation, so the checks of locations, scales, design rows and observations do not
-    /// apply; d, N, the families, degrees of freedom and binomial counts still do.
+    /// apply; d, N, the families, degrees of freedom, binomial trials and Poisson counts still do.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="tasks"/> is null.</exception>
     public TrainingRange(TaskDistribution tasks, LatentCoordinates coordinates = LatentCoordinates.Original)
@@ -158,10 +158,13 @@ public sealed class TrainingRange
             case BinomialLogitBlock b:
                 CheckBand(name, "total_count", b.TotalCount, 1, TrainingValueLimits.MaxTotalCount, "2..8", reasons);
                 break;
+            case PoissonLogBlock p:
+                CheckBand(name, "y", p.Y, 0, TrainingValueLimits.MaxPoissonCount, "counts with means up to 1000", reasons);
+                break;
         }
     }
 
-    /// <summary>The checks that survive Laplace coordinates: a Student-t site's df and a binomial site's counts.</summary>
+    /// <summary>The checks that survive Laplace coordinates: a Student-t site's df, a binomial site's trials and a Poisson site's counts.</summary>
     private void CheckShapes(ObservationBlock block, string name, List<string> reasons)
     {
         if (block is LinearStudentTBlock t)
@@ -171,6 +174,10 @@ public sealed class TrainingRange
         else if (block is BinomialLogitBlock b)
         {
             CheckBand(name, "total_count", b.TotalCount, 1, _maxTotalCount, _simulatedCounts, reasons);
+        }
+        else if (block is PoissonLogBlock p)
+        {
+            CheckBand(name, "y", p.Y, 0, TrainingValueLimits.MaxPoissonCount, "counts with means up to 1000", reasons);
         }
     }
 

@@ -104,18 +104,21 @@ public sealed class CanonicalCoordinatesTests
     }
 
     [TestMethod]
-    public void CentringAndScalingTheFeaturesGiveTheSameWhitenedProblem()
+    [DataRow("bernoulli_logit")]
+    [DataRow("poisson_log")]
+    public void CentringAndScalingTheFeaturesGiveTheSameWhitenedProblem(string family)
     {
         // A user who centres and rescales the features (an upper-triangular change of the coefficients, the intercept
         // first) states the same posterior; in Full coordinates both reach the network as the same problem.
-        var (problem, twin, _) = CentredAndScaledTwins(new Random(44));
+        var (problem, twin, _) = CentredAndScaledTwins(new Random(44), family);
         var a = CanonicalFrame.Create(problem, LatentCoordinates.Full).Problem;
         var c = CanonicalFrame.Create(twin, LatentCoordinates.Full).Problem;
-        var sitesA = (BernoulliLogitBlock)a.Blocks[0];
-        var sitesC = (BernoulliLogitBlock)c.Blocks[0];
+        var sitesA = (LinearBlock)a.Blocks[0];
+        var sitesC = (LinearBlock)c.Blocks[0];
+        double[] Offset(LinearBlock b) => b is PoissonLogBlock p ? p.Offset : ((BernoulliLogitBlock)b).Offset;
         for (int r = 0; r < sitesA.Count; r++)
         {
-            Assert.AreEqual(sitesA.Offset[r], sitesC.Offset[r], 1e-7, $"offset[{r}]");
+            Assert.AreEqual(Offset(sitesA)[r], Offset(sitesC)[r], 1e-7, $"offset[{r}]");
             for (int j = 0; j < 3; j++)
             {
                 Assert.AreEqual(sitesA.Row(r)[j], sitesC.Row(r)[j], 1e-7, $"x[{r}][{j}]");
@@ -124,10 +127,10 @@ public sealed class CanonicalCoordinatesTests
     }
 
     /// <summary>
-    /// A logistic regression with an intercept and raw features, and its twin in z' = B⁻¹ z with B centring and scaling
-    /// them: design X B, and the prior N(0, P⁻¹) on z becomes precision Bᵀ P B on z'.
+    /// A logistic (or Poisson, with exposures) regression with an intercept and raw features, and its twin in z' = B⁻¹ z
+    /// with B centring and scaling them: design X B, and the prior N(0, P⁻¹) on z becomes precision Bᵀ P B on z'.
     /// </summary>
-    private static (BayesianProblem Problem, BayesianProblem Twin, double[,] B) CentredAndScaledTwins(Random rng)
+    private static (BayesianProblem Problem, BayesianProblem Twin, double[,] B) CentredAndScaledTwins(Random rng, string family = "bernoulli_logit")
     {
         int n = 40;
         var x = new double[n, 3];
@@ -141,8 +144,11 @@ public sealed class CanonicalCoordinatesTests
         }
         var b = new double[,] { { 1, -5, -100 }, { 0, 3, 0 }, { 0, 0, 20 } };
         var precision = new double[,] { { 0.04, 0, 0 }, { 0, 1, 0 }, { 0, 0, 0.25 } };
-        var problem = BayesianProblem.Create(new FullRankGaussianPrior([0.0], precision), [new BernoulliLogitBlock(x, y)]);
-        var twin = BayesianProblem.Create(new FullRankGaussianPrior([0.0], Congruence(b, precision)), [new BernoulliLogitBlock(Product(x, b), y)]);
+        ObservationBlock Sites(double[,] design) => family == "poisson_log"
+            ? new PoissonLogBlock(design, y.Select((v, r) => v + r % 3).ToArray(), y.Select((_, r) => Math.Log(0.5 + r % 4 * 0.5)).ToArray())
+            : new BernoulliLogitBlock(design, y);
+        var problem = BayesianProblem.Create(new FullRankGaussianPrior([0.0], precision), [Sites(x)]);
+        var twin = BayesianProblem.Create(new FullRankGaussianPrior([0.0], Congruence(b, precision)), [Sites(Product(x, b))]);
         return (problem, twin, b);
     }
 
@@ -176,7 +182,7 @@ public sealed class CanonicalCoordinatesTests
         // Laplace quality before any training.
         var rng = new Random(45);
         var problem = MixedProblem(rng, "student_t", 3);
-        using var network = new AfinNetwork(NetworkTestKit.Tiny(PosteriorFamily.Gaussian) with { Coordinates = LatentCoordinates.Full, FeatureVersion = 2 });
+        using var network = new AfinNetwork(NetworkTestKit.Tiny(PosteriorFamily.Gaussian) with { Coordinates = LatentCoordinates.Full, FeatureVersion = AfinNetworkOptions.LatestFeatureVersion });
         var q = network.Infer([problem])[0];
         var laplace = LaplaceApproximation.Compute(problem);
         var sd = laplace.StdDev;
@@ -209,6 +215,7 @@ public sealed class CanonicalCoordinatesTests
             TestProblems.RandomBlock(rng, "linear_student_t", d, 5),
             TestProblems.RandomBlock(rng, "direct_gaussian", d, 2),
             TestProblems.RandomBlock(rng, "binomial_logit", d, 4),
+            TestProblems.RandomBlock(rng, "poisson_log", d, 6),
         ]);
     }
 

@@ -79,6 +79,41 @@ public sealed class LaplaceApproximationTests
     }
 
     [TestMethod]
+    public void OneDimensionalPoissonModeAndCurvatureMatchDirectSearchOfTheDensity()
+    {
+        // Counts with per-row exposures: the offset log t_n shifts every row's predictor.
+        var rng = new Random(38);
+        var x = TestProblems.RandomMatrix(rng, 25, 1);
+        var offset = Enumerable.Range(0, 25).Select(_ => Math.Log(0.5 + 1.5 * rng.NextDouble())).ToArray();
+        var y = Enumerable.Range(0, 25).Select(n => (double)MathNet.Numerics.Distributions.Poisson.Sample(rng, Math.Exp(0.6 * x[n, 0] + 1 + offset[n]))).ToArray();
+        var problem = BayesianProblem.Create(new GaussianPrior(-0.5, 2), [new PoissonLogBlock(x, y, offset)]);
+        var laplace = LaplaceApproximation.Compute(problem);
+        Assert.IsTrue(laplace.Converged, laplace.Message);
+        var density = problem.LogDensity();
+        double mode = GoldenSection(t => density.Evaluate([t]), -20, 20);
+        Assert.AreEqual(mode, laplace.Mode[0], 1e-7);
+        double curvature = -SecondDifference(t => density.Evaluate([t]), mode);
+        Assert.AreEqual(curvature, laplace.Precision[0, 0], 1e-4 * curvature);
+        Assert.AreEqual(LaplaceCurvature.Observed, laplace.Curvature);
+    }
+
+    [TestMethod]
+    public void AFirstNewtonStepIntoOverflowingPoissonMeansIsBacktracked()
+    {
+        // From the prior's location z = 0 the full Newton step for counts of 1000 lands near z = 1000, where exp(z)
+        // overflows and the log density is -inf: the line search must shorten it rather than fail.
+        var problem = BayesianProblem.Create(new GaussianPrior(0, 100), [new PoissonLogBlock(new double[,] { { 1 }, { 1 }, { 1 } }, [1000, 990, 1010])]);
+        var density = problem.LogDensity();
+        Assert.AreEqual(double.NegativeInfinity, density.Evaluate([1000.0]));
+        var laplace = LaplaceApproximation.Compute(problem);
+        Assert.IsTrue(laplace.Converged, laplace.Message);
+        double mode = GoldenSection(t => density.Evaluate([t]), -20, 20);
+        Assert.AreEqual(mode, laplace.Mode[0], 1e-7);
+        Assert.AreEqual(Math.Log(1000), mode, 1e-4);
+        Assert.AreEqual(3 * Math.Exp(laplace.Mode[0]) + 1e-4, laplace.Precision[0, 0], 1e-12 * laplace.Precision[0, 0]);
+    }
+
+    [TestMethod]
     public void WithManyObservationsTheApproximationMatchesQuadratureMoments()
     {
         // Bernstein-von Mises: at N = 2000 a logistic posterior is nearly Gaussian, so the Laplace mean, variance and

@@ -31,7 +31,9 @@ public sealed class ProblemJsonTests
           "observations": [
             { "family": "bernoulli_logit", "x": [[1.0, 0.0], [0.5, 1.0]], "y": [1, 0], "offset": -0.25 },
             { "family": "binomial_logit", "x": [[1.0, 2.0], [0.0, 1.0]], "y": [3, 1], "total_count": 5, "offset": [0.5, -1.5] },
-            { "family": "bernoulli_logit", "x": [[1.0, 1.0]], "y": [1] }
+            { "family": "bernoulli_logit", "x": [[1.0, 1.0]], "y": [1] },
+            { "family": "poisson_log", "x": [[1.0, 0.2], [1.0, -0.4]], "y": [4, 0], "offset": [0.7, -0.1] },
+            { "family": "poisson_log", "x": [[1.0, 0.5]], "y": [2] }
           ]
         }
         """;
@@ -39,11 +41,13 @@ public sealed class ProblemJsonTests
         CollectionAssert.AreEqual(new[] { -0.25, -0.25 }, ((BernoulliLogitBlock)problem.Blocks[0]).Offset);
         CollectionAssert.AreEqual(new[] { 0.5, -1.5 }, ((BinomialLogitBlock)problem.Blocks[1]).Offset);
         CollectionAssert.AreEqual(new[] { 0.0 }, ((BernoulliLogitBlock)problem.Blocks[2]).Offset);
+        CollectionAssert.AreEqual(new[] { 0.7, -0.1 }, ((PoissonLogBlock)problem.Blocks[3]).Offset);
+        CollectionAssert.AreEqual(new[] { 0.0 }, ((PoissonLogBlock)problem.Blocks[4]).Offset);
 
         string text = ProblemJson.Serialize(problem);
         using var document = System.Text.Json.JsonDocument.Parse(text);
         var written = document.RootElement.GetProperty("observations").EnumerateArray().Select(b => b.TryGetProperty("offset", out _)).ToArray();
-        CollectionAssert.AreEqual(new[] { true, true, false }, written);
+        CollectionAssert.AreEqual(new[] { true, true, false, true, false }, written);
         var again = ProblemJson.Parse(text);
         Assert.AreEqual(text, ProblemJson.Serialize(again));
         var z = new[] { 0.3, -0.7 };
@@ -63,14 +67,16 @@ public sealed class ProblemJsonTests
             { "family": "bernoulli_logit",  "x": [[1.0, 0.0, -1.0]], "y": [1] },
             { "family": "binomial_logit",   "x": [[0.5, 0.5, 0.5]], "y": [3], "total_count": 8, "offset": -0.4 },
             { "family": "linear_student_t", "x": [[0.2, 0.1, 0.0]], "y": [0.4], "sigma": 0.6, "df": 4 },
-            { "family": "direct_gaussian",  "y": [[0.1, 0.2, 0.3]], "sigma": 0.5 }
+            { "family": "direct_gaussian",  "y": [[0.1, 0.2, 0.3]], "sigma": 0.5 },
+            { "family": "poisson_log",      "x": [[1.0, 0.3, 0.0], [1.0, -0.2, 1.0]], "y": [4, 0], "offset": [0.69, -0.5] }
           ]
         }
         """;
         var problem = ProblemJson.Parse(json);
         Assert.AreEqual(3, problem.Dimension);
-        Assert.AreEqual(6, problem.ObservationCount);
-        CollectionAssert.AreEqual(new[] { "linear_gaussian", "bernoulli_logit", "binomial_logit", "linear_student_t", "direct_gaussian" }, problem.Blocks.Select(b => b.Family).ToArray());
+        Assert.AreEqual(8, problem.ObservationCount);
+        CollectionAssert.AreEqual(new[] { "linear_gaussian", "bernoulli_logit", "binomial_logit", "linear_student_t", "direct_gaussian", "poisson_log" }, problem.Blocks.Select(b => b.Family).ToArray());
         CollectionAssert.AreEqual(new[] { -0.4 }, ((BinomialLogitBlock)problem.Blocks[2]).Offset);
+        CollectionAssert.AreEqual(new[] { 0.69, -0.5 }, ((PoissonLogBlock)problem.Blocks[5]).Offset);
     }
 }

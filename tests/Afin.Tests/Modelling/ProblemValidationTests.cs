@@ -25,7 +25,7 @@ public sealed class ProblemValidationTests
         ["{ " + Prior + ", \"d\": 1, \"extra\": 1 }", "extra", "unknown field"],
         ["{ " + Prior + ", \"observations\": {} }", "observations", "expected an array"],
         ["not json", "(document)", "valid JSON"],
-        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1]], \"y\": [1] }"), "observations[0].family", "expected one of linear_gaussian"],
+        [WithBlock("{ \"family\": \"negative_binomial\", \"x\": [[1]], \"y\": [1] }"), "observations[0].family", "expected one of linear_gaussian"],
         [WithBlock("{ \"family\": \"linear_gaussian\", \"x\": [[1, 2], [3]], \"y\": [1, 2], \"sigma\": 1 }"), "observations[0].x[1]", "expected 2 values"],
         [WithBlock("{ \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1, 2], \"sigma\": 1 }"), "observations[0].x", "expected 2 rows"],
         [WithBlock("{ \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": [1, 1] }"), "observations[0].sigma", "a scalar or 1 values"],
@@ -36,6 +36,13 @@ public sealed class ProblemValidationTests
         [WithBlock("{ \"family\": \"binomial_logit\", \"x\": [[1, 2]], \"y\": [5], \"total_count\": 4 }"), "observations[0].y[0]", "between 0 and total_count"],
         [WithBlock("{ \"family\": \"binomial_logit\", \"x\": [[1, 2]], \"y\": [1.5], \"total_count\": 4 }"), "observations[0].y[0]", "integer count"],
         [WithBlock("{ \"family\": \"binomial_logit\", \"x\": [[1, 2]], \"y\": [1], \"total_count\": 2.5 }"), "observations[0].total_count[0]", "positive integer"],
+        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1, 2], [0, 1]], \"y\": [3, 2.5] }"), "observations[0].y[1]", "expected a non-negative integer, got 2.5"],
+        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1, 2]], \"y\": [-1] }"), "observations[0].y[0]", "expected a non-negative integer, got -1"],
+        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1, 2]], \"y\": [1e300] }"), "observations[0].y[0]", "expected a non-negative integer, got 1E+300"],
+        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1, 2]], \"y\": [1e400] }"), "observations[0].y[0]", "finite number"],
+        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1, 2]], \"y\": [1], \"offset\": [0.5, 1] }"), "observations[0].offset", "expected a scalar or 1 values (one per row), got 2"],
+        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1, 2], [0, 1]], \"y\": [1, 4], \"offset\": [0.5, -1e400] }"), "observations[0].offset[1]", "finite number"],
+        [WithBlock("{ \"family\": \"poisson_log\", \"x\": [[1, 2]], \"y\": [1], \"total_count\": 3 }"), "observations[0].total_count", "unknown field"],
         [WithBlock("{ \"family\": \"linear_student_t\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1, \"df\": -1 }"), "observations[0].df[0]", "> 0"],
         [WithBlock("{ \"family\": \"direct_gaussian\", \"y\": [[1, 2, 3]], \"sigma\": 1 }") .Replace("\"observations\": [ {", "\"d\": 2, \"observations\": [ {"), "observations[0]", "its y has 3 columns (d = 3), but the problem's 'd' field says d = 2"],
         ["{ \"prior\": { \"family\": \"gaussian\", \"loc\": 0, \"scale\": 1 }, \"observations\": [ { \"family\": \"linear_gaussian\", \"x\": [[1, 2]], \"y\": [1], \"sigma\": 1 }, { \"family\": \"bernoulli_logit\", \"x\": [[1, 2, 3]], \"y\": [1] } ] }", "observations[1]", "its x has 3 columns (d = 3), but observations[0]'s x has 2 columns (d = 2)"],
@@ -91,6 +98,10 @@ public sealed class ProblemValidationTests
         Assert.AreEqual("observations[1].offset: expected a scalar or 4 values (one per row), got 2", length.Message);
         Assert.ThrowsExactly<ArgumentNullException>(() => new BernoulliLogitBlock(x, [1, 0, 1, 1], null!));
         Assert.ThrowsExactly<ArgumentNullException>(() => new BinomialLogitBlock(x, [1, 0, 1, 1], [2.0], null!));
+        Assert.ThrowsExactly<ArgumentNullException>(() => new PoissonLogBlock(x, [1, 0, 7, 2], null!));
+        var poisson = Assert.ThrowsExactly<ProblemValidationException>(() =>
+            BayesianProblem.Create(new GaussianPrior(0, 1), [ok, new PoissonLogBlock(x, [1, 0, 7, 2], [0.1, double.PositiveInfinity, 0.3, 0.4])]));
+        Assert.AreEqual("observations[1].offset[1]: expected a finite number, got Infinity", poisson.Message);
     }
 
     [TestMethod]

@@ -73,6 +73,7 @@ internal static class NetworkTestKit
             LinearStudentTBlock t => new LinearStudentTBlock(Cols(t.X), t.Y, t.Sigma, t.Df),
             BernoulliLogitBlock be => new BernoulliLogitBlock(Cols(be.X), be.Y, be.Offset),
             BinomialLogitBlock bi => new BinomialLogitBlock(Cols(bi.X), bi.Y, bi.TotalCount, bi.Offset),
+            PoissonLogBlock po => new PoissonLogBlock(Cols(po.X), po.Y, po.Offset),
             DirectGaussianBlock dg => new DirectGaussianBlock(Cols(dg.Y), dg.Sigma),
             _ => throw new NotSupportedException(),
         }).ToArray();

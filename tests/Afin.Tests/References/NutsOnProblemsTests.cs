@@ -31,6 +31,31 @@ public sealed class NutsOnProblemsTests
     }
 
     [TestMethod]
+    public void PoissonMeansThatOverflowAreDivergencesNotFailures()
+    {
+        // Rows of size 200..600: uniform starts on (-2, 2) put the predictor up to 1200, where exp overflows and the log
+        // density is -inf, and the first trajectories fly out of range. NUTS must retry the start, count the diverged
+        // trajectories and still find the posterior, which sits tightly at z ≈ 0.005.
+        var rng = new Random(78);
+        var x = new double[20, 1];
+        var y = new double[20];
+        for (int n = 0; n < 20; n++)
+        {
+            x[n, 0] = 200 + 400 * rng.NextDouble();
+            y[n] = MathNet.Numerics.Distributions.Poisson.Sample(rng, Math.Exp(0.005 * x[n, 0]));
+        }
+        var problem = BayesianProblem.Create(new GaussianPrior(0, 1), [new PoissonLogBlock(x, y)]);
+        var density = problem.LogDensity();
+        Assert.AreEqual(double.NegativeInfinity, density.Evaluate([2.0]));
+        var nuts = NutsSampler.Sample(density, new NutsOptions { Seed = 5 });
+        var laplace = Afin.Laplace.LaplaceApproximation.Compute(problem);
+        double sd = Math.Sqrt(laplace.Covariance[0, 0]);
+        Assert.IsTrue(nuts.RHat[0] < 1.01, $"r_hat {nuts.RHat[0]}");
+        Assert.AreEqual(laplace.Mode[0], nuts.Mean[0], 0.1 * sd);
+        Assert.AreEqual(sd, Math.Sqrt(nuts.Variance[0]), 0.1 * sd);
+    }
+
+    [TestMethod]
     public void MixedFamilyProblemConvergesWithoutDivergences()
     {
         var rng = new Random(77);

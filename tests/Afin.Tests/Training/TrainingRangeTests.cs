@@ -24,6 +24,24 @@ public sealed class TrainingRangeTests
     }
 
     [TestMethod]
+    public void SimulatedTasksWithPoissonSitesAreNeverFlagged()
+    {
+        var tasks = new TaskDistribution { LikelihoodFamilies = TaskDistribution.AllLikelihoodFamilies };
+        var sampler = new TaskSampler(tasks, 2025);
+        var range = new TrainingRange(tasks);
+        int poisson = 0;
+        for (int t = 0; t < 2000; t++)
+        {
+            var (d, n) = sampler.SampleShape();
+            var problem = sampler.SampleTask(d, n).Problem;
+            poisson += problem.Blocks.Count(b => b is PoissonLogBlock);
+            var reasons = range.Check(problem);
+            Assert.IsEmpty(reasons, $"task {t} (d = {d}, N = {n}): {string.Join("; ", reasons)}");
+        }
+        Assert.IsGreaterThan(300, poisson);
+    }
+
+    [TestMethod]
     public void AnOrdinaryProblemIsCovered()
     {
         var problem = Gaussian(loc: 0.3, scale: 0.8, [Linear(rows: 10, d: 3, entry: 0.5, y: 1, sigma: 0.5)]);
@@ -48,6 +66,8 @@ public sealed class TrainingRangeTests
     [DataRow("noise", "observations[0] (linear_gaussian).sigma goes down to 0.01, below 0.11")]
     [DataRow("likelihood df", "observations[0] (linear_student_t).df goes up to 100, above 32")]
     [DataRow("total count", "observations[0] (binomial_logit).total_count goes up to 100, above 32")]
+    [DataRow("poisson count", "observations[0] (poisson_log).y goes up to 5000, above 4000")]
+    [DataRow("poisson family", "likelihood family 'poisson_log' was not trained on (trained: linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit)")]
     public void EachKindOfReasonIsListed(string kind, string expected)
     {
         var (tasks, problem) = OutOfRange(kind);
@@ -68,6 +88,8 @@ public sealed class TrainingRangeTests
     [DataRow("prior df", true)]
     [DataRow("likelihood df", true)]
     [DataRow("total count", true)]
+    [DataRow("poisson count", true)]
+    [DataRow("poisson family", true)]
     [DataRow("dimension", true)]
     [DataRow("likelihood family", true)]
     public void InLaplaceCoordinatesOnlyShapesAndStructureCanLieOutside(string kind, bool stillOutside)
@@ -115,6 +137,10 @@ public sealed class TrainingRangeTests
             "noise" => (tasks, Gaussian(0, 1, [Linear(rows: 10, d: 3, entry: 0.5, y: 1, sigma: 0.01)])),
             "likelihood df" => (tasks, Gaussian(0, 1, [new LinearStudentTBlock(Fill(10, 3, 0.5), Enumerable.Repeat(1.0, 10).ToArray(), 0.5, 100)])),
             "total count" => (tasks, Gaussian(0, 1, [new BinomialLogitBlock(Fill(10, 3, 0.5), Enumerable.Repeat(40.0, 10).ToArray(), 100)])),
+            "poisson count" => (tasks with { LikelihoodFamilies = TaskDistribution.AllLikelihoodFamilies },
+                Gaussian(0, 1, [new PoissonLogBlock(Fill(4, 3, 0.5), [3, 5000, 0, 12], [0.0, 0.7, -0.7, 0.0])])),
+            // The default distribution is the reference recipe's, without Poisson sites.
+            "poisson family" => (tasks, Gaussian(0, 1, [new PoissonLogBlock(Fill(4, 3, 0.5), [3, 5, 0, 12])])),
             _ => throw new ArgumentException(kind),
         };
     }

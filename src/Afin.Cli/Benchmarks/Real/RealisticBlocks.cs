@@ -5,8 +5,8 @@ namespace Afin.Cli.Benchmarks.Real;
 
 /// <summary>
 /// Simulates one likelihood block's responses from the true z and builds the block: Gaussian noise, Student-t noise
-/// with gross outliers, Bernoulli labels (optionally quasi-separated), binomial counts over 1..trials, or direct
-/// Gaussian measurements of z.
+/// with gross outliers, Bernoulli labels (optionally quasi-separated), binomial counts over 1..trials, Poisson counts
+/// over varying exposures, or direct Gaussian measurements of z.
 /// </summary>
 internal static class RealisticBlocks
 {
@@ -28,6 +28,7 @@ internal static class RealisticBlocks
             "linear_student_t" => new LinearStudentTBlock(design!.X, RobustResponses(likelihood, eta, random), likelihood.Sigma, likelihood.Df),
             "bernoulli_logit" => new BernoulliLogitBlock(design!.X, Labels(likelihood, design, eta, random)),
             "binomial_logit" => Binomial(likelihood, design!, eta, random),
+            "poisson_log" => Counts(likelihood, design!, eta, random),
             _ => throw new InvalidInputException($"suite: unknown likelihood family '{likelihood.Family}'"),
         };
     }
@@ -69,6 +70,18 @@ internal static class RealisticBlocks
         var trials = eta.Select(_ => (double)(1 + random.Next(likelihood.Trials))).ToArray();
         var y = eta.Select((e, r) => (double)MathNet.Numerics.Distributions.Binomial.Sample(random, Sigmoid(e), (int)trials[r])).ToArray();
         return new BinomialLogitBlock(design.X, y, trials);
+    }
+
+    /// <summary>
+    /// Counts over exposures log-uniform in [min_exposure, max_exposure]: y ~ Poisson(exposure exp(eta)), the log exposure
+    /// each row's offset, as a rate model states it.
+    /// </summary>
+    private static PoissonLogBlock Counts(LikelihoodDescription likelihood, RealisticDesign design, double[] eta, Random random)
+    {
+        double low = Math.Log(likelihood.MinExposure), high = Math.Log(likelihood.MaxExposure);
+        var offset = eta.Select(_ => low + (high - low) * random.NextDouble()).ToArray();
+        var y = eta.Select((e, r) => (double)Poisson.Sample(random, Math.Exp(e + offset[r]))).ToArray();
+        return new PoissonLogBlock(design.X, y, offset);
     }
 
     /// <summary>Rows of direct measurements z + sigma e.</summary>

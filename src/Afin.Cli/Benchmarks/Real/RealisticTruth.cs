@@ -6,7 +6,7 @@ namespace Afin.Cli.Benchmarks.Real;
 /// The true latent vector of a problem, drawn so that the data it simulates are plausible: each coefficient is set
 /// per unit of its column's spread, the non-intercept linear predictor is rescaled to the kind's signal (so logits
 /// stay within a few units whatever the feature scales), and the intercept is solved for the kind's positive rate
-/// in logit models.
+/// in logit models and for its mean count in Poisson models.
 /// </summary>
 internal static class RealisticTruth
 {
@@ -64,9 +64,19 @@ internal static class RealisticTruth
         }
     }
 
-    /// <summary>The logit blocks' intercept hits the positive rate; a linear intercept is N(0, 2^2).</summary>
+    /// <summary>
+    /// The logit blocks' intercept hits the positive rate, a Poisson block's its mean count per unit exposure; a linear
+    /// intercept is N(0, 2^2).
+    /// </summary>
     private static double Intercept(KindDescription kind, RealisticDesign?[] designs, double[] z, Random random)
     {
+        int poisson = kind.Likelihoods.ToList().FindIndex(l => l.Family == "poisson_log");
+        if (poisson >= 0)
+        {
+            // mean_r exp(b + eta_r) = mean count: b = log(mean count) - log mean_r exp(eta_r).
+            var rates = Predictor(designs[poisson]!, z, 1).Select(Math.Exp).ToArray();
+            return Math.Log(kind.Likelihoods[poisson].MeanCount) - Math.Log(rates.Average());
+        }
         int logit = kind.Likelihoods.ToList().FindIndex(l => l.Family is "bernoulli_logit" or "binomial_logit");
         if (logit < 0)
         {

@@ -61,6 +61,7 @@ internal sealed record KindDescription
         {
             Require(l.Share > 0 && l.Sigma > 0 && l.Df > 0 && l.NoiseDf is null or > 0 && l.Trials >= 1, $"likelihoods ({l.Family})", "share, sigma, df, noise_df > 0 and trials >= 1");
             Require(l.PositiveRate is > 0 and < 1 && l.Contamination is >= 0 and < 1, $"likelihoods ({l.Family})", "0 < positive_rate < 1 and 0 <= contamination < 1");
+            Require(l.MeanCount > 0 && l.MinExposure > 0 && l.MaxExposure >= l.MinExposure, $"likelihoods ({l.Family})", "mean_count > 0 and 0 < min_exposure <= max_exposure");
         }
     }
 
@@ -92,7 +93,7 @@ internal sealed record PriorDescription
 /// <summary>One likelihood block and how its data are simulated.</summary>
 internal sealed record LikelihoodDescription
 {
-    /// <summary>The block family: linear_gaussian, linear_student_t, bernoulli_logit, binomial_logit or direct_gaussian.</summary>
+    /// <summary>The block family: linear_gaussian, linear_student_t, bernoulli_logit, binomial_logit, poisson_log or direct_gaussian.</summary>
     public required string Family { get; init; }
 
     /// <summary>This block's share of the problem's N rows (shares are normalised).</summary>
@@ -118,6 +119,15 @@ internal sealed record LikelihoodDescription
 
     /// <summary>The largest number of trials per binomial row (each row draws 1..trials).</summary>
     public int Trials { get; init; } = 10;
+
+    /// <summary>The mean count per unit exposure of a Poisson block, averaged over rows; the true intercept is solved for it.</summary>
+    public double MeanCount { get; init; } = 1;
+
+    /// <summary>The smallest exposure of a Poisson row (exposures are log-uniform between the two; the offset is their log).</summary>
+    public double MinExposure { get; init; } = 1;
+
+    /// <summary>The largest exposure of a Poisson row.</summary>
+    public double MaxExposure { get; init; } = 1;
 }
 
 /// <summary>

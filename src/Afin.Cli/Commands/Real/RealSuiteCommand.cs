@@ -38,11 +38,12 @@ internal static class RealSuiteCommand
         return command;
     }
 
-    /// <summary>The share of successes of a logit block, the range of y otherwise.</summary>
+    /// <summary>The share of successes of a logit block, the rate of a Poisson block, the range of y otherwise.</summary>
     private static string Summary(ObservationBlock block) => block switch
     {
         BernoulliLogitBlock b => $"{b.Y.Average():P0} positive",
         BinomialLogitBlock b => $"{b.Y.Sum() / b.TotalCount.Sum():P0} successes",
+        PoissonLogBlock b => string.Create(CultureInfo.InvariantCulture, $"{b.Y.Sum() / b.Offset.Sum(Math.Exp):G3} per unit exposure"),
         LinearBlock b => string.Create(CultureInfo.InvariantCulture, $"y in [{b.Y.Min():G3}, {b.Y.Max():G3}]"),
         _ => $"{block.Count} rows",
     };

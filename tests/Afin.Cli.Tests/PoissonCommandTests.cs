@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Afin.Laplace;
+using Afin.Modelling;
+using Afin.Persistence;
+
+namespace Afin.Cli.Tests;
+
+/// <summary>The poisson_log family on the command line: the sample problem, the shipped model's refusal, a model trained for it.</summary>
+[TestClass]
+public sealed class PoissonCommandTests
+{
+    private static readonly string Sample = CliRunner.Problem("poisson-regression.json");
+
+    [TestMethod]
+    public void LaplaceAndInferInLaplaceModeAnswerTheSampleCountRegression()
+    {
+        var expected = LaplaceApproximation.Compute(ProblemJson.Load(Sample));
+        foreach (var args in new[] { new[] { "laplace", "--problem", Sample }, ["infer", "--problem", Sample, "--mode", "laplace"] })
+        {
+            var result = CliRunner.Run(args);
+            Assert.AreEqual(0, result.ExitCode, result.Error);
+            using var json = JsonDocument.Parse(result.Output);
+            var mean = json.RootElement.GetProperty("mean").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.AreEqual(expected.Mode[i], mean[i], 1e-12, $"{args[0]}: mean[{i}]");
+            }
+            Assert.IsTrue(json.RootElement.GetProperty("diagnostics").GetProperty("converged").GetBoolean());
+        }
+        // The smoker and age effects of the simulated data (0.7 and 0.5 on the log rate) are recovered within two sds.
+        Assert.AreEqual(0.5, expected.Mode[1], 2 * expected.StdDev[1]);
+        Assert.AreEqual(0.7, expected.Mode[2], 2 * expected.StdDev[2]);
+    }
+
+    [TestMethod]
+    public void TheShippedModelRefusesCountsAndNamesTheFeatureVersionThatTakesThem()
+    {
+        var result = CliRunner.Run("infer", "--problem", Sample);
+        Assert.AreEqual(1, result.ExitCode);
+        StringAssert.Contains(result.Error, "feature version 2 have no adapter for the likelihood family 'poisson_log' (feature version 3 added it)");
+        Assert.AreEqual("", result.Output);
+    }
+
+    [TestMethod]
+    public void TrainDefaultsToFeatureVersionThreeWithPoissonSitesAndItsModelInfersCounts()
+    {
+        string model = CliRunner.TempFile(".afin");
+        var train = CliRunner.Run("train", "--out", model, "--steps", "2", "--width", "8", "--hidden", "12", "--merge-blocks", "1",
+            "--d-max", "4", "--n-max", "32", "--batch-size", "4", "--validate-every", "0");
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+        using (var trained = AfinModel.Load(model))
+        {
+            Assert.AreEqual(3, trained.Network.Options.FeatureVersion);
+            CollectionAssert.Contains(trained.Tasks.LikelihoodFamilies.ToArray(), "poisson_log");
+        }
+        var infer = CliRunner.Run("infer", "--problem", Sample, "--model", model);
+        Assert.AreEqual(0, infer.ExitCode, infer.Error);
+        using (var json = JsonDocument.Parse(infer.Output))
+        {
+            Assert.IsTrue(json.RootElement.GetProperty("mean").EnumerateArray().All(v => double.IsFinite(v.GetDouble())));
+            Assert.IsTrue(json.RootElement.GetProperty("diagnostics").GetProperty("in_training_range").GetBoolean());
+        }
+
+        // An older feature version trains the reference families only, and refuses Poisson sites when asked for them.
+        string older = CliRunner.TempFile(".afin");
+        var refused = CliRunner.Run("train", "--out", older, "--steps", "1", "--feature-version", "2", "--likelihoods", "poisson_log");
+        Assert.AreEqual(2, refused.ExitCode);
+        StringAssert.Contains(refused.Error, "networks of feature version 2 have no adapter for 'poisson_log'");
+        foreach (var f in new[] { model, model + ".ckpt" })
+        {
+            File.Delete(f);
+        }
+    }
+}
