@@ -75,8 +75,8 @@ public static class TrainingValueLimits
     public const double MaxTotalCount = 32;
 
     /// <summary>
-    /// The largest Poisson count y (4000, four times the simulated means' cap of 1000): simulated counts have median 2 and
-    /// 99.9th percentile 398, and the largest count of a task reached 1060 in 20,000 tasks.
+    /// The largest Poisson count y (4000): simulated counts of the synthetic tasks have median 2 and 99.9th percentile
+    /// about 400; larger ones occur (counts follow the stated rates, uncapped) but too rarely to vouch for.
     /// </summary>
     public const double MaxPoissonCount = 4000;
 }

@@ -76,4 +76,32 @@ public sealed class TaskSamplerTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => new TaskSampler(new TaskDistribution { LikelihoodFamilies = ["poisson"] }, 0));
         StringAssert.Contains(e.Message, "LikelihoodFamilies");
     }
+
+    [TestMethod]
+    public void PoissonCountsFollowTheStatedRatesHoweverLarge()
+    {
+        // Every count must come from exp(x·z0 + offset), the likelihood the problem states; a clipped rate makes the truth
+        // disagree with the data, and the Laplace frame of such a task puts z0 hundreds of sds from the mode.
+        var tasks = TaskDistribution.Realistic with { MaxDimension = 6, MaxSites = 40, LikelihoodFamilies = ["poisson_log"] };
+        int large = 0;
+        for (int seed = 0; seed < 40; seed++)
+        {
+            foreach (var task in new TaskSampler(tasks, seed).SampleBatch(8))
+            {
+                foreach (var block in task.Problem.Blocks.OfType<Afin.Modelling.PoissonLogBlock>())
+                {
+                    for (int n = 0; n < block.Count; n++)
+                    {
+                        double rate = Math.Exp(block.Row(n).ToArray().Select((v, i) => v * task.TrueLatent[i]).Sum() + block.Offset[n]);
+                        if (rate > 1000)
+                        {
+                            large++;
+                            Assert.IsLessThan(6 * Math.Sqrt(rate), Math.Abs(block.Y[n] - rate), $"seed {seed}: y {block.Y[n]} at rate {rate}");
+                        }
+                    }
+                }
+            }
+        }
+        Assert.IsGreaterThan(0, large, "no rate above 1000 was drawn: the test checks nothing");
+    }
 }
