@@ -80,6 +80,13 @@ public static class LaplaceApproximation
         int d = problem.Dimension;
         var factor = new double[d * d];
         var used = PositiveDefiniteCurvature(objective, search.Mode, requested, factor);
+        bool floored = !DenseCholesky.Factor((double[])factor.Clone(), d);
+        if (floored)
+        {
+            // Positive definite in exact arithmetic but not in double precision (a condition number beyond 1e16, e.g.
+            // Poisson sites with counts in the millions beside a weak prior direction): floor the eigenvalues.
+            EigenvalueFloor.Apply(factor, d);
+        }
         var precision = Symmetric(factor, d);
         if (!DenseCholesky.Factor(factor, d))
         {
@@ -91,7 +98,8 @@ public static class LaplaceApproximation
         string message = (search.Converged
             ? $"Newton converged in {iterations} iteration{(iterations == 1 ? "" : "s")} (decrement {search.Decrement:G3})"
             : $"Newton did not converge: {search.Stop} (decrement {search.Decrement:G3}); the mode is the best point found")
-            + $"; precision from the {(used == LaplaceCurvature.Observed ? "observed curvature" : "expected information")}.";
+            + $"; precision from the {(used == LaplaceCurvature.Observed ? "observed curvature" : "expected information")}"
+            + (floored ? ", its eigenvalues floored at 1e-8 of the largest (too ill-conditioned for double precision)." : ".");
         return new LaplacePosterior(search.Mode, precision, factor, covariance, used, search.Converged, iterations, message, logDensity, logEvidence);
     }
 

@@ -303,11 +303,20 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
             return InferAsGiven(problems, maxBatchSize);
         }
         var frames = new CanonicalFrame[problems.Count];
-        Parallel.For(0, problems.Count, i =>
+        try
         {
-            var problem = problems[i] ?? throw new ArgumentNullException(nameof(problems), $"problems[{i}] is null.");
-            frames[i] = CanonicalFrame.Create(problem, Options.Coordinates);
-        });
+            Parallel.For(0, problems.Count, i =>
+            {
+                var problem = problems[i] ?? throw new ArgumentNullException(nameof(problems), $"problems[{i}] is null.");
+                frames[i] = CanonicalFrame.Create(problem, Options.Coordinates);
+            });
+        }
+        catch (AggregateException e)
+        {
+            // Callers expect the exception a single problem would raise, not the parallel loop's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
         var canonical = InferAsGiven(frames.Select(f => f.Problem).ToArray(), maxBatchSize);
         return canonical.Select((q, i) => (AfinPosterior)new CanonicalAfinPosterior(q, frames[i].Map)).ToArray();
     }

@@ -311,6 +311,20 @@ public sealed class AfinTrainer : IDisposable
             return tasks;
         }
         var mapped = new SimulatedTask[tasks.Count];
+        try
+        {
+            MapTasks(tasks, mapped, coordinates);
+        }
+        catch (AggregateException e)
+        {
+            // A task whose Laplace frame cannot be built skips the step, like a step whose numerics fail.
+            throw new SkippedStepException($"a task's Laplace frame failed: {e.InnerExceptions[0].Message}");
+        }
+        return mapped;
+    }
+
+    private static void MapTasks(IReadOnlyList<SimulatedTask> tasks, SimulatedTask[] mapped, LatentCoordinates coordinates)
+    {
         Parallel.For(0, tasks.Count, i =>
         {
             var frame = CanonicalFrame.Create(tasks[i].Problem, coordinates);
@@ -322,7 +336,6 @@ public sealed class AfinTrainer : IDisposable
             var u0 = frame.Map.ToCanonical(z0);
             mapped[i] = tasks[i] with { Problem = frame.Problem, TrueLatent = Enumerable.Range(0, z0.Length).Select(j => u0[0, j]).ToArray() };
         });
-        return mapped;
     }
 
     /// <summary>ema = (1 - weight) * ema + weight * current; weight 1 copies.</summary>

@@ -204,6 +204,23 @@ public sealed class LaplaceApproximationTests
     }
 
     [TestMethod]
+    public void TheEigenvalueFloorMakesAnIndefiniteCurvatureFactorable()
+    {
+        // What a curvature that is positive definite only in exact arithmetic gets before it becomes a precision: the
+        // eigenvalues below 1e-8 of the largest are raised to that floor, the eigenvectors kept.
+        double c = Math.Cos(0.3), s = Math.Sin(0.3);
+        // Q diag(4, -1) Qᵀ for the rotation Q by 0.3 rad, lower triangle, row-major.
+        double a00 = 4 * c * c - s * s, a10 = 4 * c * s + c * s, a11 = 4 * s * s - c * c;
+        var lower = new[] { a00, 0, a10, a11 };
+        Assert.IsFalse(Afin.Numerics.DenseCholesky.Factor((double[])lower.Clone(), 2));
+        EigenvalueFloor.Apply(lower, 2);
+        Assert.IsTrue(Afin.Numerics.DenseCholesky.Factor((double[])lower.Clone(), 2));
+        Assert.AreEqual(4 * c * c + 4e-8 * s * s, lower[0], 1e-12);
+        Assert.AreEqual(4 * c * s - 4e-8 * c * s, lower[2], 1e-12);
+        Assert.AreEqual(4 * s * s + 4e-8 * c * c, lower[3], 1e-12);
+    }
+
+    [TestMethod]
     public void SaysWhenItDidNotConverge()
     {
         var rng = new Random(36);
