@@ -13,5 +13,29 @@ internal static class CliRunner
 
     internal static string Problem(string name) => Path.Combine(AppContext.BaseDirectory, "problems", name);
 
-    internal static string TempFile(string extension) => Path.Combine(Path.GetTempPath(), $"afin-test-{Guid.NewGuid():N}{extension}");
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> TempFiles = [];
+
+    /// <summary>A fresh path in the temporary folder; whatever is written there is deleted when the test run ends.</summary>
+    internal static string TempFile(string extension)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"afin-test-{Guid.NewGuid():N}{extension}");
+        TempFiles.Add(path);
+        return path;
+    }
+
+    /// <summary>Deletes every file <see cref="TempFile"/> handed out (tests that fail midway leave theirs too).</summary>
+    internal static void DeleteTempFiles()
+    {
+        foreach (string path in TempFiles)
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+    }
 }

@@ -33,7 +33,24 @@ internal static class TestModel
     /// <summary>The saved tiny model's path.</summary>
     internal static string Path => LazyPath.Value;
 
-    internal static string TempPath(string extension) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"afin-mlnet-{Guid.NewGuid():N}{extension}");
+    /// <summary>Deletes every file <see cref="TempPath"/> handed out, the saved tiny model among them.</summary>
+    internal static void DeleteTempFiles()
+    {
+        foreach (string path in TempPaths)
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> TempPaths = [];
+
+    /// <summary>A fresh path in the temporary folder; the file written there is deleted when the test run ends.</summary>
+    internal static string TempPath(string extension)
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"afin-mlnet-{Guid.NewGuid():N}{extension}");
+        TempPaths.Add(path);
+        return path;
+    }
 
     internal static float[] Weights(AfinModel model) =>
         model.Network.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();

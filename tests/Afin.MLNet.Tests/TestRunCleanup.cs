@@ -1,0 +1,9 @@
+namespace Afin.MLNet.Tests;
+
+/// <summary>Leaves the temporary folder as the run found it.</summary>
+[TestClass]
+public static class TestRunCleanup
+{
+    [AssemblyCleanup]
+    public static void DeleteTemporaryFiles() => TestModel.DeleteTempFiles();
+}
