@@ -78,20 +78,22 @@ public static class LaplaceApproximation
         LaplaceCurvature requested)
     {
         int d = problem.Dimension;
-        var factor = new double[d * d];
-        var used = PositiveDefiniteCurvature(objective, search.Mode, requested, factor);
-        bool floored = !DenseCholesky.Factor((double[])factor.Clone(), d);
+        var lower = new double[d * d];
+        var used = PositiveDefiniteCurvature(objective, search.Mode, requested, lower);
+        var factor = (double[])lower.Clone();
+        bool floored = !DenseCholesky.Factor(factor, d);
         if (floored)
         {
             // Positive definite in exact arithmetic but not in double precision (a condition number beyond 1e16, e.g.
             // Poisson sites with counts in the millions beside a weak prior direction): floor the eigenvalues.
-            EigenvalueFloor.Apply(factor, d);
+            EigenvalueFloor.Apply(lower, d);
+            factor = (double[])lower.Clone();
+            if (!DenseCholesky.Factor(factor, d))
+            {
+                throw new InvalidOperationException("laplace: the curvature at the mode is not positive definite.");
+            }
         }
-        var precision = Symmetric(factor, d);
-        if (!DenseCholesky.Factor(factor, d))
-        {
-            throw new InvalidOperationException("laplace: the curvature at the mode is not positive definite.");
-        }
+        var precision = Symmetric(lower, d);
         var covariance = Inverse(factor, d);
         double logDensity = problem.LogDensity().Evaluate(search.Mode);
         double logEvidence = logDensity + d * HalfLog2Pi - DenseCholesky.HalfLogDeterminant(factor, d);
