@@ -11,8 +11,10 @@ namespace Afin.MLNet;
 /// <summary>
 /// Estimator of <see cref="AfinPosteriorTransformer"/>. Fit starts from <see cref="AfinPosteriorOptions.Model"/>,
 /// <see cref="AfinPosteriorOptions.ModelPath"/> or the default model; with <see cref="AfinPosteriorOptions.FineTuneSteps"/> &gt; 0
-/// it first fine-tunes on simulated tasks whose families, d and N ranges match the training data (training is simulation-based:
-/// the observations' true parameters are never needed). In <see cref="Afin.Inference.InferenceMode.Laplace"/> mode Fit loads no
+/// it first fine-tunes on tasks made from the training data's own problems: their designs, per-site arguments and priors,
+/// with new observations simulated from the priors (training is simulation-based: the data's observations and true
+/// parameters are never needed). It measures the network on held-out tasks from the same designs before and after
+/// (<see cref="LastFineTuneReport"/>, the progress callback and the MLContext log). In <see cref="Afin.Inference.InferenceMode.Laplace"/> mode Fit loads no
 /// model: the transformer computes each row's Laplace approximation from the row alone.
 /// </summary>
 public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer>
@@ -28,8 +30,14 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
     /// <summary>The options.</summary>
     public AfinPosteriorOptions Options { get; }
 
-    /// <summary>The task distribution the last Fit fine-tuned on (null when it did not fine-tune).</summary>
+    /// <summary>
+    /// The task distribution that describes the problems the last Fit fine-tuned on (their d, N and families: the tuned
+    /// model's training range), or null when it did not fine-tune.
+    /// </summary>
     public TaskDistribution? LastFineTuneTasks { get; private set; }
+
+    /// <summary>What the last Fit's fine-tuning did and measured, or null when it did not fine-tune.</summary>
+    public AfinFineTuneReport? LastFineTuneReport { get; private set; }
 
     /// <summary>Checks the input columns (names and types) and returns the output shape.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A required input column is missing or an input column has a wrong type; the message names it.</exception>
@@ -62,8 +70,49 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
             return new AfinPosteriorTransformer(model, owns, Options);
         }
         using var channel = _environment?.Start("AfinPosterior");
-        var tasks = MatchTasks(input, layout, model.Tasks, channel);
+        var problems = ReadProblems(input, layout, channel);
+        var tasks = MatchTasks(problems, model.Tasks);
         LastFineTuneTasks = tasks;
+        try
+        {
+            return new AfinPosteriorTransformer(FineTune(model, problems, tasks, channel), ownsModel: true, Options);
+        }
+        finally
+        {
+            if (owns)
+            {
+                model.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fine-tunes on tasks made from the training data's own problems (<see cref="DesignTaskSource"/>), measuring the
+    /// network on held-out tasks from the same designs before and after.
+    /// </summary>
+    private AfinModel FineTune(AfinModel model, IReadOnlyList<BayesianProblem> problems, TaskDistribution range, IChannel? channel)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var source = new DesignTaskSource(problems, Options.FineTuneSiteResampleProbability);
+        var training = TrainingOptions();
+        var heldOut = HeldOutTasks(source);
+        channel?.Info(MessageSensitivity.None, $"AfinPosterior: fine-tuning {training.Steps} steps on the designs of {problems.Count} problems: d {range.MinDimension}..{range.MaxDimension}, " +
+            $"N {range.MinSites}..{range.MaxSites}, priors [{string.Join(", ", range.PriorFamilies)}], likelihoods [{string.Join(", ", range.LikelihoodFamilies)}]");
+        HeldOutScores? before;
+        AfinModel tuned;
+        // The trainer first: it refuses families the network has no adapter for, with the message that names the option.
+        using (var trainer = AfinTrainer.FineTune(model, source, range, training))
+        {
+            before = Measure(model, heldOut, 0, training.Steps, "before", channel);
+            tuned = trainer.Train(null, new ForwardingProgress(Options.Progress, channel));
+        }
+        var after = Measure(tuned, heldOut, training.Steps, training.Steps, "after", channel);
+        LastFineTuneReport = new AfinFineTuneReport(problems.Count, training.Steps, clock.Elapsed.TotalSeconds, before, after);
+        return tuned;
+    }
+
+    private TrainingOptions TrainingOptions()
+    {
         var template = Options.FineTuneTemplate ?? new TrainingOptions
         {
             WarmupSteps = Math.Min(100, Options.FineTuneSteps / 10),
@@ -72,7 +121,7 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
             ValidationEvery = 0,
             CheckpointEvery = 0,
         };
-        var training = template with
+        return template with
         {
             Steps = Options.FineTuneSteps,
             BatchSize = Options.FineTuneBatchSize,
@@ -80,55 +129,46 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
             Seed = Options.FineTuneSeed,
             Device = Options.Device,
         };
-        channel?.Info(MessageSensitivity.None, $"AfinPosterior: fine-tuning {training.Steps} steps on d {tasks.MinDimension}..{tasks.MaxDimension}, " +
-            $"N {tasks.MinSites}..{tasks.MaxSites}, priors [{string.Join(", ", tasks.PriorFamilies)}], likelihoods [{string.Join(", ", tasks.LikelihoodFamilies)}]");
-        var progress = new ForwardingProgress(Options.Progress, channel);
-        AfinModel tuned;
-        using (var trainer = AfinTrainer.FineTune(model, tasks, training))
-        {
-            tuned = trainer.Train(null, progress);
-        }
-        if (owns)
-        {
-            model.Dispose();
-        }
-        return new AfinPosteriorTransformer(tuned, ownsModel: true, Options);
     }
 
-    /// <summary>Reads the problem columns of the training data and derives the matching task distribution.</summary>
-    private TaskDistribution MatchTasks(IDataView input, OutputLayout layout, TaskDistribution baseline, IChannel? channel)
+    /// <summary>One task per seed, each from a template drawn by frequency; the seeds are disjoint from training's in practice (a separate stream).</summary>
+    private List<SimulatedTask> HeldOutTasks(DesignTaskSource source)
     {
-        int dMin = int.MaxValue, dMax = 0, nMin = int.MaxValue, nMax = 0, rows = 0, bad = 0, mixed = 0;
-        var priors = new HashSet<string>();
-        var likelihoods = new HashSet<string>();
+        var seeds = new Random(unchecked(Options.FineTuneSeed * 31 + 0x5EED));
+        return Enumerable.Range(0, Options.FineTuneHeldOutTasks).Select(_ => source.SampleBatch(1, seeds.Next())[0]).ToList();
+    }
+
+    /// <summary>Scores the model on the held-out tasks and reports the scores to the user's callback and the log; null when there are none.</summary>
+    private HeldOutScores? Measure(AfinModel model, List<SimulatedTask> heldOut, int step, int steps, string when, IChannel? channel)
+    {
+        if (heldOut.Count == 0)
+        {
+            return null;
+        }
+        var scores = HeldOutScores.Measure(model, heldOut);
+        channel?.Info(MessageSensitivity.None, $"AfinPosterior: {when} fine-tuning, on {scores.Tasks} held-out tasks: -log q(z0)/d {scores.NegativeLogDensityPerDimension:F4} " +
+            $"(Laplace {scores.LaplaceNegativeLogDensityPerDimension:F4}), 90% coverage {scores.Coverage90:P1}");
+        Options.Progress?.Report(new TrainingProgress(step, steps, double.NaN, 0, 0, null) { HeldOut = scores });
+        return scores;
+    }
+
+    /// <summary>Reads the training data's valid problems (rows that do not describe one are counted and logged).</summary>
+    private List<BayesianProblem> ReadProblems(IDataView input, OutputLayout layout, IChannel? channel)
+    {
+        var problems = new List<BayesianProblem>();
+        int bad = 0;
         using (var cursor = input.GetRowCursor(ProblemReader.Needed(layout.Bound)))
         {
             var reader = new ProblemReader(cursor, Options, layout.Bound);
             while (cursor.MoveNext())
             {
-                BayesianProblem problem;
                 try
                 {
-                    problem = ProblemReader.Build(reader.Read(), Options.Dimension);
+                    problems.Add(ProblemReader.Build(reader.Read(), Options.Dimension));
                 }
                 catch (ArgumentException)
                 {
                     bad++;
-                    continue;
-                }
-                rows++;
-                dMin = Math.Min(dMin, problem.Dimension);
-                dMax = Math.Max(dMax, problem.Dimension);
-                nMin = Math.Min(nMin, problem.ObservationCount);
-                nMax = Math.Max(nMax, problem.ObservationCount);
-                priors.Add(problem.Prior.Family);
-                foreach (var block in problem.Blocks)
-                {
-                    likelihoods.Add(block.Family);
-                }
-                if (problem.Blocks.Count > 1)
-                {
-                    mixed++;
                 }
             }
         }
@@ -136,19 +176,27 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
         {
             channel?.Warning(MessageSensitivity.None, $"AfinPosterior: {bad} training rows do not describe a valid problem and were ignored");
         }
-        if (rows == 0)
+        if (problems.Count == 0)
         {
             throw new InvalidOperationException("AfinPosterior: fine-tuning needs at least one valid problem row in the training data");
         }
+        return problems;
+    }
+
+    /// <summary>The task distribution that describes the problems: the fine-tuned model's training range.</summary>
+    private static TaskDistribution MatchTasks(IReadOnlyList<BayesianProblem> problems, TaskDistribution baseline)
+    {
+        var likelihoods = problems.SelectMany(p => p.Blocks.Select(b => b.Family)).ToHashSet();
+        int mixed = problems.Count(p => p.Blocks.Count > 1);
         return baseline with
         {
-            MinDimension = dMin,
-            MaxDimension = dMax,
-            MinSites = nMin,
-            MaxSites = Math.Max(nMax, 1),
-            PriorFamilies = TaskDistribution.AllPriorFamilies.Where(priors.Contains).ToArray(),
+            MinDimension = problems.Min(p => p.Dimension),
+            MaxDimension = problems.Max(p => p.Dimension),
+            MinSites = problems.Min(p => p.ObservationCount),
+            MaxSites = Math.Max(problems.Max(p => p.ObservationCount), 1),
+            PriorFamilies = TaskDistribution.AllPriorFamilies.Where(problems.Select(p => p.Prior.Family).ToHashSet().Contains).ToArray(),
             LikelihoodFamilies = likelihoods.Count == 0 ? baseline.LikelihoodFamilies : TaskDistribution.AllLikelihoodFamilies.Where(likelihoods.Contains).ToArray(),
-            HeterogeneousProbability = likelihoods.Count > 1 ? Math.Max(0.1, (double)mixed / rows) : 0,
+            HeterogeneousProbability = likelihoods.Count > 1 ? Math.Max(0.1, (double)mixed / problems.Count) : 0,
         };
     }
 

@@ -142,8 +142,24 @@ public sealed record AfinPosteriorOptions
     /// <summary><c>cpu</c>, <c>cuda</c> or <c>auto</c>: where the network runs (also for fine-tuning).</summary>
     public string Device { get; init; } = "cpu";
 
-    /// <summary>Fine-tuning steps in Fit on simulated tasks matched to the training data (0: Fit only binds the model).</summary>
+    /// <summary>
+    /// Fine-tuning steps in Fit (0, the default: Fit only binds the model). Fit's tasks are the training data's own problems
+    /// with new observations simulated from their priors (<see cref="Afin.Training.DesignTaskSource"/>), so the network
+    /// specialises to the designs it will answer for; the data's observations are never used.
+    /// </summary>
     public int FineTuneSteps { get; init; }
+
+    /// <summary>
+    /// Held-out simulated tasks from the training data's designs on which Fit measures the network before and after
+    /// fine-tuning (<see cref="AfinPosteriorEstimator.LastFineTuneReport"/>, the progress callback and the MLContext log); 0 skips the measurement.
+    /// </summary>
+    public int FineTuneHeldOutTasks { get; init; } = 64;
+
+    /// <summary>
+    /// The probability that a fine-tuning task resamples its problem's sites with replacement instead of using each once
+    /// (see <see cref="Afin.Training.DesignTaskSource.SiteResampleProbability"/>).
+    /// </summary>
+    public double FineTuneSiteResampleProbability { get; init; } = 0.5;
 
     /// <summary>Tasks per micro-batch when fine-tuning.</summary>
     public int FineTuneBatchSize { get; init; } = 16;
@@ -195,6 +211,14 @@ public sealed record AfinPosteriorOptions
         if (FineTuneSteps < 0)
         {
             throw new ArgumentException($"{nameof(FineTuneSteps)}: expected >= 0, got {FineTuneSteps}");
+        }
+        if (FineTuneHeldOutTasks < 0)
+        {
+            throw new ArgumentException($"{nameof(FineTuneHeldOutTasks)}: expected >= 0, got {FineTuneHeldOutTasks}");
+        }
+        if (!(FineTuneSiteResampleProbability is >= 0 and <= 1))
+        {
+            throw new ArgumentException($"{nameof(FineTuneSiteResampleProbability)}: expected a probability in [0, 1], got {FineTuneSiteResampleProbability}");
         }
         if (!TaskDistribution.AllPriorFamilies.Contains(DefaultPriorFamily))
         {

@@ -226,6 +226,17 @@ public sealed class AfinPosteriorTransformerTests
         Assert.IsNotEmpty(progress.Reports);
         Assert.AreEqual(2, progress.Reports[^1].Step);
         Assert.IsTrue(log.Any(m => m.Contains("AfinPosterior: fine-tuning")), string.Join("\n", log));
+        // Held-out accuracy before (step 0) and after (the last step), in the callback, the log and the report.
+        var measured = progress.Reports.Where(r => r.HeldOut is not null).ToArray();
+        Assert.HasCount(2, measured);
+        Assert.AreEqual(0, measured[0].Step);
+        Assert.AreEqual(2, measured[1].Step);
+        var report = estimator.LastFineTuneReport!;
+        Assert.AreEqual(8, report.Problems);
+        Assert.AreEqual(64, report.Before!.Tasks);
+        Assert.AreEqual(measured[1].HeldOut, report.After);
+        Assert.IsTrue(log.Any(m => m.Contains("before fine-tuning, on 64 held-out tasks")), string.Join("\n", log));
+        Assert.IsTrue(log.Any(m => m.Contains("after fine-tuning")), string.Join("\n", log));
         var tasks = estimator.LastFineTuneTasks!;
         Assert.AreEqual(1, tasks.MinDimension);
         Assert.AreEqual(3, tasks.MaxDimension);

@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CorrectionBenchCommand.Create(io));
         command.Subcommands.Add(Review.ReviewBenchCommand.Create(io));
         command.Subcommands.Add(Real.RealBenchCommand.Create(io));
+        command.Subcommands.Add(FitBenchCommand.Create(io));
         return command;
     }
 }

@@ -26,11 +26,22 @@ public sealed class AfinTrainer : IDisposable
     private readonly Parameter[] _emaParameters;
     private readonly Device _device;
     private readonly ValidationSuite? _validation;
+    private readonly ITrainingTaskSource _source;
+    private readonly bool _sourceIsDistribution;
     private double _wallSeconds;
     private int _consecutiveSkips;
 
     /// <summary>Starts a new run: weights initialised from the seed.</summary>
     public AfinTrainer(AfinNetworkOptions network, TaskDistribution tasks, TrainingOptions options)
+        : this(network, tasks, null, options)
+    {
+    }
+
+    /// <param name="network">The architecture.</param>
+    /// <param name="tasks">The task distribution: where tasks come from unless <paramref name="source"/> is given, else their description (the model's training range).</param>
+    /// <param name="source">Where tasks come from instead of <paramref name="tasks"/>, or null.</param>
+    /// <param name="options">The training options.</param>
+    private AfinTrainer(AfinNetworkOptions network, TaskDistribution tasks, ITrainingTaskSource? source, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(tasks);
@@ -42,6 +53,8 @@ public sealed class AfinTrainer : IDisposable
         NetworkOptions = network;
         Tasks = tasks;
         Options = options;
+        _sourceIsDistribution = source is null;
+        _source = source ?? new DistributionSource(tasks);
         _device = DeviceSelection.Resolve(options.Device);
         torch.random.manual_seed(options.Seed);
         _network = new AfinNetwork(network, _device);
@@ -110,8 +123,13 @@ public sealed class AfinTrainer : IDisposable
     /// <param name="progress">Receives progress reports (loss, steps/s, learning rate, validation).</param>
     /// <param name="cancellationToken">Stops training after the current step.</param>
     /// <returns>The trained model with the EMA weights.</returns>
+    /// <exception cref="NotSupportedException">A checkpoint path is given for a run whose tasks come from an <see cref="ITrainingTaskSource"/>.</exception>
     public AfinModel Train(string? checkpointPath = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (checkpointPath is not null)
+        {
+            EnsureCheckpointable();
+        }
         var clock = Stopwatch.StartNew();
         double wallAtStart = _wallSeconds;
         var window = Stopwatch.StartNew();
@@ -182,8 +200,10 @@ public sealed class AfinTrainer : IDisposable
     }
 
     /// <summary>Writes everything needed to resume exactly: options, step, weights, EMA weights and optimiser state.</summary>
+    /// <exception cref="NotSupportedException">The run's tasks come from an <see cref="ITrainingTaskSource"/>, which a checkpoint cannot hold.</exception>
     public void SaveCheckpoint(string path)
     {
+        EnsureCheckpointable();
         var header = new CheckpointHeader(NetworkOptions, Tasks, Options, Step, _wallSeconds, LastValidation, _referenceHistory);
         using var optimizerState = new MemoryStream();
         using (var writer = new BinaryWriter(optimizerState, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -202,9 +222,38 @@ public sealed class AfinTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         var trainer = new AfinTrainer(model.Network.Options, tasks, options);
+        trainer.StartFrom(model);
+        return trainer;
+    }
+
+    private void StartFrom(AfinModel model)
+    {
         var weights = AfinModel.WeightBytes(model.Network);
-        AfinModel.LoadWeights(trainer._network, weights, "fine-tuning start");
-        AfinModel.LoadWeights(trainer._ema, weights, "fine-tuning start");
+        AfinModel.LoadWeights(_network, weights, "fine-tuning start");
+        AfinModel.LoadWeights(_ema, weights, "fine-tuning start");
+    }
+
+    /// <summary>A checkpoint resumes by drawing from its <see cref="TaskDistribution"/>, so a run on another source would resume on other tasks.</summary>
+    private void EnsureCheckpointable()
+    {
+        if (!_sourceIsDistribution)
+        {
+            throw new NotSupportedException("a run whose tasks come from an ITrainingTaskSource cannot be checkpointed: a checkpoint resumes from its task distribution");
+        }
+    }
+
+    /// <summary>
+    /// Starts a run from a trained model's weights whose tasks come from <paramref name="source"/>, e.g. a
+    /// <see cref="DesignTaskSource"/> of the user's own problems; <paramref name="range"/> describes those tasks (the
+    /// model's <see cref="AfinModel.Tasks"/>, which its training-range check reads, and the conjugate validation suite).
+    /// Such a run cannot be checkpointed.
+    /// </summary>
+    public static AfinTrainer FineTune(AfinModel model, ITrainingTaskSource source, TaskDistribution range, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        var trainer = new AfinTrainer(model.Network.Options, range, source, options);
+        trainer.StartFrom(model);
         return trainer;
     }
 
@@ -275,7 +324,7 @@ public sealed class AfinTrainer : IDisposable
         double lossTotal = 0;
         for (int m = 0; m < Options.MicroBatches; m++)
         {
-            var tasks = NetworkTasks(new TaskSampler(Tasks, TaskSeed(Step, m)).SampleBatch(Options.BatchSize));
+            var tasks = NetworkTasks(_source.SampleBatch(Options.BatchSize, TaskSeed(Step, m)));
             using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device, _network.Options.Architecture, _network.Options.FeatureVersion);
             int d = batch.Dimension;
             var z = tensor(tasks.SelectMany(t => t.TrueLatent).ToArray(), [tasks.Count, d], float64, _device);
@@ -349,6 +398,12 @@ public sealed class AfinTrainer : IDisposable
     }
 
     private int TaskSeed(int step, int microBatch) => unchecked((Options.Seed * 1_000_003) + (step * 131) + microBatch + 17);
+
+    /// <summary>The tasks of a <see cref="TaskDistribution"/>, drawn by a <see cref="TaskSampler"/> seeded per micro-batch.</summary>
+    private sealed class DistributionSource(TaskDistribution tasks) : ITrainingTaskSource
+    {
+        public IReadOnlyList<SimulatedTask> SampleBatch(int count, int seed) => new TaskSampler(tasks, seed).SampleBatch(count);
+    }
 
     private sealed class SkippedStepException(string message) : Exception(message);
 

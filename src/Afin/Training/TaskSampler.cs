@@ -167,21 +167,6 @@ public sealed class TaskSampler
         return x;
     }
 
-    /// <summary>
-    /// A Poisson draw of mean <paramref name="mean"/>: exact up to 1e6; above, the normal limit N(mean, mean) rounded,
-    /// whose error is far below a count's own noise; beyond 1e15 (counts no longer exact in a double, eta above 34.5,
-    /// which the simulated designs and priors reach with vanishing probability) the mean is held at 1e15.
-    /// </summary>
-    private double PoissonCount(double mean)
-    {
-        if (mean <= 1e6)
-        {
-            return Poisson.Sample(_rng, mean);
-        }
-        double m = Math.Min(mean, 1e15);
-        return Math.Max(0, Math.Round(m + Math.Sqrt(m) * StandardNormal()));
-    }
-
     private ObservationBlock SimulateBlock(string family, double[][] rows, double[] z0)
     {
         int n = rows.Length, d = z0.Length;
@@ -237,7 +222,7 @@ public sealed class TaskSampler
                 // then learns a posterior hundreds of Laplace sds away from the truth it is scored on.
                 double baseRate = Uniform(-1, 2.5);
                 var offset = Enumerable.Range(0, n).Select(_ => baseRate + Math.Log(Uniform(0.5, 2))).ToArray();
-                var y = eta.Select((e, r) => PoissonCount(Math.Exp(e + offset[r]))).ToArray();
+                var y = eta.Select((e, r) => ProblemSimulator.PoissonCount(_rng, Math.Exp(e + offset[r]))).ToArray();
                 return new PoissonLogBlock(x, y, offset);
             }
             default:

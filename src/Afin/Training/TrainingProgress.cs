@@ -10,4 +10,11 @@ namespace Afin.Training;
 /// <param name="SkippedSteps">Steps skipped so far because their numerics failed.</param>
 /// <param name="ReferenceValidation">Scores on <see cref="AfinTrainer.ReferenceProblems"/> when this report follows a validation and there are some, else null.</param>
 public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double StepsPerSecond, double LearningRate, ValidationScores? Validation, int SkippedSteps = 0,
-    ValidationScores? ReferenceValidation = null);
+    ValidationScores? ReferenceValidation = null)
+{
+    /// <summary>
+    /// Scores on held-out simulated tasks when this report carries such a measurement, else null: fine-tuning on the
+    /// user's own problems (ML.NET's Fit) reports one before training, at step 0, and one after, at the last step.
+    /// </summary>
+    public HeldOutScores? HeldOut { get; init; }
+}

@@ -67,12 +67,15 @@ internal static class RealisticSuite
             foreach (var shape in kind.Shapes)
             {
                 var (d, n) = CheckShape(kind, shape);
-                string name = $"{kind.Name}-d{d}-n{n}";
-                if (!names.Add(name))
+                for (int group = 1; group <= kind.Groups; group++)
                 {
-                    throw new InvalidInputException($"suite: two problems are named '{name}'");
+                    string name = kind.Groups == 1 ? $"{kind.Name}-d{d}-n{n}" : $"{kind.Name}-d{d}-n{n}-g{group:D2}";
+                    if (!names.Add(name))
+                    {
+                        throw new InvalidInputException($"suite: two problems are named '{name}'");
+                    }
+                    problems.Add(new SuiteProblem(name, kind.Name, Build(kind, d, n, name, SeedOf(description.Seed, name))));
                 }
-                problems.Add(new SuiteProblem(name, kind.Name, Build(kind, d, n, name, SeedOf(description.Seed, name))));
             }
         }
         return problems;

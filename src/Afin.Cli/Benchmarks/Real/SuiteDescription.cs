@@ -46,12 +46,19 @@ internal sealed record KindDescription
     /// <summary>The (d, N) pairs to generate; d counts the intercept, N all rows of all blocks.</summary>
     public required IReadOnlyList<int[]> Shapes { get; init; }
 
+    /// <summary>
+    /// Problems per shape (default 1). More than one makes a per-group data set, as `afin bench fit` needs: the groups of
+    /// a shape share its d and N but not their designs, truths or data, and their names end in -g01, -g02, ...
+    /// </summary>
+    public int Groups { get; init; } = 1;
+
     /// <summary>Checks every number against its range.</summary>
     /// <exception cref="InvalidInputException">A value is out of range; the message names the kind and the field.</exception>
     internal void Validate()
     {
         var design = Design;
         Require(Likelihoods.Count > 0, "likelihoods", "at least one block");
+        Require(Groups >= 1, "groups", "at least 1");
         Require(Signal > 0 && Sparsity is >= 0 and < 1, "signal/sparsity", "signal > 0 and 0 <= sparsity < 1");
         Require(Prior.Scale > 0 && Prior.Df > 0 && Prior.InterceptScale is null or > 0, "prior", "scale, intercept_scale and df > 0");
         Require(new[] { design.Binary, design.OneHot, design.Count, design.Correlation }.All(f => f is >= 0 and < 1 || f == 0),
