@@ -144,8 +144,8 @@ public sealed record AfinPosteriorOptions
 
     /// <summary>
     /// Fine-tuning steps in Fit (0, the default: Fit only binds the model). Fit's tasks are the training data's own problems
-    /// with new observations simulated from their priors (<see cref="Afin.Training.DesignTaskSource"/>), so the network
-    /// specialises to the designs it will answer for; the data's observations are never used.
+    /// with new observations simulated from their priors (<see cref="Afin.Training.DesignTaskSource"/>; where in the prior:
+    /// <see cref="FineTuneRegionScale"/>), so the network specialises to the designs it will answer for.
     /// </summary>
     public int FineTuneSteps { get; init; }
 
@@ -161,11 +161,19 @@ public sealed record AfinPosteriorOptions
     /// </summary>
     public double FineTuneSiteResampleProbability { get; init; } = 0.5;
 
+    /// <summary>
+    /// Where fine-tuning draws its true latents (see <see cref="Afin.Training.DesignTaskSource"/>'s regionScale): 0 from each
+    /// row's prior; positive (the default, 2) from its prior restricted to the region where the row's own posterior lives,
+    /// this many times (√d + 3) Laplace sds around its Laplace mode. The posterior of the data's own rows is unchanged by the
+    /// restriction, and the simulated data resemble them: a weakly informative prior mostly simulates separated or saturated data.
+    /// </summary>
+    public double FineTuneRegionScale { get; init; } = 2;
+
     /// <summary>Tasks per micro-batch when fine-tuning.</summary>
     public int FineTuneBatchSize { get; init; } = 16;
 
     /// <summary>Peak learning rate when fine-tuning.</summary>
-    public double FineTuneLearningRate { get; init; } = 2e-4;
+    public double FineTuneLearningRate { get; init; } = 1e-3;
 
     /// <summary>Seed of fine-tuning (weights noise and simulated tasks).</summary>
     public int FineTuneSeed { get; init; }
@@ -215,6 +223,10 @@ public sealed record AfinPosteriorOptions
         if (FineTuneHeldOutTasks < 0)
         {
             throw new ArgumentException($"{nameof(FineTuneHeldOutTasks)}: expected >= 0, got {FineTuneHeldOutTasks}");
+        }
+        if (!(FineTuneRegionScale >= 0 && double.IsFinite(FineTuneRegionScale)))
+        {
+            throw new ArgumentException($"{nameof(FineTuneRegionScale)}: expected 0 (the whole prior) or a positive finite scale, got {FineTuneRegionScale}");
         }
         if (!(FineTuneSiteResampleProbability is >= 0 and <= 1))
         {

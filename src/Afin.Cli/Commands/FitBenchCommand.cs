@@ -39,11 +39,12 @@ internal static class FitBenchCommand
         var defaults = new AfinPosteriorOptions();
         var batch = new Option<int>("--batch-size") { Description = "Fit's FineTuneBatchSize.", DefaultValueFactory = _ => defaults.FineTuneBatchSize };
         var rate = new Option<double>("--lr") { Description = "Fit's FineTuneLearningRate.", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
+        var region = new Option<double>("--region-scale") { Description = "Fit's FineTuneRegionScale (0: true latents from the whole prior).", DefaultValueFactory = _ => defaults.FineTuneRegionScale };
         var seed = CommonOptions.Seed();
         var output = new Option<FileInfo?>("--out") { Description = "Also write the rows as JSON to this file." };
         var command = new Command("fit", "Fine-tuning in ML.NET's Fit on per-group data sets: error against the references before and after, at several budgets, with the seconds each took.")
         {
-            suite, references, model, steps, kinds, batch, rate, seed, output,
+            suite, references, model, steps, kinds, batch, rate, region, seed, output,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -51,20 +52,20 @@ internal static class FitBenchCommand
             var groups = Groups(parse.GetValue(suite)!, parse.GetValue(references)!, parse.GetValue(kinds));
             var tuning = new AfinPosteriorOptions
             {
-                FineTuneBatchSize = parse.GetValue(batch), FineTuneLearningRate = parse.GetValue(rate), FineTuneSeed = parse.GetValue(seed),
+                FineTuneBatchSize = parse.GetValue(batch), FineTuneLearningRate = parse.GetValue(rate), FineTuneRegionScale = parse.GetValue(region), FineTuneSeed = parse.GetValue(seed),
             };
             tuning.Validate();
             using var baseModel = InferCommand.LoadModel(parse.GetValue(model));
             string environment = BenchEnvironment.Describe();
             io.Output.WriteLine($"Fit on the user's designs: {groups.Sum(g => g.Count)} groups in {groups.Count} data sets; model {parse.GetValue(model)?.Name ?? "shipped default"}; " +
-                $"batch {tuning.FineTuneBatchSize}, lr {tuning.FineTuneLearningRate}; {environment}");
+                $"batch {tuning.FineTuneBatchSize}, lr {tuning.FineTuneLearningRate}, region scale {tuning.FineTuneRegionScale}; {environment}");
             io.Output.WriteLine();
             var runner = new FitBenchRunner(baseModel, tuning, io.Error);
             var rows = groups.SelectMany(g => runner.Run(g, budgets, cancellationToken)).ToList();
             Print(io.Output, rows);
             if (parse.GetValue(output) is { } file)
             {
-                io.WriteResult(JsonSerializer.Serialize(new { Environment = environment, tuning.FineTuneBatchSize, tuning.FineTuneLearningRate, Rows = rows }, JsonOptions) + Environment.NewLine, file);
+                io.WriteResult(JsonSerializer.Serialize(new { Environment = environment, tuning.FineTuneBatchSize, tuning.FineTuneLearningRate, tuning.FineTuneRegionScale, Rows = rows }, JsonOptions) + Environment.NewLine, file);
             }
             return Task.FromResult(ExitCodes.Success);
         });

@@ -87,7 +87,7 @@ internal static class TrainCommand
                 var task = context.AddTask("training", maxValue: trainer.Options.Steps);
                 task.Value = trainer.Step;
                 string validation = "";
-                int skipped = 0;
+                int skipped = 0, discarded = 0;
                 var progress = new SynchronousProgress<TrainingProgress>(p =>
                 {
                     history.Record(p);
@@ -105,6 +105,11 @@ internal static class TrainCommand
                     {
                         skipped = p.SkippedSteps;
                         console.MarkupLineInterpolated($"step {p.Step}: {skipped} step(s) skipped so far because their numerics failed");
+                    }
+                    if (p.DiscardedTasks > discarded)
+                    {
+                        discarded = p.DiscardedTasks;
+                        console.MarkupLineInterpolated($"step {p.Step}: {discarded} task(s) left out so far because their Laplace frame was broken (true latent over {AfinTrainer.MaxCanonicalDistance} Laplace sds from the mode)");
                     }
                     task.Description = Markup.Escape($"step {p.Step} | loss {p.Loss:F3} | {p.StepsPerSecond:F1} steps/s | lr {p.LearningRate:E1}{validation}");
                 });

@@ -174,7 +174,7 @@ public sealed class AfinTrainer : IDisposable
             if (validate || Step % reportEvery == 0 || Step == Options.Steps)
             {
                 progress?.Report(new TrainingProgress(Step, Options.Steps, lossCount > 0 ? lossSum / lossCount : double.NaN, stepsInWindow / window.Elapsed.TotalSeconds,
-                    Options.LearningRateAt(Step), validate ? LastValidation : null, SkippedSteps, reference));
+                    Options.LearningRateAt(Step), validate ? LastValidation : null, SkippedSteps, reference) { DiscardedTasks = DiscardedTasks });
                 lossSum = 0;
                 lossCount = 0;
                 stepsInWindow = 0;
@@ -359,7 +359,7 @@ public sealed class AfinTrainer : IDisposable
         {
             return tasks;
         }
-        var mapped = new SimulatedTask[tasks.Count];
+        var mapped = new SimulatedTask?[tasks.Count];
         try
         {
             MapTasks(tasks, mapped, coordinates);
@@ -369,10 +369,24 @@ public sealed class AfinTrainer : IDisposable
             // A task whose Laplace frame cannot be built skips the step, like a step whose numerics fail.
             throw new SkippedStepException($"a task's Laplace frame failed: {e.InnerExceptions[0].Message}");
         }
-        return mapped;
+        var kept = mapped.OfType<SimulatedTask>().ToArray();
+        DiscardedTasks += tasks.Count - kept.Length;
+        return kept.Length > 0 ? kept : throw new SkippedStepException("every task's Laplace frame was broken");
     }
 
-    private static void MapTasks(IReadOnlyList<SimulatedTask> tasks, SimulatedTask[] mapped, LatentCoordinates coordinates)
+    /// <summary>
+    /// A task whose true latent lies farther than this many Laplace sds from the Laplace mode in some direction is
+    /// discarded (<see cref="DiscardedTasks"/>): its frame is broken (a mode search that did not converge, a precision
+    /// floored in a direction the data do not inform), and its loss, of order |u0|², would dominate the step's gradient
+    /// (losses of 1e9 were seen) while teaching the network nothing it could answer. Sound frames keep |u0| below 20 even
+    /// under heavy-tailed priors.
+    /// </summary>
+    public const double MaxCanonicalDistance = 100;
+
+    /// <summary>Tasks left out of their step because their Laplace frame was broken (see <see cref="MaxCanonicalDistance"/>); counted since this run started or resumed.</summary>
+    public int DiscardedTasks { get; private set; }
+
+    private static void MapTasks(IReadOnlyList<SimulatedTask> tasks, SimulatedTask?[] mapped, LatentCoordinates coordinates)
     {
         Parallel.For(0, tasks.Count, i =>
         {
@@ -383,7 +397,8 @@ public sealed class AfinTrainer : IDisposable
                 z0[0, j] = tasks[i].TrueLatent[j];
             }
             var u0 = frame.Map.ToCanonical(z0);
-            mapped[i] = tasks[i] with { Problem = frame.Problem, TrueLatent = Enumerable.Range(0, z0.Length).Select(j => u0[0, j]).ToArray() };
+            var u = Enumerable.Range(0, z0.Length).Select(j => u0[0, j]).ToArray();
+            mapped[i] = u.All(v => Math.Abs(v) <= MaxCanonicalDistance) ? tasks[i] with { Problem = frame.Problem, TrueLatent = u } : null;
         });
     }
 

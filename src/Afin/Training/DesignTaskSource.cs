@@ -5,8 +5,8 @@ namespace Afin.Training;
 /// <summary>
 /// Training tasks made from the user's own problems, so that a network specialises to the designs it will answer for.
 /// Each task takes one template problem's prior, its design rows and every per-site argument (noise scales, degrees of
-/// freedom, numbers of trials, offsets), draws a true z0 from that prior and simulates new observations at z0; only the
-/// template's observations are never used. A micro-batch draws its templates among those of one dimension, chosen with
+/// freedom, numbers of trials, offsets), draws a true z0 from that prior (or from its restriction to the template's
+/// posterior region, see <see cref="RegionScale"/>) and simulates new observations at z0. A micro-batch draws its templates among those of one dimension, chosen with
 /// probability proportional to how many templates have it.
 /// </summary>
 public sealed class DesignTaskSource : ITrainingTaskSource
@@ -16,6 +16,7 @@ public sealed class DesignTaskSource : ITrainingTaskSource
 
     private readonly BayesianProblem[] _templates;
     private readonly Dictionary<int, BayesianProblem[]> _byDimension;
+    private readonly Dictionary<BayesianProblem, PosteriorRegion>? _regions;
 
     /// <summary>Creates the source.</summary>
     /// <param name="templates">The user's problems (at least one); their observations are ignored.</param>
@@ -24,8 +25,16 @@ public sealed class DesignTaskSource : ITrainingTaskSource
     /// size) instead of using them all once: the network then also sees designs close to, not only equal to, the
     /// templates', as a new group of the same kind would give.
     /// </param>
-    /// <exception cref="ArgumentException">No templates, or a probability outside [0, 1].</exception>
-    public DesignTaskSource(IReadOnlyList<BayesianProblem> templates, double siteResampleProbability = 0.5)
+    /// <param name="regionScale">
+    /// 0 (the default): true latents are drawn from each template's prior. Positive: from its prior restricted to the
+    /// region where the template's own posterior lives, the ellipsoid of radius regionScale × (√d + 3) Laplace sds around
+    /// its Laplace mode (truncated-prior training, as TSNPE, Deistler et al. 2022). The posterior of the template's own
+    /// data is unchanged by the truncation, so the network learns the exact target for them, and the simulated data look
+    /// like them instead of like the prior's extremes (a weakly informative prior on raw features mostly simulates
+    /// separated or saturated data). Laplace approximations are computed once per template.
+    /// </param>
+    /// <exception cref="ArgumentException">No templates, a probability outside [0, 1] or a negative region scale.</exception>
+    public DesignTaskSource(IReadOnlyList<BayesianProblem> templates, double siteResampleProbability = 0.5, double regionScale = 0)
     {
         ArgumentNullException.ThrowIfNull(templates);
         if (templates.Count == 0)
@@ -38,8 +47,26 @@ public sealed class DesignTaskSource : ITrainingTaskSource
         }
         _templates = templates.Select((t, i) => t ?? throw new ArgumentException($"templates[{i}] is null", nameof(templates))).ToArray();
         _byDimension = _templates.GroupBy(t => t.Dimension).ToDictionary(g => g.Key, g => g.ToArray());
+        if (!(regionScale >= 0 && double.IsFinite(regionScale)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(regionScale), regionScale, "expected 0 (the whole prior) or a positive scale");
+        }
         SiteResampleProbability = siteResampleProbability;
+        RegionScale = regionScale;
+        if (regionScale > 0)
+        {
+            var regions = new PosteriorRegion[_templates.Length];
+            Parallel.For(0, _templates.Length, i => regions[i] = new PosteriorRegion(_templates[i], regionScale));
+            _regions = new Dictionary<BayesianProblem, PosteriorRegion>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < _templates.Length; i++)
+            {
+                _regions[_templates[i]] = regions[i];
+            }
+        }
     }
+
+    /// <summary>0: true latents come from the templates' priors; positive: from their priors restricted to their posteriors' regions (see the constructor).</summary>
+    public double RegionScale { get; }
 
     /// <summary>The template problems.</summary>
     public IReadOnlyList<BayesianProblem> Templates => _templates;
@@ -66,7 +93,7 @@ public sealed class DesignTaskSource : ITrainingTaskSource
         ProblemValidationException? last = null;
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var z0 = ProblemSimulator.DrawPrior(template.Prior, rng);
+            var z0 = _regions is null ? ProblemSimulator.DrawPrior(template.Prior, rng) : _regions[template].Draw(rng);
             try
             {
                 var blocks = template.Blocks.Select((b, k) => ProblemSimulator.Simulate(b, rows[k], z0, rng)).ToArray();

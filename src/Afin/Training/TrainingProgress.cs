@@ -17,4 +17,7 @@ public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, dou
     /// user's own problems (ML.NET's Fit) reports one before training, at step 0, and one after, at the last step.
     /// </summary>
     public HeldOutScores? HeldOut { get; init; }
+
+    /// <summary>Tasks left out so far because their Laplace frame was broken (<see cref="AfinTrainer.DiscardedTasks"/>).</summary>
+    public int DiscardedTasks { get; init; }
 }

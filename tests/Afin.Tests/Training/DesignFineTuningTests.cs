@@ -48,6 +48,36 @@ public sealed class DesignFineTuningTests
         Assert.IsLessThan(before.NegativeLogDensityPerDimension - 0.02, after.NegativeLogDensityPerDimension);
     }
 
+    [TestMethod]
+    public void ATaskWhoseTruthLiesFarOutsideItsLaplaceFrameIsLeftOutOfTheStep()
+    {
+        var network = TinyTraining.Network with { Coordinates = Afin.Canonical.LatentCoordinates.Full, FeatureVersion = Afin.Network.AfinNetworkOptions.LatestFeatureVersion };
+        using var model = new AfinTrainer(network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
+        var good = new DesignTaskSource([Template]);
+        var source = new BrokenTruthSource(good);
+        using var tuner = AfinTrainer.FineTune(model, source, TinyTraining.Tasks, TinyTraining.Options(2) with { MicroBatches = 1 });
+        var losses = new List<double>();
+        tuner.Train(progress: new SyncProgress(p => losses.Add(p.Loss)));
+        Assert.AreEqual(2, tuner.DiscardedTasks, "one broken task per step");
+        Assert.IsTrue(losses.All(l => double.IsFinite(l) && l < 100), string.Join(", ", losses));
+    }
+
+    /// <summary>Every batch's first task claims a true latent a million prior sds away: no Laplace frame contains it.</summary>
+    private sealed class BrokenTruthSource(ITrainingTaskSource inner) : ITrainingTaskSource
+    {
+        public IReadOnlyList<SimulatedTask> SampleBatch(int count, int seed)
+        {
+            var tasks = inner.SampleBatch(count, seed).ToArray();
+            tasks[0] = tasks[0] with { TrueLatent = [1e6, -1e6] };
+            return tasks;
+        }
+    }
+
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
     private sealed class RecordingSource(ITrainingTaskSource inner) : ITrainingTaskSource
     {
         internal List<(int Count, int Seed)> Calls { get; } = [];
