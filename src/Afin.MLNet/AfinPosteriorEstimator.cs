@@ -12,8 +12,8 @@ namespace Afin.MLNet;
 /// Estimator of <see cref="AfinPosteriorTransformer"/>. Fit starts from <see cref="AfinPosteriorOptions.Model"/>,
 /// <see cref="AfinPosteriorOptions.ModelPath"/> or the default model; with <see cref="AfinPosteriorOptions.FineTuneSteps"/> &gt; 0
 /// it first fine-tunes on tasks made from the training data's own problems: their designs, per-site arguments and priors,
-/// with new observations simulated at true latents drawn from each prior near where that row's posterior lives
-/// (<see cref="AfinPosteriorOptions.FineTuneRegionScale"/>; training is simulation-based: no true parameter is needed). It measures the network on held-out tasks from the same designs before and after
+/// with new observations simulated at true latents drawn from each row's prior (training is simulation-based: no true
+/// parameter is needed). It measures the network on held-out tasks from the same designs before and after
 /// (<see cref="LastFineTuneReport"/>, the progress callback and the MLContext log). In <see cref="Afin.Inference.InferenceMode.Laplace"/> mode Fit loads no
 /// model: the transformer computes each row's Laplace approximation from the row alone.
 /// </summary>

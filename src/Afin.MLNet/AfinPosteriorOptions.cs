@@ -162,12 +162,13 @@ public sealed record AfinPosteriorOptions
     public double FineTuneSiteResampleProbability { get; init; } = 0.5;
 
     /// <summary>
-    /// Where fine-tuning draws its true latents (see <see cref="Afin.Training.DesignTaskSource"/>'s regionScale): 0 from each
-    /// row's prior; positive (the default, 2) from its prior restricted to the region where the row's own posterior lives,
-    /// this many times (√d + 3) Laplace sds around its Laplace mode. The posterior of the data's own rows is unchanged by the
-    /// restriction, and the simulated data resemble them: a weakly informative prior mostly simulates separated or saturated data.
+    /// Where fine-tuning draws its true latents (see <see cref="Afin.Training.DesignTaskSource"/>'s regionScale): 0 (the
+    /// default) from each row's prior; positive from its prior restricted to this many times (√d + 3) Laplace sds around
+    /// the row's Laplace mode. Measured worse (docs/benchmarks.md, "Fit on the user's designs"): the network cannot see
+    /// where a task's region lies, so it learns the truncation's pull toward the region's centre as if it were part of
+    /// every posterior.
     /// </summary>
-    public double FineTuneRegionScale { get; init; } = 2;
+    public double FineTuneRegionScale { get; init; }
 
     /// <summary>Tasks per micro-batch when fine-tuning.</summary>
     public int FineTuneBatchSize { get; init; } = 16;
