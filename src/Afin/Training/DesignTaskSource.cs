@@ -31,7 +31,9 @@ public sealed class DesignTaskSource : ITrainingTaskSource
     /// its Laplace mode (truncated-prior training, as TSNPE, Deistler et al. 2022). The posterior of the template's own
     /// data is unchanged by the truncation, so the network learns the exact target for them, and the simulated data look
     /// like them instead of like the prior's extremes (a weakly informative prior on raw features mostly simulates
-    /// separated or saturated data). Laplace approximations are computed once per template.
+    /// separated or saturated data). Laplace approximations are computed once per template. Measured worse than the whole
+    /// prior for fine-tuning (docs/benchmarks.md, "Fit on the user's designs"): a network that cannot see the region learns
+    /// its pull toward the region's centre as part of every posterior.
     /// </param>
     /// <exception cref="ArgumentException">No templates, a probability outside [0, 1] or a negative region scale.</exception>
     public DesignTaskSource(IReadOnlyList<BayesianProblem> templates, double siteResampleProbability = 0.5, double regionScale = 0)
