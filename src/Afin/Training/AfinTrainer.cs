@@ -27,7 +27,6 @@ public sealed class AfinTrainer : IDisposable
     private readonly Device _device;
     private readonly ValidationSuite? _validation;
     private readonly ITrainingTaskSource _source;
-    private readonly bool _sourceIsDistribution;
     private double _wallSeconds;
     private int _consecutiveSkips;
 
@@ -53,7 +52,6 @@ public sealed class AfinTrainer : IDisposable
         NetworkOptions = network;
         Tasks = tasks;
         Options = options;
-        _sourceIsDistribution = source is null;
         _source = source ?? new DistributionSource(tasks);
         _device = DeviceSelection.Resolve(options.Device);
         torch.random.manual_seed(options.Seed);
@@ -236,7 +234,7 @@ public sealed class AfinTrainer : IDisposable
     /// <summary>A checkpoint resumes by drawing from its <see cref="TaskDistribution"/>, so a run on another source would resume on other tasks.</summary>
     private void EnsureCheckpointable()
     {
-        if (!_sourceIsDistribution)
+        if (_source is not DistributionSource)
         {
             throw new NotSupportedException("a run whose tasks come from an ITrainingTaskSource cannot be checkpointed: a checkpoint resumes from its task distribution");
         }

@@ -79,39 +79,34 @@ public sealed class TaskSampler
 
     private double StandardNormal() => Normal.Sample(_rng, 0, 1);
 
+    /// <summary>A prior of a random family with random parameters, and z0 drawn from it.</summary>
     private (Prior Prior, double[] Z0) SamplePrior(int d)
+    {
+        var prior = SamplePriorFamily(d);
+        return (prior, ProblemSimulator.DrawPrior(prior.Resolve(d), _rng));
+    }
+
+    private Prior SamplePriorFamily(int d)
     {
         string family = _distribution.PriorFamilies[_rng.Next(_distribution.PriorFamilies.Count)];
         var loc = Enumerable.Range(0, d).Select(_ => 0.45 * StandardNormal()).ToArray();
         switch (family)
         {
             case "gaussian":
-            {
-                var scale = Enumerable.Range(0, d).Select(_ => Math.Exp(Uniform(-0.8, 0))).ToArray();
-                return (new GaussianPrior(loc, scale), loc.Select((m, i) => m + scale[i] * StandardNormal()).ToArray());
-            }
+                return new GaussianPrior(loc, Enumerable.Range(0, d).Select(_ => Math.Exp(Uniform(-0.8, 0))).ToArray());
             case "full_rank_gaussian":
             {
                 var m = Matrix<double>.Build.Dense(d, d, (_, _) => 0.3 * StandardNormal());
                 var precision = m * m.Transpose() / d + 0.5 * Matrix<double>.Build.DenseIdentity(d);
-                precision = 0.5 * (precision + precision.Transpose());
-                // z0 = loc + L^-T eps has covariance (L L^T)^-1 = precision^-1.
-                var l = precision.Cholesky().Factor;
-                var eps = Vector<double>.Build.Dense(d, _ => StandardNormal());
-                var offset = l.Transpose().Solve(eps);
-                return (new FullRankGaussianPrior(loc, precision.ToArray()), loc.Select((v, i) => v + offset[i]).ToArray());
+                return new FullRankGaussianPrior(loc, (0.5 * (precision + precision.Transpose())).ToArray());
             }
             case "student_t":
             {
                 var scale = Enumerable.Range(0, d).Select(_ => Math.Exp(Uniform(-0.7, 0))).ToArray();
-                double df = Uniform(3, 8);
-                return (new StudentTPrior(loc, scale, [df]), loc.Select((v, i) => v + scale[i] * StudentT.Sample(_rng, 0, 1, df)).ToArray());
+                return new StudentTPrior(loc, scale, [Uniform(3, 8)]);
             }
             case "laplace":
-            {
-                var scale = Enumerable.Range(0, d).Select(_ => Math.Exp(Uniform(-1, -0.05))).ToArray();
-                return (new LaplacePrior(loc, scale), loc.Select((v, i) => v + MathNet.Numerics.Distributions.Laplace.Sample(_rng, 0, scale[i])).ToArray());
-            }
+                return new LaplacePrior(loc, Enumerable.Range(0, d).Select(_ => Math.Exp(Uniform(-1, -0.05))).ToArray());
             default:
                 throw new InvalidOperationException($"unknown prior family {family}");
         }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Afin.Cli.Benchmarks.Real;
-using Afin.Laplace;
 using Afin.MLNet;
 using Afin.Persistence;
 using Microsoft.ML;
@@ -30,7 +29,7 @@ internal sealed class FitBenchRunner(AfinModel model, AfinPosteriorOptions tunin
                 RealScores.Median(scores.Select(s => s.MaxSme)), RealScores.Median(scores.Select(s => s.KlPerDimension)));
 
         var clock = Stopwatch.StartNew();
-        var laplace = groups.Select(g => RealScores.Of(Laplace(g.Problem), g.Reference)).ToArray();
+        var laplace = groups.Select(g => RealScores.Of(RealMethods.Laplace.Run(g.Problem, cancellationToken), g.Reference)).ToArray();
         yield return Report(Row("laplace", 0, clock.Elapsed.TotalSeconds, laplace));
 
         clock.Restart();
@@ -61,12 +60,6 @@ internal sealed class FitBenchRunner(AfinModel model, AfinPosteriorOptions tunin
         log.WriteLine($"{row.Kind}: {row.Method}{(row.Steps > 0 ? $" {row.Steps} steps" : "")}: median max SME {row.MedianMaxSme:F3}, median KL/d {row.MedianKlPerDimension:F4}, {row.Seconds:F1} s" +
             (row.HeldOutAfter is { } after ? $"; held-out -log q/d {row.HeldOutBefore:F3} -> {after:F3} (Laplace {row.HeldOutLaplace:F3})" : ""));
         return row;
-    }
-
-    private static MethodEstimate Laplace(SuiteProblem problem)
-    {
-        var laplace = LaplaceApproximation.Compute(problem.Problem);
-        return new MethodEstimate(laplace.Mode, laplace.Covariance, laplace.Converged);
     }
 
     /// <summary>The transformer's posterior of every group, scored against its reference.</summary>

@@ -10,6 +10,9 @@ internal static class RealMethods
     /// <summary>The method kinds, in table order.</summary>
     internal static readonly IReadOnlyList<string> Kinds = ["amortized", "laplace", "corrected", "auto", "nuts"];
 
+    /// <summary>The Laplace approximation with the library's defaults (also what <c>afin bench fit</c> scores).</summary>
+    internal static IRealMethod Laplace { get; } = new LaplaceMethod();
+
     /// <summary>
     /// The methods to run: each AFIN kind once per model (named by the model's file name when models were given),
     /// Laplace and NUTS once.
@@ -23,7 +26,7 @@ internal static class RealMethods
             switch (kind)
             {
                 case "laplace":
-                    methods.Add(new LaplaceMethod());
+                    methods.Add(Laplace);
                     break;
                 case "nuts":
                     methods.Add(new NutsMethod(nuts));
