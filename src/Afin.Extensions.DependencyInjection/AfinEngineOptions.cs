@@ -43,16 +43,18 @@ public sealed class AfinEngineOptions
     public int MaxBatchDelayMilliseconds { get; set; }
 
     /// <summary>
-    /// Amortized (default: the network's posterior, unchecked), Corrected (always corrected by Pareto-smoothed importance
-    /// sampling), Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
-    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>) or Laplace (the Laplace
+    /// Auto (default: the exact posterior of a conjugate problem; else AFIN when its importance weights show it is close,
+    /// else importance sampling from the better of AFIN, a Laplace-t proposal and their mixture once its Monte Carlo
+    /// error is under 0.05 posterior sd, else NUTS; see <see cref="AutoInferenceOptions"/>), Amortized (the network's
+    /// posterior alone: the fastest path, with a quick k-hat computed but not acted on), Corrected (always importance
+    /// sampling from the best proposal; conjugate problems exact) or Laplace (the Laplace
     /// approximation, without the network). The checks run per problem on the engine's worker after the batched forward
     /// pass, so a NUTS fallback delays the requests queued behind it; Laplace mode has no queue and no worker: each
     /// request runs on its caller's thread, and the model is not loaded unless <see cref="IAfinPosteriorEngine.Model"/> is read.
     /// </summary>
-    public InferenceMode Mode { get; set; } = InferenceMode.Amortized;
+    public InferenceMode Mode { get; set; } = InferenceMode.Auto;
 
-    /// <summary>Draws from the AFIN posterior for the importance check of the Corrected and Auto modes (at least 25).</summary>
+    /// <summary>Draws per proposal for the importance check of the Corrected and Auto modes (at least 25; more are made when the Monte Carlo error asks for them).</summary>
     public int ProposalDraws { get; set; } = new AutoInferenceOptions().ProposalDraws;
 
     /// <summary>Checks the settings; returns the problems found (empty when valid).</summary>

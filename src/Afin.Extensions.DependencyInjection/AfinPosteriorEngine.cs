@@ -64,7 +64,10 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
     /// <remarks>In Laplace mode inference never reads it; a model registered by <c>AddAfinPosterior</c> is then loaded only when this property is read.</remarks>
     public AfinModel Model => _model.Value;
 
-    /// <summary>The number of forward passes run so far (one per micro-batch; none in Laplace mode).</summary>
+    /// <summary>
+    /// The number of forward passes run so far (one per micro-batch with a problem that needs the network; none in Laplace
+    /// mode, nor for micro-batches of conjugate problems, which the checked modes answer exactly).
+    /// </summary>
     public long ForwardPasses => Interlocked.Read(ref _forwardPasses);
 
     /// <summary>The number of problems inferred so far.</summary>
@@ -226,7 +229,7 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
     private void Run(List<Request> batch)
     {
         var problems = batch.SelectMany(r => r.Problems).ToArray();
-        IReadOnlyList<AfinPosterior>? posteriors = null;
+        IReadOnlyList<AfinPosterior?>? posteriors = null;
         try
         {
             posteriors = Forward(problems);
@@ -261,27 +264,41 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
         }
     }
 
-    private IReadOnlyList<AfinPosterior> Forward(BayesianProblem[] problems)
+    /// <summary>
+    /// The network's posteriors of the problems whose mode uses them, in one pass; null for the others (conjugate problems
+    /// the checked modes answer exactly, problems far outside the training range), which cost no pass at all.
+    /// </summary>
+    private AfinPosterior?[] Forward(BayesianProblem[] problems)
     {
-        IReadOnlyList<AfinPosterior> result;
+        var result = new AfinPosterior?[problems.Length];
+        Interlocked.Add(ref _problems, problems.Length);
+        var needed = Enumerable.Range(0, problems.Length).Where(i => AfinInference.NeedsNetwork(Model, problems[i], _options.Mode)).ToArray();
+        if (needed.Length == 0)
+        {
+            return result;
+        }
+        IReadOnlyList<AfinPosterior> passed;
         lock (Model)
         {
-            result = Model.Network.Infer(problems, _options.BatchSize);
+            passed = Model.Network.Infer(needed.Select(i => problems[i]).ToArray(), _options.BatchSize);
+        }
+        for (int j = 0; j < needed.Length; j++)
+        {
+            result[needed[j]] = passed[j];
         }
         Interlocked.Increment(ref _forwardPasses);
-        Interlocked.Add(ref _problems, problems.Length);
         int largest;
-        while ((largest = Volatile.Read(ref _largestPass)) < problems.Length && Interlocked.CompareExchange(ref _largestPass, problems.Length, largest) != largest)
+        while ((largest = Volatile.Read(ref _largestPass)) < needed.Length && Interlocked.CompareExchange(ref _largestPass, needed.Length, largest) != largest)
         {
         }
         return result;
     }
 
     /// <summary>The mode's outcome of a network posterior, with the model's verdict on the problem's range.</summary>
-    private AfinPosteriorResult Checked(BayesianProblem problem, AfinPosterior posterior, int seed)
+    private AfinPosteriorResult Checked(BayesianProblem problem, AfinPosterior? posterior, int seed)
     {
         var outcome = AfinInference.Decide(Model, problem, posterior, _options.Mode, InferenceOptions(seed));
-        return Result(outcome, seed, Model.Covers(problem));
+        return Result(outcome, seed, outcome.InTrainingRange);
     }
 
     private AutoInferenceOptions InferenceOptions(int seed) => new() { ProposalDraws = _options.ProposalDraws, Seed = seed };

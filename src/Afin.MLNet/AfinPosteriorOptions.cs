@@ -95,17 +95,19 @@ public sealed record AfinPosteriorOptions
     public string ErrorColumn { get; init; } = "Error";
 
     /// <summary>
-    /// Amortized (default: the network's posterior, unchecked), Corrected (always corrected by Pareto-smoothed importance
-    /// sampling), Auto (AFIN when its importance weights show it is close, the corrected posterior when they are
-    /// reliable, NUTS started from AFIN otherwise; see <see cref="AutoInferenceOptions"/>) or Laplace (the Laplace
+    /// Auto (default: the exact posterior of a conjugate problem; else AFIN when its importance weights show it is close,
+    /// else importance sampling from the better of AFIN, a Laplace-t proposal and their mixture once its Monte Carlo
+    /// error is under 0.05 posterior sd, else NUTS; see <see cref="AutoInferenceOptions"/>), Amortized (the network's
+    /// posterior alone: the fastest path, with a quick k-hat computed but not acted on), Corrected (always importance
+    /// sampling from the best proposal; conjugate problems exact) or Laplace (the Laplace
     /// approximation of each row, with the default <see cref="Afin.Laplace.LaplaceOptions"/>: no network is loaded, bound or
     /// saved, so <see cref="Model"/> and <see cref="ModelPath"/> are not used and fine-tuning is refused). Every mode but
     /// Amortized adds the <see cref="ParetoKColumn"/>, <see cref="EffectiveSampleSizeColumn"/> and
     /// <see cref="InferenceMethodColumn"/> outputs (NaN diagnostics in Laplace mode, which computes no importance weights).
     /// </summary>
-    public InferenceMode Mode { get; init; } = InferenceMode.Amortized;
+    public InferenceMode Mode { get; init; } = InferenceMode.Auto;
 
-    /// <summary>Draws from the AFIN posterior for the importance check of the Corrected and Auto modes (at least 25).</summary>
+    /// <summary>Draws per proposal for the importance check of the Corrected and Auto modes (at least 25; more are made when the Monte Carlo error asks for them).</summary>
     public int ProposalDraws { get; init; } = new AutoInferenceOptions().ProposalDraws;
 
     /// <summary>Output (all modes but Amortized): PSIS k-hat of the AFIN posterior as an importance proposal, a double (NaN in Laplace mode).</summary>

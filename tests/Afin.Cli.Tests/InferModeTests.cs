@@ -9,7 +9,7 @@ public sealed class InferModeTests
     [TestMethod]
     public void AutoModePrintsTheSafetyNetFields()
     {
-        var auto = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--mode", "auto", "--draws", "1000", "--seed", "4");
+        var auto = CliRunner.Run("infer", "--problem", CliRunner.Problem("logistic-regression.json"), "--mode", "auto", "--draws", "1000", "--seed", "4");
         Assert.AreEqual(0, auto.ExitCode, auto.Error);
         using var json = JsonDocument.Parse(auto.Output);
         var root = json.RootElement;
@@ -21,6 +21,13 @@ public sealed class InferModeTests
         Assert.AreEqual(JsonValueKind.Number, diagnostics.GetProperty("pareto_k").ValueKind);
         Assert.IsGreaterThan(0.0, diagnostics.GetProperty("ess").GetDouble());
         Assert.IsGreaterThan(0.0, diagnostics.GetProperty("ess_ratio").GetDouble());
+        Assert.IsLessThanOrEqualTo(0.05, diagnostics.GetProperty("mc_error").GetDouble());
+        CollectionAssert.Contains(new[] { "afin", "laplace_t", "mixture" }, diagnostics.GetProperty("proposal").GetString());
+        var tried = diagnostics.GetProperty("proposals_tried");
+        Assert.IsGreaterThan(0, tried.GetArrayLength());
+        Assert.AreEqual("afin", tried[0].GetProperty("proposal").GetString());
+        Assert.AreEqual(1000, tried[0].GetProperty("draws").GetInt32());
+        Assert.AreEqual(JsonValueKind.Number, tried[0].GetProperty("pareto_k").ValueKind);
         Assert.AreEqual(0, diagnostics.GetProperty("out_of_range_reasons").GetArrayLength());
         Assert.IsTrue(diagnostics.GetProperty("in_training_range").GetBoolean());
         Assert.IsGreaterThan(0.0, diagnostics.GetProperty("stage_ms").GetProperty("importance_sampling").GetDouble());
@@ -42,19 +49,41 @@ public sealed class InferModeTests
     }
 
     [TestMethod]
-    public void DefaultModeIsAmortizedAndComputesNoWeights()
+    public void DefaultModeIsAutoAndAnswersAConjugateProblemExactlyWithoutAModel()
     {
         var plain = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"));
+        var exact = CliRunner.Run("exact", "--problem", CliRunner.Problem("linear-regression.json"));
+        Assert.AreEqual(0, plain.ExitCode, plain.Error);
+        using var json = JsonDocument.Parse(plain.Output);
+        using var exactJson = JsonDocument.Parse(exact.Output);
+        Assert.AreEqual("exact", json.RootElement.GetProperty("method").GetString());
+        var diagnostics = json.RootElement.GetProperty("diagnostics");
+        Assert.AreEqual("auto", diagnostics.GetProperty("mode").GetString());
+        Assert.AreEqual("exact", diagnostics.GetProperty("inference_method").GetString());
+        Assert.AreEqual(JsonValueKind.Null, diagnostics.GetProperty("pareto_k").ValueKind);
+        Assert.IsFalse(diagnostics.TryGetProperty("model_steps", out _), "no model is loaded for an exact answer");
+        var mean = json.RootElement.GetProperty("mean").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var reference = exactJson.RootElement.GetProperty("mean").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        for (int i = 0; i < mean.Length; i++)
+        {
+            Assert.AreEqual(reference[i], mean[i], 1e-8 * Math.Max(1, Math.Abs(reference[i])));
+        }
+        StringAssert.Contains(plain.Error, "infer: Auto: the problem is conjugate");
+    }
+
+    [TestMethod]
+    public void AmortizedModeReportsAQuickParetoK()
+    {
+        var plain = CliRunner.Run("infer", "--problem", CliRunner.Problem("logistic-regression.json"), "--mode", "amortized");
         Assert.AreEqual(0, plain.ExitCode, plain.Error);
         using var json = JsonDocument.Parse(plain.Output);
         Assert.AreEqual("afin-gaussian", json.RootElement.GetProperty("method").GetString());
         var diagnostics = json.RootElement.GetProperty("diagnostics");
         Assert.AreEqual("amortized", diagnostics.GetProperty("mode").GetString());
         Assert.AreEqual("amortized", diagnostics.GetProperty("inference_method").GetString());
-        Assert.AreEqual(JsonValueKind.Null, diagnostics.GetProperty("pareto_k").ValueKind);
-        Assert.AreEqual(JsonValueKind.Null, diagnostics.GetProperty("ess").ValueKind);
-        Assert.AreEqual(JsonValueKind.Null, diagnostics.GetProperty("ess_ratio").ValueKind);
-        Assert.AreEqual(string.Empty, plain.Error);
+        Assert.AreEqual(JsonValueKind.Number, diagnostics.GetProperty("pareto_k").ValueKind);
+        Assert.AreEqual(250, diagnostics.GetProperty("proposals_tried")[0].GetProperty("draws").GetInt32());
+        StringAssert.Contains(diagnostics.GetProperty("reason").GetString(), "quick importance check of 250 draws");
     }
 
     [TestMethod]
@@ -111,7 +140,7 @@ public sealed class InferModeTests
     [TestMethod]
     public void DrawsWithoutACheckedModeIsAnInvalidInput()
     {
-        var bad = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--draws", "500");
+        var bad = CliRunner.Run("infer", "--problem", CliRunner.Problem("linear-regression.json"), "--mode", "amortized", "--draws", "500");
         Assert.AreEqual(2, bad.ExitCode);
         StringAssert.Contains(bad.Error, "--mode corrected or auto");
     }

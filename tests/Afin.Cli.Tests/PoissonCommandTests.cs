@@ -33,12 +33,25 @@ public sealed class PoissonCommandTests
     }
 
     [TestMethod]
-    public void TheShippedModelRefusesCountsAndNamesTheFeatureVersionThatTakesThem()
+    public void TheShippedModelRefusesCountsInAmortizedModeAndNamesTheFeatureVersionThatTakesThem()
     {
-        var result = CliRunner.Run("infer", "--problem", Sample);
+        var result = CliRunner.Run("infer", "--problem", Sample, "--mode", "amortized");
         Assert.AreEqual(1, result.ExitCode);
         StringAssert.Contains(result.Error, "feature version 2 have no adapter for the likelihood family 'poisson_log' (feature version 3 added it)");
         Assert.AreEqual("", result.Output);
+    }
+
+    [TestMethod]
+    public void AutoAnswersCountsTheShippedModelNeverSawWithoutTheNetwork()
+    {
+        var result = CliRunner.Run("infer", "--problem", Sample, "--seed", "1");
+        Assert.AreEqual(0, result.ExitCode, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        var diagnostics = json.RootElement.GetProperty("diagnostics");
+        Assert.AreEqual("laplace_t", diagnostics.GetProperty("proposal").GetString());
+        Assert.AreEqual(0.0, diagnostics.GetProperty("stage_ms").GetProperty("afin").GetDouble());
+        StringAssert.Contains(diagnostics.GetProperty("reason").GetString(), "so far that the network was not run");
+        Assert.IsFalse(diagnostics.GetProperty("in_training_range").GetBoolean());
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using Afin.References;
 using System.Collections.Concurrent;
 using Afin.Extensions.DependencyInjection;
 using Afin.Inference;
@@ -14,6 +15,29 @@ namespace Afin.Extensions.DependencyInjection.Tests;
 public sealed class AfinPosteriorEngineTests
 {
     /// <summary>Linear-Gaussian problems with d 1..3 and N 1..6 (inside the tiny model's training range).</summary>
+    /// <summary>Small logistic regressions (d 1..3, N 4..9): not conjugate, so every mode runs the network on them.</summary>
+    internal static BayesianProblem[] LogisticProblems(int count, int seed)
+    {
+        var random = new Random(seed);
+        double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            int d = 1 + random.Next(3);
+            int n = 4 + random.Next(6);
+            var x = new double[n, d];
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    x[i, j] = Normal();
+                }
+            }
+            var y = Enumerable.Range(0, n).Select(_ => (double)random.Next(2)).ToArray();
+            return BayesianProblem.Create(new GaussianPrior(0, 1.5), [new BernoulliLogitBlock(x, y)]);
+        }).ToArray();
+    }
+
+    /// <summary>Small linear-Gaussian regressions with known noise (d 1..3, N 1..6): conjugate.</summary>
     internal static BayesianProblem[] Problems(int count, int seed)
     {
         var random = new Random(seed);
@@ -59,7 +83,11 @@ public sealed class AfinPosteriorEngineTests
     public async Task ResolvesFromServiceCollectionAndLoadsTheModelOnce()
     {
         var services = new ServiceCollection();
-        services.AddAfinPosterior(o => o.ModelPath = TestModel.Path);
+        services.AddAfinPosterior(o =>
+        {
+            o.ModelPath = TestModel.Path;
+            o.Mode = InferenceMode.Amortized;
+        });
         using var provider = services.BuildServiceProvider();
         var engine = provider.GetRequiredService<IAfinPosteriorEngine>();
         Assert.AreSame(engine, provider.GetRequiredService<IAfinPosteriorEngine>());
@@ -89,6 +117,7 @@ public sealed class AfinPosteriorEngineTests
             ["Afin:SampleCount"] = "5",
             ["Afin:Seed"] = "3",
             ["Afin:MaxBatchDelayMilliseconds"] = "1",
+            ["Afin:Mode"] = "Amortized",
         }).Build();
         var services = new ServiceCollection();
         services.AddAfinPosterior(configuration.GetSection(AfinEngineOptions.SectionName));
@@ -126,7 +155,7 @@ public sealed class AfinPosteriorEngineTests
         services.AddAfinPosterior(configuration.GetSection(AfinEngineOptions.SectionName));
         using var provider = services.BuildServiceProvider();
         var engine = provider.GetRequiredService<IAfinPosteriorEngine>();
-        var problems = Problems(3, 9);
+        var problems = LogisticProblems(3, 9);
         var results = engine.InferBatch(problems);
         for (int i = 0; i < problems.Length; i++)
         {
@@ -139,10 +168,11 @@ public sealed class AfinPosteriorEngineTests
         }
 
         using var model = AfinModel.Load(TestModel.Path);
-        using var amortized = new AfinPosteriorEngine(model);
+        using var amortized = new AfinPosteriorEngine(model, new AfinEngineOptions { Mode = InferenceMode.Amortized });
         var plain = amortized.Infer(problems[0]);
         Assert.AreEqual(InferenceMethod.Amortized, plain.Method);
-        Assert.IsTrue(double.IsNaN(plain.ParetoK));
+        Assert.IsTrue(double.IsFinite(plain.ParetoK), "Amortized mode reports the k-hat of a quick check");
+        StringAssert.Contains(plain.Reason, "quick importance check");
     }
 
     [TestMethod]
@@ -180,10 +210,31 @@ public sealed class AfinPosteriorEngineTests
     }
 
     [TestMethod]
+    public void DefaultEngineAnswersPerGroupLinearRegressionsExactlyWithoutAForwardPass()
+    {
+        using var model = AfinModel.Load(TestModel.Path);
+        using var engine = new AfinPosteriorEngine(model);
+        var problems = Problems(6, 4);
+        var results = engine.InferBatch(problems);
+        for (int i = 0; i < problems.Length; i++)
+        {
+            var exact = ExactPosterior.Compute(problems[i]);
+            Assert.AreEqual(InferenceMethod.Exact, results[i].Method, results[i].Reason);
+            for (int j = 0; j < problems[i].Dimension; j++)
+            {
+                Assert.AreEqual(exact.Mean[j], results[i].Mean[j], 1e-8, $"problem {i}, mean {j}");
+                Assert.AreEqual(exact.StdDev[j], results[i].StdDev[j], 1e-8, $"problem {i}, sd {j}");
+            }
+        }
+        Assert.AreEqual(0, engine.ForwardPasses, "conjugate problems cost no forward pass");
+        Assert.AreEqual(problems.Length, engine.ProblemsInferred);
+    }
+
+    [TestMethod]
     public void BatchRequestRunsInOneForwardPass()
     {
         using var model = AfinModel.Load(TestModel.Path);
-        using var engine = new AfinPosteriorEngine(model, new AfinEngineOptions { BatchSize = 64 });
+        using var engine = new AfinPosteriorEngine(model, new AfinEngineOptions { BatchSize = 64, Mode = InferenceMode.Amortized });
         var results = engine.InferBatch(Problems(10, 2));
         Assert.HasCount(10, results);
         Assert.AreEqual(1, engine.ForwardPasses);
@@ -200,6 +251,7 @@ public sealed class AfinPosteriorEngineTests
             o.ModelPath = TestModel.Path;
             o.SampleCount = 3;
             o.Seed = 17;
+            o.Mode = InferenceMode.Amortized;
         });
         using var provider = services.BuildServiceProvider();
         var engine = (AfinPosteriorEngine)provider.GetRequiredService<IAfinPosteriorEngine>();

@@ -114,13 +114,13 @@ public sealed class PoissonFamilyTests
     }
 
     [TestMethod]
-    public void AModelWithoutPoissonAdaptersFailsOnlyThePoissonRowsAndSaysWhichVersionHasThem()
+    public void AModelWithoutPoissonAdaptersFailsOnlyThePoissonRowsInAmortizedModeAndSaysWhichVersionHasThem()
     {
         var ml = new MLContext(seed: 1);
         var counts = Rows(2, 72);
         var labels = new CountRow { LikelihoodFamily = "bernoulli_logit", X = [1f, 0.5f, 1f, -0.5f], Y = [1f, 0f], Offset = [0.2f, -0.1f] };
         var data = ml.Data.LoadFromEnumerable(new[] { counts[0], labels, counts[1] });
-        using var flagged = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, FailurePolicy = AfinFailurePolicy.Flag }).Fit(data);
+        using var flagged = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, FailurePolicy = AfinFailurePolicy.Flag, Mode = InferenceMode.Amortized }).Fit(data);
         var output = flagged.Transform(data);
         var errors = output.GetColumn<string>("Error").ToArray();
         var means = Support.Column(output, "PosteriorMean");
@@ -130,9 +130,14 @@ public sealed class PoissonFamilyTests
         Assert.IsTrue(string.IsNullOrEmpty(errors[1]), errors[1]);
         Assert.IsTrue(means[1].All(double.IsFinite));
 
-        using var throwing = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path }).Fit(ml.Data.LoadFromEnumerable(counts));
+        using var throwing = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Mode = InferenceMode.Amortized }).Fit(ml.Data.LoadFromEnumerable(counts));
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(throwing.Transform(ml.Data.LoadFromEnumerable(counts)), "PosteriorMean"));
         StringAssert.StartsWith(error.Message, "AfinPosterior: row 0: AFIN networks of feature version 1 have no adapter");
+
+        // The default mode does not run a network on families it never saw: it weighs draws from the Laplace-t proposal.
+        using var auto = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, ProposalDraws = 400 }).Fit(data);
+        // The default failure policy throws on a failed row, so reading the column at all says every row was answered.
+        Assert.IsTrue(Support.Column(auto.Transform(data), "PosteriorMean").All(m => m.All(double.IsFinite)));
     }
 
     [TestMethod]

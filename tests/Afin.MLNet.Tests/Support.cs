@@ -84,4 +84,15 @@ internal static class Support
     }
 
     internal static AfinModel LoadTestModel() => AfinModel.Load(TestModel.Path);
+
+    /// <summary>Equal within <paramref name="tolerance"/>, or both NaN (a diagnostic that was not computed).</summary>
+    internal static void AssertSame(double expected, double actual, double tolerance, string what)
+    {
+        if (double.IsNaN(expected))
+        {
+            Assert.IsTrue(double.IsNaN(actual), $"{what}: expected NaN, got {actual}");
+            return;
+        }
+        Assert.AreEqual(expected, actual, tolerance, what);
+    }
 }

@@ -26,12 +26,13 @@ internal static class InferCommand
         };
         var mode = new Option<string>("--mode")
         {
-            Description = "amortized: the AFIN posterior, unchecked (default); corrected: always corrected by Pareto-smoothed importance sampling; " +
-                "auto: AFIN when its importance weights show it is close, the corrected posterior when they are reliable, NUTS started from AFIN otherwise; " +
+            Description = "auto (default): the exact posterior where the problem is conjugate, else AFIN when its importance weights show it is close, " +
+                "else importance sampling from the better of AFIN, a Laplace-t proposal and their mixture when its Monte Carlo error is under 0.05 sd, else NUTS; " +
+                "amortized: the AFIN posterior alone, the fastest, with a quick k-hat reported; corrected: always importance sampling from the best proposal; " +
                 "laplace: the Laplace approximation, without the network (no model is loaded).",
-            DefaultValueFactory = _ => InferenceReport.ModeNames[0],
+            DefaultValueFactory = _ => InferenceReport.ModeNames[(int)InferenceMode.Auto],
         };
-        var draws = new Option<int?>("--draws") { Description = $"Draws from the AFIN posterior for the importance check of --mode corrected or auto (default {new AutoInferenceOptions().ProposalDraws})." };
+        var draws = new Option<int?>("--draws") { Description = $"Draws per proposal for the importance check of --mode corrected or auto (default {new AutoInferenceOptions().ProposalDraws}; more are drawn when the Monte Carlo error asks for them)." };
         var samples = CommonOptions.Samples();
         var samplesOut = CommonOptions.SamplesOut();
         var command = new Command("infer", "AFIN posterior of a problem: one forward pass of a trained network, with an optional importance-sampling check.")
@@ -45,10 +46,14 @@ internal static class InferCommand
             var samplesFile = CommonOptions.SamplesFile(sampleCount, parse.GetValue(samplesOut));
             var inferenceMode = InferenceReport.ParseMode(parse.GetValue(mode));
             var options = Options(inferenceMode, parse.GetValue(draws), parse.GetValue(seed));
+            // Laplace mode and exact answers need no network: unless one is named, no model is loaded, so neither is libtorch.
+            var withoutModel = inferenceMode == InferenceMode.Laplace ? null : AfinInference.RunWithoutModel(spec, inferenceMode, options, cancellationToken);
+            bool modelNamed = parse.GetValue(model) is not null || parse.GetValue(architecture) is not null;
             using var afin = inferenceMode == InferenceMode.Laplace
                 ? NoModel(parse.GetValue(model), parse.GetValue(architecture))
-                : LoadModel(parse.GetValue(model), parse.GetValue(architecture));
-            var outcome = afin is null ? AfinInference.RunLaplace(spec, options, cancellationToken) : Run(afin, spec, inferenceMode, options, cancellationToken);
+                : withoutModel is null || modelNamed ? LoadModel(parse.GetValue(model), parse.GetValue(architecture)) : null;
+            var outcome = withoutModel
+                ?? (afin is null ? AfinInference.RunLaplace(spec, options, cancellationToken) : Run(afin, spec, inferenceMode, options, cancellationToken));
             if (samplesFile is not null)
             {
                 io.WriteSamples(outcome.Sample(sampleCount, parse.GetValue(seed)), samplesFile);
@@ -62,7 +67,10 @@ internal static class InferCommand
 
     private static InferenceOutcome Run(AfinModel afin, BayesianProblem spec, InferenceMode mode, AutoInferenceOptions options, CancellationToken cancellationToken)
     {
-        afin.Infer(spec); // warm-up: the first forward pass pays one-off initialisation
+        if (AfinInference.NeedsNetwork(afin, spec, mode))
+        {
+            afin.Infer(spec); // warm-up: the first forward pass pays one-off initialisation
+        }
         return AfinInference.Run(afin, spec, mode, options, cancellationToken);
     }
 
@@ -89,7 +97,7 @@ internal static class InferCommand
         }
         if (mode is InferenceMode.Amortized or InferenceMode.Laplace)
         {
-            throw new InvalidInputException($"--draws applies to --mode corrected or auto only ({InferenceReport.ModeNames[(int)mode]} mode computes no importance weights)");
+            throw new InvalidInputException($"--draws applies to --mode corrected or auto only ({InferenceReport.ModeNames[(int)mode]} mode does not correct by importance weights)");
         }
         options = options with { ProposalDraws = count };
         try

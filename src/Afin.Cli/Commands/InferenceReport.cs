@@ -35,6 +35,7 @@ internal static class InferenceReport
         InferenceMethod.ImportanceSampling => "afin+snis",
         InferenceMethod.Nuts => "nuts",
         InferenceMethod.Laplace => "laplace",
+        InferenceMethod.Exact => "exact",
         _ => outcome.Amortized!.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow",
     };
 
@@ -43,6 +44,7 @@ internal static class InferenceReport
         InferenceMethod.ImportanceSampling => "importance_sampling",
         InferenceMethod.Nuts => "nuts",
         InferenceMethod.Laplace => "laplace",
+        InferenceMethod.Exact => "exact",
         _ => "amortized",
     };
 
@@ -85,6 +87,9 @@ internal static class InferenceReport
         diagnostics["pareto_k"] = NumberOrNull(outcome.ParetoK);
         diagnostics["ess"] = NumberOrNull(outcome.EffectiveSampleSize);
         diagnostics["ess_ratio"] = NumberOrNull(outcome.EffectiveSampleSizeRatio);
+        diagnostics["mc_error"] = NumberOrNull(outcome.MonteCarloError);
+        diagnostics["proposal"] = outcome.Proposal is { } proposal ? ProposalName(proposal) : null!;
+        diagnostics["proposals_tried"] = outcome.ProposalTrials.Select(Trial).ToArray();
         diagnostics["out_of_range_reasons"] = outcome.OutOfRangeReasons;
         diagnostics["stage_ms"] = new Dictionary<string, double>
         {
@@ -92,7 +97,30 @@ internal static class InferenceReport
             ["importance_sampling"] = Math.Round(outcome.Timings.ImportanceSampling.TotalMilliseconds, 4),
             ["nuts"] = Math.Round(outcome.Timings.Nuts.TotalMilliseconds, 4),
             ["laplace"] = Math.Round(outcome.Timings.Laplace.TotalMilliseconds, 4),
+            ["exact"] = Math.Round(outcome.Timings.Exact.TotalMilliseconds, 4),
         };
+    }
+
+    private static string ProposalName(ImportanceProposal proposal) => proposal switch
+    {
+        ImportanceProposal.Afin => "afin",
+        ImportanceProposal.LaplaceStudentT => "laplace_t",
+        _ => "mixture",
+    };
+
+    /// <summary>One proposal tried, as a JSON object; a failed one carries its message instead of numbers.</summary>
+    private static Dictionary<string, object> Trial(ProposalDiagnostics trial)
+    {
+        var entry = new Dictionary<string, object> { ["proposal"] = ProposalName(trial.Proposal), ["draws"] = trial.Draws };
+        if (trial.Failure is { } failure)
+        {
+            entry["failure"] = failure;
+            return entry;
+        }
+        entry["pareto_k"] = NumberOrNull(trial.ParetoK);
+        entry["ess"] = NumberOrNull(trial.EffectiveSampleSize);
+        entry["mc_error"] = NumberOrNull(trial.MaxRelativeMonteCarloError);
+        return entry;
     }
 
     /// <summary>

@@ -66,13 +66,13 @@ internal sealed class PosteriorComputer
         }
         if (problems.Count > 0)
         {
-            var posteriors = _model is null ? null : TryInfer(problems);
+            var posteriors = BatchedPosteriors(problems);
             for (int k = 0; k < problems.Count; k++)
             {
                 int i = owners[k];
                 try
                 {
-                    results[i] = Outputs(problems[k], posteriors?[k], firstRow + i);
+                    results[i] = Outputs(problems[k], posteriors[k], firstRow + i);
                 }
                 // NotSupportedException: the model's feature version has no adapter for one of the row's families
                 // (poisson_log before version 3); that row fails with the message, as an invalid row does.
@@ -83,6 +83,29 @@ internal sealed class PosteriorComputer
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// The network's posteriors of the problems that need one (none in Laplace mode; not the conjugate problems the checked
+    /// modes answer exactly, nor those far outside the training range), in one batched pass; null entries elsewhere, and
+    /// all null when the batch fails, so that each problem then gets its own pass and its own error.
+    /// </summary>
+    private AfinPosterior?[] BatchedPosteriors(IReadOnlyList<BayesianProblem> problems)
+    {
+        var posteriors = new AfinPosterior?[problems.Count];
+        if (_model is null)
+        {
+            return posteriors;
+        }
+        var needed = Enumerable.Range(0, problems.Count).Where(k => AfinInference.NeedsNetwork(_model, problems[k], _options.Mode)).ToArray();
+        if (needed.Length > 0 && TryInfer(needed.Select(k => problems[k]).ToArray()) is { } batch)
+        {
+            for (int j = 0; j < needed.Length; j++)
+            {
+                posteriors[needed[j]] = batch[j];
+            }
+        }
+        return posteriors;
     }
 
     /// <summary>One batched forward pass, or null when it fails, so that each problem then gets its own pass and its own error.</summary>
@@ -114,7 +137,7 @@ internal sealed class PosteriorComputer
         {
             return AfinInference.RunLaplace(problem, options);
         }
-        var posterior = batched ?? Infer([problem])[0];
+        var posterior = batched ?? (AfinInference.NeedsNetwork(_model, problem, _options.Mode) ? Infer([problem])[0] : null);
         return AfinInference.Decide(_model, problem, posterior, _options.Mode, options);
     }
 

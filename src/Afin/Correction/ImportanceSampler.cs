@@ -24,6 +24,12 @@ public static class ImportanceSampler
     public static ImportanceSamplingResult Run(AfinPosterior proposal, ILogDensity target, int draws, int seed)
     {
         SamplerArguments.Validate(proposal, target, draws);
+        return RunProposal(new AfinProposal(proposal), target, draws, seed);
+    }
+
+    /// <summary>Importance sampling from any proposal; the arguments are checked already.</summary>
+    internal static ImportanceSamplingResult RunProposal(IImportanceProposal proposal, ILogDensity target, int draws, int seed)
+    {
         var points = LogRatios.Draw(proposal, draws, seed);
         var logProposal = LogRatios.Proposal(proposal, points);
         var logTarget = LogRatios.Target(target, points);

@@ -26,6 +26,24 @@ public sealed class ImportanceSamplingResult
         ParetoKThreshold = ParetoSmoothing.SampleSizeThreshold(draws.GetLength(0) - nonFiniteDraws);
         Mean = WeightedMoments.Mean(draws, SmoothedWeights);
         Covariance = WeightedMoments.Covariance(draws, SmoothedWeights, Mean);
+        MonteCarloStandardError = WeightedMoments.MeanStandardError(draws, SmoothedWeights, Mean);
+        MaxRelativeMonteCarloError = LargestRelativeError(MonteCarloStandardError, Covariance);
+    }
+
+    /// <summary>max over j of error[j] / √covariance[j, j]; NaN as soon as one ratio is NaN (0 / 0: a coordinate without spread).</summary>
+    private static double LargestRelativeError(double[] error, double[,] covariance)
+    {
+        double largest = 0;
+        for (int j = 0; j < error.Length; j++)
+        {
+            double relative = error[j] / Math.Sqrt(covariance[j, j]);
+            if (double.IsNaN(relative))
+            {
+                return double.NaN;
+            }
+            largest = Math.Max(largest, relative);
+        }
+        return largest;
     }
 
     /// <summary>The proposal draws, n x d, one per row.</summary>
@@ -86,6 +104,20 @@ public sealed class ImportanceSamplingResult
 
     /// <summary>The weighted covariance Σ wᵢ (zᵢ - μ)(zᵢ - μ)ᵀ under the smoothed weights, d x d.</summary>
     public double[,] Covariance { get; }
+
+    /// <summary>
+    /// The Monte Carlo standard error of each coordinate of <see cref="Mean"/>, √(Σ wᵢ² (zᵢⱼ - μⱼ)²): the delta-method
+    /// error of a self-normalised estimate (Owen, Monte Carlo theory, methods and examples, 9.2), which, unlike
+    /// sd / √ESS, sees whether the heavy weights fall where the coordinate is far from its mean.
+    /// </summary>
+    public double[] MonteCarloStandardError { get; }
+
+    /// <summary>
+    /// The largest <see cref="MonteCarloStandardError"/> over the coordinates, in posterior standard deviations
+    /// (√<see cref="Covariance"/>ⱼⱼ): how far, at about one standard error, the weighted mean may lie from the exact one.
+    /// NaN when a coordinate has no spread.
+    /// </summary>
+    public double MaxRelativeMonteCarloError { get; }
 
     /// <summary>
     /// Equally weighted draws by systematic resampling under the smoothed weights: each draw is copied

@@ -7,7 +7,7 @@ namespace Afin.Correction;
 internal static class LogRatios
 {
     /// <summary>Draws <paramref name="count"/> points from the proposal in one call (the proposal batches its work).</summary>
-    internal static double[,] Draw(AfinPosterior proposal, int count, int seed)
+    internal static double[,] Draw(IImportanceProposal proposal, int count, int seed)
     {
         var draws = proposal.Sample(count, seed);
         if (draws.GetLength(0) != count || draws.GetLength(1) != proposal.Dimension)
@@ -19,7 +19,7 @@ internal static class LogRatios
     }
 
     /// <summary>log q at every draw, checked for length.</summary>
-    internal static double[] Proposal(AfinPosterior proposal, double[,] draws)
+    internal static double[] Proposal(IImportanceProposal proposal, double[,] draws)
     {
         var logQ = proposal.LogDensity(draws);
         if (logQ.Length != draws.GetLength(0))

@@ -59,4 +59,25 @@ internal static class WeightedMoments
         }
         return cov;
     }
+
+    /// <summary>√(Σ wᵢ² (zᵢⱼ - μⱼ)²) per coordinate: the delta-method standard error of a self-normalised weighted mean.</summary>
+    internal static double[] MeanStandardError(double[,] draws, double[] weights, double[] mean)
+    {
+        int n = draws.GetLength(0), d = draws.GetLength(1);
+        var sum = new double[d];
+        for (int i = 0; i < n; i++)
+        {
+            if (weights[i] == 0)
+            {
+                continue;
+            }
+            double w2 = weights[i] * weights[i];
+            for (int j = 0; j < d; j++)
+            {
+                double centred = draws[i, j] - mean[j];
+                sum[j] += w2 * centred * centred;
+            }
+        }
+        return sum.Select(Math.Sqrt).ToArray();
+    }
 }

@@ -72,19 +72,41 @@ public static class AfinInference
         options ??= new AutoInferenceOptions();
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        if (problems.Count == 0)
-        {
-            return [];
-        }
-        var clock = Stopwatch.StartNew();
-        var posteriors = model.Infer(problems);
-        var share = clock.Elapsed / problems.Count;
         var range = new TrainingRange(model.Tasks, model.Network.Options.Coordinates);
         var outcomes = new InferenceOutcome[problems.Count];
+        // Never pay for what will be discarded: conjugate problems are answered exactly, and problems the network cannot
+        // reach get no forward pass; only the rest share the batched pass.
+        var networked = new List<int>();
         for (int i = 0; i < problems.Count; i++)
         {
+            if (ExactInference.Applies(mode, problems[i]))
+            {
+                outcomes[i] = ExactInference.Run(mode, problems[i]);
+            }
+            else if (mode != InferenceMode.Amortized && !NetworkReach.Reaches(model.Tasks, problems[i]))
+            {
+                var verdict = RangeVerdict.Of(range, problems[i], options, cancellationToken);
+                var context = new InferenceContext(mode, problems[i], null, verdict.Reasons, verdict.Laplace, verdict.Elapsed, TimeSpan.Zero, options, cancellationToken);
+                outcomes[i] = InferencePolicy.Decide(context);
+            }
+            else
+            {
+                networked.Add(i);
+            }
+        }
+        if (networked.Count == 0)
+        {
+            return outcomes;
+        }
+        var clock = Stopwatch.StartNew();
+        var posteriors = model.Infer(networked.Select(i => problems[i]).ToArray());
+        var share = clock.Elapsed / networked.Count;
+        for (int k = 0; k < networked.Count; k++)
+        {
             cancellationToken.ThrowIfCancellationRequested();
-            var context = new InferenceContext(mode, problems[i], posteriors[i], range.Check(problems[i]), share, options, cancellationToken);
+            int i = networked[k];
+            var verdict = RangeVerdict.Of(range, problems[i], options, cancellationToken);
+            var context = new InferenceContext(mode, problems[i], posteriors[k], verdict.Reasons, verdict.Laplace, verdict.Elapsed, share, options, cancellationToken);
             outcomes[i] = InferencePolicy.Decide(context);
         }
         return outcomes;
@@ -135,30 +157,85 @@ public static class AfinInference
     }
 
     /// <summary>
+    /// The outcome of <paramref name="problem"/> when <paramref name="mode"/> answers it without any model: Laplace mode,
+    /// and a conjugate problem in every mode but Amortized (answered exactly); otherwise null. Callers that load a model
+    /// only when one is needed (the command line, which would otherwise load libtorch) ask this first.
+    /// </summary>
+    /// <param name="problem">The problem.</param>
+    /// <param name="mode">The mode.</param>
+    /// <param name="options">Only <see cref="AutoInferenceOptions.Laplace"/> is used; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the Laplace search between Newton iterations.</param>
+    /// <returns>The outcome, or null when the mode needs the network for this problem.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined mode.</exception>
+    /// <exception cref="InvalidOperationException">The Laplace search found no finite start or no positive-definite curvature.</exception>
+    public static InferenceOutcome? RunWithoutModel(BayesianProblem problem, InferenceMode mode, AutoInferenceOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"expected one of {string.Join(", ", Enum.GetNames<InferenceMode>())}.");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (mode == InferenceMode.Laplace)
+        {
+            return RunLaplace(problem, options, cancellationToken);
+        }
+        return ExactInference.Applies(mode, problem) ? ExactInference.Run(mode, problem) : null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="mode"/> uses the network's answer for <paramref name="problem"/>: not in Laplace mode, not
+    /// for a conjugate problem outside Amortized mode (answered exactly), and not in Auto or Corrected mode for a problem
+    /// so far outside the training range that its answer would be discarded. Callers that run the forward passes
+    /// themselves (see <see cref="Decide"/>) skip them where this is false.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="problem"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined mode.</exception>
+    public static bool NeedsNetwork(AfinModel model, BayesianProblem problem, InferenceMode mode)
+    {
+        CheckArguments(model, [problem], mode);
+        return mode switch
+        {
+            InferenceMode.Laplace => false,
+            InferenceMode.Amortized => true,
+            _ => !ExactInference.Applies(mode, problem) && NetworkReach.Reaches(model.Tasks, problem),
+        };
+    }
+
+    /// <summary>
     /// Applies <paramref name="mode"/> to an AFIN posterior that was computed already, for callers that run the
-    /// forward passes themselves (the DI engine batches them across concurrent requests).
+    /// forward passes themselves (the DI engine batches them across concurrent requests). The answer is the one
+    /// <see cref="Run(AfinModel, BayesianProblem, InferenceMode, AutoInferenceOptions?, CancellationToken)"/> gives.
     /// </summary>
     /// <param name="model">The model that produced <paramref name="posterior"/> (its training range is checked).</param>
     /// <param name="problem">The problem.</param>
-    /// <param name="posterior">The model's posterior for <paramref name="problem"/>.</param>
+    /// <param name="posterior">
+    /// The model's posterior for <paramref name="problem"/>; may be null where <see cref="NeedsNetwork"/> is false, and is
+    /// then ignored if given (Laplace mode, a conjugate problem, a problem far outside the training range).
+    /// </param>
     /// <param name="mode">
-    /// Amortized (AFIN only), Corrected (SNIS always) or Auto (the tiered policy); Laplace returns the Laplace
-    /// approximation, as <see cref="RunLaplace(BayesianProblem, AutoInferenceOptions?, CancellationToken)"/> does, and
-    /// leaves <paramref name="posterior"/> unused (a caller that knows the mode beforehand need not run the network).
+    /// Amortized (AFIN only), Corrected (importance sampling always) or Auto (the tiered policy); Laplace returns the
+    /// Laplace approximation, as <see cref="RunLaplace(BayesianProblem, AutoInferenceOptions?, CancellationToken)"/> does.
     /// </param>
     /// <param name="options">Thresholds, draws, seed, the NUTS fallback and the Laplace search; null for the defaults.</param>
     /// <param name="amortizedTime">The forward pass's share of time, reported in the outcome's timings.</param>
     /// <param name="cancellationToken">Stops the run between stages and inside NUTS.</param>
     /// <returns>The posterior with the method that produced it, the reason and the diagnostics.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="posterior"/> is null where the network's answer is needed.</exception>
     /// <exception cref="ArgumentException">The posterior's dimension is not the problem's, or an option is invalid.</exception>
-    public static InferenceOutcome Decide(AfinModel model, BayesianProblem problem, AfinPosterior posterior, InferenceMode mode,
+    public static InferenceOutcome Decide(AfinModel model, BayesianProblem problem, AfinPosterior? posterior, InferenceMode mode,
         AutoInferenceOptions? options = null, TimeSpan amortizedTime = default, CancellationToken cancellationToken = default)
     {
-        CheckArguments(model, [problem], mode);
-        ArgumentNullException.ThrowIfNull(posterior);
-        if (posterior.Dimension != problem.Dimension)
+        bool needsNetwork = NeedsNetwork(model, problem, mode);
+        if (needsNetwork)
         {
-            throw new ArgumentException($"the posterior has d = {posterior.Dimension} but the problem has d = {problem.Dimension}.", nameof(posterior));
+            ArgumentNullException.ThrowIfNull(posterior);
+            if (posterior.Dimension != problem.Dimension)
+            {
+                throw new ArgumentException($"the posterior has d = {posterior.Dimension} but the problem has d = {problem.Dimension}.", nameof(posterior));
+            }
         }
         if (mode == InferenceMode.Laplace)
         {
@@ -167,7 +244,13 @@ public static class AfinInference
         options ??= new AutoInferenceOptions();
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        var context = new InferenceContext(mode, problem, posterior, new TrainingRange(model.Tasks, model.Network.Options.Coordinates).Check(problem), amortizedTime, options, cancellationToken);
+        if (ExactInference.Applies(mode, problem))
+        {
+            return ExactInference.Run(mode, problem);
+        }
+        var verdict = RangeVerdict.Of(new TrainingRange(model.Tasks, model.Network.Options.Coordinates), problem, options, cancellationToken);
+        var context = new InferenceContext(mode, problem, needsNetwork ? posterior : null, verdict.Reasons, verdict.Laplace, verdict.Elapsed,
+            needsNetwork ? amortizedTime : TimeSpan.Zero, options, cancellationToken);
         return InferencePolicy.Decide(context);
     }
 

@@ -14,4 +14,10 @@ public enum InferenceMethod
 
     /// <summary>The Laplace approximation: the posterior mode and the inverse curvature there (<see cref="InferenceMode.Laplace"/>).</summary>
     Laplace,
+
+    /// <summary>
+    /// The closed-form posterior of a conjugate problem (Gaussian prior, linear or direct Gaussian observations with known
+    /// noise; see <see cref="Modelling.BayesianProblem.IsConjugate"/>), which every mode but Amortized returns without the network.
+    /// </summary>
+    Exact,
 }

@@ -20,7 +20,8 @@ public sealed class InferenceOutcome
 {
     internal InferenceOutcome(InferenceMode mode, InferenceMethod method, string reason, double[] mean, double[,] covariance,
         AfinPosterior? amortized, ImportanceSamplingResult? importanceSampling, NutsResult? nuts, LaplacePosterior? laplace,
-        IReadOnlyList<string> outOfRangeReasons, InferenceTimings timings)
+        IReadOnlyList<string> outOfRangeReasons, InferenceTimings timings, ExactPosterior? exact = null,
+        ImportanceProposal? proposal = null, IReadOnlyList<ProposalDiagnostics>? proposalTrials = null)
     {
         Mode = mode;
         Method = method;
@@ -34,6 +35,9 @@ public sealed class InferenceOutcome
         Laplace = laplace;
         OutOfRangeReasons = outOfRangeReasons;
         Timings = timings;
+        Exact = exact;
+        Proposal = proposal;
+        ProposalTrials = proposalTrials ?? [];
     }
 
     /// <summary>The mode that was asked for.</summary>
@@ -58,19 +62,39 @@ public sealed class InferenceOutcome
     public double[] StdDev => Enumerable.Range(0, Dimension).Select(i => Math.Sqrt(Covariance[i, i])).ToArray();
 
     /// <summary>
-    /// The AFIN posterior q, computed in every mode but <see cref="InferenceMode.Laplace"/> (it is the proposal and the
-    /// NUTS starting point of the other methods); null in Laplace mode, where the network does not run.
+    /// The AFIN posterior q, the answer of <see cref="InferenceMode.Amortized"/> mode and a proposal and NUTS starting
+    /// point of the others; null where the network did not run: in <see cref="InferenceMode.Laplace"/> mode, for a
+    /// conjugate problem (answered exactly) and for a problem far outside the training range.
     /// </summary>
     public AfinPosterior? Amortized { get; }
 
-    /// <summary>The Laplace approximation with how its Newton search ended; null outside <see cref="InferenceMode.Laplace"/> mode.</summary>
+    /// <summary>
+    /// The Laplace approximation with how its Newton search ended: the answer of <see cref="InferenceMode.Laplace"/> mode,
+    /// and the centre of the Laplace-t proposal when Auto or Corrected tried it; null otherwise.
+    /// </summary>
     public LaplacePosterior? Laplace { get; }
 
+    /// <summary>The closed-form posterior of a conjugate problem when <see cref="Method"/> is <see cref="InferenceMethod.Exact"/>; null otherwise.</summary>
+    public ExactPosterior? Exact { get; }
+
     /// <summary>
-    /// The importance-weighted draws from q, or null in <see cref="InferenceMode.Amortized"/> and
-    /// <see cref="InferenceMode.Laplace"/> modes or when no draw had a finite weight.
+    /// The importance-weighted draws of the chosen proposal (see <see cref="Proposal"/>); in
+    /// <see cref="InferenceMode.Amortized"/> mode the quick check's draws from q. Null where no weights were computed
+    /// (Laplace mode, exact answers, a quick check turned off) or no proposal gave a finite weight.
     /// </summary>
     public ImportanceSamplingResult? ImportanceSampling { get; }
+
+    /// <summary>Which proposal <see cref="ImportanceSampling"/> drew from; null when there are no weights.</summary>
+    public ImportanceProposal? Proposal { get; }
+
+    /// <summary>Every proposal tried, in order, with its k-hat, ESS and Monte Carlo error (or why it failed); empty when none was.</summary>
+    public IReadOnlyList<ProposalDiagnostics> ProposalTrials { get; }
+
+    /// <summary>
+    /// The largest Monte Carlo standard error of the weighted posterior means, in posterior standard deviations
+    /// (see <see cref="ImportanceSamplingResult.MaxRelativeMonteCarloError"/>); NaN when no weights were computed.
+    /// </summary>
+    public double MonteCarloError => ImportanceSampling?.MaxRelativeMonteCarloError ?? double.NaN;
 
     /// <summary>The NUTS run, or null when NUTS did not run.</summary>
     public NutsResult? Nuts { get; }
@@ -78,7 +102,7 @@ public sealed class InferenceOutcome
     /// <summary>NUTS's convergence diagnostics at a glance, or null when NUTS did not run.</summary>
     public NutsSummary? NutsSummary { get; }
 
-    /// <summary>The PSIS k-hat of the AFIN posterior as a proposal; NaN when no weights were computed.</summary>
+    /// <summary>The PSIS k-hat of the chosen proposal's weights; NaN when no weights were computed.</summary>
     public double ParetoK => ImportanceSampling?.ParetoK ?? double.NaN;
 
     /// <summary>The effective sample size of the smoothed importance weights; NaN when no weights were computed.</summary>
@@ -107,7 +131,8 @@ public sealed class InferenceOutcome
     /// <see cref="InferenceMethod.Amortized"/>, systematic resampling of the weighted draws for
     /// <see cref="InferenceMethod.ImportanceSampling"/>, evenly spaced pooled NUTS draws for
     /// <see cref="InferenceMethod.Nuts"/> (repeating them when more are asked for than were drawn),
-    /// and fresh draws from N(mode, covariance) for <see cref="InferenceMethod.Laplace"/>.
+    /// fresh draws from N(mode, covariance) for <see cref="InferenceMethod.Laplace"/> and from the closed-form posterior
+    /// for <see cref="InferenceMethod.Exact"/>.
     /// </summary>
     /// <param name="count">The number of draws, at least 1.</param>
     /// <param name="seed">Seeds the AFIN or Laplace sampler or the resampling offset; NUTS draws ignore it.</param>
@@ -121,6 +146,7 @@ public sealed class InferenceOutcome
             InferenceMethod.ImportanceSampling => ImportanceSampling!.Resample(count, seed),
             InferenceMethod.Nuts => EvenlySpaced(Nuts!.GetPooledDraws(), count),
             InferenceMethod.Laplace => Laplace!.Sample(count, seed),
+            InferenceMethod.Exact => Exact!.Sample(count, seed),
             _ => Amortized!.Sample(count, seed),
         };
     }

@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using Afin.Correction;
 
 namespace Afin.Inference;
 
 /// <summary>
-/// What each network-based <see cref="InferenceMode"/> does once the AFIN posterior is at hand;
-/// <see cref="InferenceMode.Laplace"/> never gets here, as <see cref="LaplaceInference"/> answers it without the network.
+/// What each network-based <see cref="InferenceMode"/> does once the AFIN posterior is at hand (or the network was
+/// skipped for a problem far outside its training range); <see cref="InferenceMode.Laplace"/> and exact answers never
+/// get here (<see cref="LaplaceInference"/>, <see cref="ExactInference"/>).
 /// </summary>
 internal static class InferencePolicy
 {
@@ -16,71 +18,88 @@ internal static class InferencePolicy
         _ => throw new ArgumentOutOfRangeException(nameof(context), context.Mode, "the policy decides only the modes that run the network"),
     };
 
-    private static InferenceOutcome Amortized(InferenceContext context) =>
-        Outcome(context, InferenceMethod.Amortized, InferenceReasons.Amortized(context), null, null, TimeSpan.Zero, TimeSpan.Zero);
+    /// <summary>The AFIN posterior as is, with the k-hat of a quick importance check reported (not acted on).</summary>
+    private static InferenceOutcome Amortized(InferenceContext context)
+    {
+        var posterior = context.Posterior ?? throw new InvalidOperationException("Amortized mode needs the AFIN posterior.");
+        ProposalRun? check = null;
+        var clock = Stopwatch.StartNew();
+        if (context.Options.AmortizedCheckDraws > 0)
+        {
+            try
+            {
+                var result = ImportanceSampler.Run(posterior, context.Problem.LogDensity(), context.Options.AmortizedCheckDraws, context.Options.Seed);
+                check = new ProposalRun(ImportanceProposal.Afin, result);
+            }
+            catch (InvalidOperationException)
+            {
+                // No draw had a finite weight: the reason says the check failed, which is itself the warning.
+            }
+        }
+        var search = new ProposalSearch.Outcome(check, check is null ? [] : [check.Diagnostics], null, clock.Elapsed);
+        return Outcome(context, InferenceMethod.Amortized, InferenceReasons.Amortized(context, check), search, null);
+    }
 
     private static InferenceOutcome Corrected(InferenceContext context)
     {
-        var check = ImportanceCheck.Run(context);
-        var result = check.Result
-            ?? throw new InvalidOperationException($"Corrected mode: importance sampling of the AFIN posterior failed: {check.Failure}");
-        return Outcome(context, InferenceMethod.ImportanceSampling, InferenceReasons.Corrected(context, result), result, null, check.Elapsed, TimeSpan.Zero);
+        var search = ProposalSearch.Run(context);
+        if (search.Chosen is null)
+        {
+            throw new InvalidOperationException($"Corrected mode: importance sampling failed with every proposal: {search.Failure}");
+        }
+        return Outcome(context, InferenceMethod.ImportanceSampling, InferenceReasons.Corrected(context, search), search, null);
     }
 
-    /// <summary>The tiers: AFIN as is, else the SNIS correction, else NUTS started from AFIN.</summary>
+    /// <summary>The tiers: AFIN as is, else the accepted importance-sampling answer of the best proposal, else NUTS.</summary>
     private static InferenceOutcome Auto(InferenceContext context)
     {
-        var check = ImportanceCheck.Run(context);
-        if (check.Result is { } result)
+        var search = ProposalSearch.Run(context);
+        if (search.Chosen is { } chosen)
         {
-            if (PassesAmortizedBar(context, result))
+            if (chosen.Proposal == ImportanceProposal.Afin && PassesAmortizedBar(context, chosen))
             {
-                return Outcome(context, InferenceMethod.Amortized, InferenceReasons.AutoAmortized(context, result), result, null, check.Elapsed, TimeSpan.Zero);
+                return Outcome(context, InferenceMethod.Amortized, InferenceReasons.AutoAmortized(context, chosen.Result), search, null);
             }
-            if (PassesCorrectedBar(context.Options, result))
+            if (chosen.IsAccepted(context.Options))
             {
-                return Outcome(context, InferenceMethod.ImportanceSampling, InferenceReasons.AutoCorrected(context, result), result, null, check.Elapsed, TimeSpan.Zero);
+                return Outcome(context, InferenceMethod.ImportanceSampling, InferenceReasons.AutoCorrected(context, search), search, null);
             }
         }
-        var run = NutsFallback.Sample(context);
-        return Outcome(context, InferenceMethod.Nuts, InferenceReasons.AutoNuts(context, check, run), check.Result, run, check.Elapsed, run.Elapsed);
+        var run = NutsFallback.Sample(context, search);
+        return Outcome(context, InferenceMethod.Nuts, InferenceReasons.AutoNuts(context, search, run), search, run);
     }
 
-    private static bool PassesAmortizedBar(InferenceContext context, ImportanceSamplingResult result) =>
-        result.ParetoK < context.Options.AmortizedMaxParetoK
-        && result.EffectiveSampleSizeRatio >= context.Options.AmortizedMinEssRatio
-        && MeanShift(context, result) <= context.Options.AmortizedMaxMeanShift
-        && PassesCorrectedBar(context.Options, result)
+    private static bool PassesAmortizedBar(InferenceContext context, ProposalRun run) =>
+        run.Result.ParetoK < context.Options.AmortizedMaxParetoK
+        && run.Result.EffectiveSampleSizeRatio >= context.Options.AmortizedMinEssRatio
+        && MeanShift(context, run.Result) <= context.Options.AmortizedMaxMeanShift
+        && run.IsAccepted(context.Options)
         && (context.InRange || !context.Options.RequireCorrectionOutOfRange);
 
-    /// <summary>The largest |corrected mean - AFIN mean| over the coordinates, in Monte Carlo standard errors sd / √ESS.</summary>
+    /// <summary>The largest |corrected mean - AFIN mean| over the coordinates, in Monte Carlo standard errors.</summary>
     internal static double MeanShift(InferenceContext context, ImportanceSamplingResult result)
     {
-        double ess = Math.Max(result.EffectiveSampleSize, 1);
         double largest = 0;
         for (int i = 0; i < result.Mean.Length; i++)
         {
-            double standardError = Math.Sqrt(result.Covariance[i, i] / ess);
-            largest = Math.Max(largest, Math.Abs(result.Mean[i] - context.Posterior.Mean[i]) / standardError);
+            largest = Math.Max(largest, Math.Abs(result.Mean[i] - context.Posterior!.Mean[i]) / result.MonteCarloStandardError[i]);
         }
         return largest;
     }
 
-    private static bool PassesCorrectedBar(AutoInferenceOptions options, ImportanceSamplingResult result) =>
-        result.ParetoK <= InferenceReasons.KBar(options, result) && result.EffectiveSampleSize >= options.CorrectedMinEss;
-
     /// <summary>The outcome of <paramref name="method"/>: its mean and covariance, with every diagnostic gathered so far.</summary>
     private static InferenceOutcome Outcome(InferenceContext context, InferenceMethod method, string reason,
-        ImportanceSamplingResult? weights, NutsFallback.Run? nuts, TimeSpan checkTime, TimeSpan nutsTime)
+        ProposalSearch.Outcome search, NutsFallback.Run? nuts)
     {
+        var weights = search.Chosen?.Result;
         var (mean, covariance) = method switch
         {
             InferenceMethod.ImportanceSampling => (weights!.Mean, weights.Covariance),
             InferenceMethod.Nuts => (nuts!.Result.Mean.ToArray(), nuts.Result.GetCovariance()),
-            _ => (context.Posterior.Mean, context.Posterior.Covariance),
+            _ => (context.Posterior!.Mean, context.Posterior.Covariance),
         };
-        var timings = new InferenceTimings(context.AmortizedTime, checkTime, nutsTime);
-        return new InferenceOutcome(context.Mode, method, reason, mean, covariance, context.Posterior, weights, nuts?.Result, null,
-            context.OutOfRangeReasons, timings);
+        var timings = new InferenceTimings(context.AmortizedTime, search.Elapsed, nuts?.Elapsed ?? TimeSpan.Zero, context.RangeCheckTime);
+        return new InferenceOutcome(context.Mode, method, reason, mean, covariance, context.Posterior, weights, nuts?.Result, search.Laplace,
+            context.OutOfRangeReasons, timings, null, search.Chosen?.Proposal, search.Trials);
     }
 }

@@ -10,29 +10,51 @@ namespace Afin.Inference;
 /// </summary>
 internal static class InferenceReasons
 {
-    internal static string Amortized(InferenceContext context) =>
-        "Amortized mode: the AFIN posterior is returned unchecked (no importance weights were computed)" + Range(context, isUnchecked: true);
+    internal static string Amortized(InferenceContext context, ProposalRun? check)
+    {
+        string checkText = context.Options.AmortizedCheckDraws == 0 ? " (the quick importance check is turned off)"
+            : check is null ? $"; warning: no draw of a quick importance check had a finite weight, so the AFIN posterior misses the exact one entirely"
+            : $"; a quick importance check of {check.Result.DrawCount} draws gives k-hat {F2(check.Result.ParetoK)}" +
+              (check.Result.ParetoK > AmortizedWarningK
+                  ? $" (warning: above {F2(AmortizedWarningK)}, the AFIN posterior is far from the exact one; Auto mode would repair or replace it)"
+                  : "");
+        return "Amortized mode: the AFIN posterior is returned without correction" + checkText + Range(context, isUnchecked: true);
+    }
+
+    /// <summary>The k-hat above which Amortized mode's quick check warns: importance sampling could not repair such a q either.</summary>
+    internal const double AmortizedWarningK = 0.7;
 
     /// <summary>Laplace mode: what was returned, then the search's own sentence, as a warning when Newton did not converge.</summary>
     internal static string Laplace(LaplacePosterior laplace) =>
         "Laplace mode: the Laplace approximation (a Gaussian at the posterior mode with the inverse curvature there as its covariance) " +
         $"is returned unchecked, without the network; {(laplace.Converged ? "" : "warning: ")}{laplace.Message}";
 
-    internal static string Corrected(InferenceContext context, ImportanceSamplingResult result)
+    /// <summary>An exact answer: which mode asked, and why no network or sampling was needed.</summary>
+    internal static string Exact(InferenceMode mode) =>
+        $"{ModeName(mode)}: the problem is conjugate (Gaussian prior, Gaussian observations with known noise), so its exact posterior " +
+        "is returned in closed form, without the network or sampling.";
+
+    internal static string Corrected(InferenceContext context, ProposalSearch.Outcome search)
     {
         var options = context.Options;
-        double bar = KBar(options, result);
+        var chosen = search.Chosen!;
+        var result = chosen.Result;
         var warnings = new List<string>();
-        if (!(result.ParetoK <= bar))
+        if (!(result.ParetoK <= KBar(options, result)))
         {
-            warnings.Add($"k-hat exceeds {F2(bar)}, so the weighted estimates are unreliable");
+            warnings.Add($"k-hat exceeds {F2(KBar(options, result))}, so the weighted estimates are unreliable");
         }
         if (!(result.EffectiveSampleSize >= options.CorrectedMinEss))
         {
             warnings.Add($"the ESS is below {F0(options.CorrectedMinEss)}, so the weighted estimates are noisy");
         }
+        if (!(result.MaxRelativeMonteCarloError <= options.MaxMonteCarloError))
+        {
+            warnings.Add($"the Monte Carlo error reaches {F3(result.MaxRelativeMonteCarloError)} posterior sd, above {F3(options.MaxMonteCarloError)}");
+        }
         string warning = warnings.Count == 0 ? "" : $"; warning: {string.Join(" and ", warnings)} (Auto mode would run NUTS)";
-        return $"Corrected mode: the AFIN posterior was corrected by Pareto-smoothed importance sampling ({Weights(result)}){warning}" + Range(context);
+        return $"Corrected mode: Pareto-smoothed importance sampling from the {Proposal(chosen.Proposal)} ({Weights(result)}){Tried(search)}{warning}" +
+            Range(context);
     }
 
     internal static string AutoAmortized(InferenceContext context, ImportanceSamplingResult result) =>
@@ -41,12 +63,16 @@ internal static class InferenceReasons
         $"and the correction moves the mean by only {F2(InferencePolicy.MeanShift(context, result))} Monte Carlo standard errors)" +
         Range(context);
 
-    internal static string AutoCorrected(InferenceContext context, ImportanceSamplingResult result)
+    internal static string AutoCorrected(InferenceContext context, ProposalSearch.Outcome search)
     {
         var options = context.Options;
-        return $"Auto: the SNIS-corrected posterior is returned, since the AFIN posterior alone is not trusted ({string.Join(" and ", Distrust(context, result))}) " +
-            $"but the weights are reliable ({Weights(result)}; k-hat <= {F2(KBar(options, result))} and ESS >= {F0(options.CorrectedMinEss)})" +
-            Range(context);
+        var chosen = search.Chosen!;
+        string distrust = context.Posterior is null ? ""
+            : chosen.Proposal == ImportanceProposal.Afin ? $" (the AFIN posterior alone is not trusted: {string.Join(" and ", Distrust(context, chosen.Result))})"
+            : "";
+        return $"Auto: the importance-sampling answer from the {Proposal(chosen.Proposal)} is returned{distrust}, since its weights are reliable " +
+            $"and plentiful ({Weights(chosen.Result)}; k-hat <= {F2(KBar(options, chosen.Result))}, ESS >= {F0(options.CorrectedMinEss)}, " +
+            $"Monte Carlo error <= {F3(options.MaxMonteCarloError)} sd){Tried(search)}" + Range(context);
     }
 
     /// <summary>Which conditions for returning the AFIN posterior as is fail.</summary>
@@ -72,36 +98,64 @@ internal static class InferenceReasons
         }
     }
 
-    internal static string AutoNuts(InferenceContext context, ImportanceCheck check, NutsFallback.Run run)
+    internal static string AutoNuts(InferenceContext context, ProposalSearch.Outcome search, NutsFallback.Run run)
     {
         var summary = NutsSummary.From(run.Result);
-        string start = (run.StartedAtAfinMean, run.AfinMetric) switch
-        {
-            (true, true) => "started at the AFIN mean with the AFIN variances as its inverse metric",
-            (true, false) => "started at the AFIN mean with a unit metric (the AFIN variances are unusable)",
-            (false, true) => "started at random (the posterior is not finite at the AFIN mean) with the AFIN variances as its inverse metric",
-            _ => "started at random with a unit metric (the AFIN mean and variances are unusable)",
-        };
+        string start = run.Start == "none"
+            ? "started at random with a unit metric (neither the AFIN posterior nor the Laplace approximation is available)"
+            : (run.StartedAtMean, run.SeededMetric) switch
+            {
+                (true, true) => $"started at the {run.Start} mean with the {run.Start} variances as its inverse metric",
+                (true, false) => $"started at the {run.Start} mean with a unit metric (the {run.Start} variances are unusable)",
+                (false, true) => $"started at random (the posterior is not finite at the {run.Start} mean) with the {run.Start} variances as its inverse metric",
+                _ => $"started at random with a unit metric (the {run.Start} mean and variances are unusable)",
+            };
         string warning = summary.Converged ? "" :
             $"; warning: the NUTS diagnostics miss their targets (R-hat <= {NutsSummary.RHatThreshold.ToString(CultureInfo.InvariantCulture)}, " +
             $"bulk ESS >= {F0(NutsSummary.EssPerChainThreshold)} per chain, no divergences), so treat the answer with care";
-        return $"Auto: NUTS ({summary.Chains} chains x {summary.DrawsPerChain} draws) is returned, since importance sampling cannot repair the AFIN posterior " +
-            $"({CheckFailure(context, check)}); NUTS {start} and reports max R-hat {F3(summary.MaxRHat)}, min bulk ESS {F0(summary.MinBulkEss)}, {summary.Divergences} divergences" +
+        return $"Auto: NUTS ({summary.Chains} chains x {summary.DrawsPerChain} draws) is returned, since importance sampling gave no accepted answer " +
+            $"({SearchFailure(context, search)}); NUTS {start} and reports max R-hat {F3(summary.MaxRHat)}, min bulk ESS {F0(summary.MinBulkEss)}, {summary.Divergences} divergences" +
             warning + Range(context);
     }
 
-    private static string CheckFailure(InferenceContext context, ImportanceCheck check)
+    /// <summary>Why no importance answer was accepted: the best run's numbers against the bars, or every failure.</summary>
+    private static string SearchFailure(InferenceContext context, ProposalSearch.Outcome search)
     {
-        if (check.Result is not { } result)
+        if (search.Chosen is not { } best)
         {
-            return $"no draw had a finite weight: {check.Failure?.TrimEnd('.')}";
+            return $"no proposal gave a finite weight: {search.Failure}";
         }
         var options = context.Options;
-        return $"{Weights(result)}; needed k-hat <= {F2(KBar(options, result))} and ESS >= {F0(options.CorrectedMinEss)}";
+        return $"best proposal {Proposal(best.Proposal)}: {Weights(best.Result)}; needed k-hat <= {F2(KBar(options, best.Result))}, " +
+            $"ESS >= {F0(options.CorrectedMinEss)} and Monte Carlo error <= {F3(options.MaxMonteCarloError)} sd within {F0(options.MaxProposalDraws)} draws" +
+            Tried(search);
     }
 
+    /// <summary>The other proposals tried, when more than one was.</summary>
+    private static string Tried(ProposalSearch.Outcome search) =>
+        search.Trials.Count <= 1 ? ""
+            : "; tried " + string.Join(", ", search.Trials.Select(t => t.Failure is null
+                ? $"{ProposalSearch.ProposalName(t.Proposal)} (k-hat {F2(t.ParetoK)}, ESS {F0(t.EffectiveSampleSize)} of {t.Draws}, MC error {F3(t.MaxRelativeMonteCarloError)} sd)"
+                : $"{ProposalSearch.ProposalName(t.Proposal)} (failed)"));
+
+    private static string Proposal(ImportanceProposal proposal) => proposal switch
+    {
+        ImportanceProposal.Afin => "AFIN posterior",
+        ImportanceProposal.LaplaceStudentT => "Laplace-t proposal",
+        _ => "defensive mixture of the AFIN posterior and the Laplace-t proposal",
+    };
+
+    private static string ModeName(InferenceMode mode) => mode switch
+    {
+        InferenceMode.Auto => "Auto",
+        InferenceMode.Corrected => "Corrected mode",
+        InferenceMode.Laplace => "Laplace mode",
+        _ => "Amortized mode",
+    };
+
     private static string Weights(ImportanceSamplingResult result) =>
-        $"k-hat {F2(result.ParetoK)}, ESS {F0(result.EffectiveSampleSize)} = {F2(result.EffectiveSampleSizeRatio)} of {result.DrawCount} draws";
+        $"k-hat {F2(result.ParetoK)}, ESS {F0(result.EffectiveSampleSize)} = {F2(result.EffectiveSampleSizeRatio)} of {result.DrawCount} draws, " +
+        $"Monte Carlo error {F3(result.MaxRelativeMonteCarloError)} sd";
 
     /// <summary>The k-hat bar for a reliable correction: the option, lowered to the PSIS sample-size threshold for few draws.</summary>
     internal static double KBar(AutoInferenceOptions options, ImportanceSamplingResult result) =>
@@ -113,7 +167,8 @@ internal static class InferenceReasons
         {
             return ".";
         }
-        string advice = isUnchecked ? ", so it may be inaccurate; Auto mode would check it" : "";
+        string advice = isUnchecked ? ", so it may be inaccurate; Auto mode would check it"
+            : context.Posterior is null ? ", so far that the network was not run" : "";
         return $"; the problem lies outside the model's training range ({string.Join("; ", context.OutOfRangeReasons)}){advice}.";
     }
 

@@ -5,32 +5,36 @@ using Afin.References;
 namespace Afin.Inference;
 
 /// <summary>
-/// The last tier of Auto: NUTS on the exact posterior, started at the AFIN mean with the AFIN
-/// variances as the initial inverse metric, so that even a poor AFIN answer saves NUTS the search
-/// for the typical set and for the posterior's scales.
+/// The last tier of Auto: NUTS on the exact posterior, started at the AFIN mean with the AFIN variances as the initial
+/// inverse metric (or, where the network did not run, at the Laplace mode with the Laplace variances), so that even a
+/// poor approximation saves NUTS the search for the typical set and for the posterior's scales.
 /// </summary>
 internal static class NutsFallback
 {
     /// <summary>The run and what it was started from.</summary>
     /// <param name="Result">The NUTS run.</param>
-    /// <param name="StartedAtAfinMean">Whether the chains started at the AFIN mean (otherwise Stan's random start).</param>
-    /// <param name="AfinMetric">Whether the AFIN variances seeded the metric (otherwise the identity).</param>
+    /// <param name="Start">What the start and metric came from: "AFIN" or "Laplace".</param>
+    /// <param name="StartedAtMean">Whether the chains started at that approximation's mean (otherwise Stan's random start).</param>
+    /// <param name="SeededMetric">Whether its variances seeded the metric (otherwise the identity).</param>
     /// <param name="Elapsed">The time of the run.</param>
-    internal sealed record Run(NutsResult Result, bool StartedAtAfinMean, bool AfinMetric, TimeSpan Elapsed);
+    internal sealed record Run(NutsResult Result, string Start, bool StartedAtMean, bool SeededMetric, TimeSpan Elapsed);
 
-    internal static Run Sample(InferenceContext context)
+    internal static Run Sample(InferenceContext context, ProposalSearch.Outcome search)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
         var density = context.Problem.LogDensity();
-        var start = StartingPoint(density, context.Posterior.Mean);
-        var metric = StartingMetric(context.Posterior.Covariance);
+        var (source, mean, covariance) = context.Posterior is { } q ? ("AFIN", q.Mean, q.Covariance)
+            : search.Laplace is { } laplace ? ("Laplace", laplace.Mode, laplace.Covariance)
+            : ("none", null, null);
+        var start = mean is null ? null : StartingPoint(density, mean);
+        var metric = covariance is null ? null : StartingMetric(covariance);
         var options = context.Options.Nuts with { InitialPoint = start, InitialInverseMetric = metric, Seed = context.Options.Seed };
         var clock = Stopwatch.StartNew();
         var result = NutsSampler.Sample(density, options, cancellationToken: context.CancellationToken);
-        return new Run(result, start is not null, metric is not null, clock.Elapsed);
+        return new Run(result, source, start is not null, metric is not null, clock.Elapsed);
     }
 
-    /// <summary>The AFIN mean when the log density and its gradient are finite there; otherwise null (Stan's random start).</summary>
+    /// <summary>The mean when the log density and its gradient are finite there; otherwise null (Stan's random start).</summary>
     private static double[]? StartingPoint(ILogDensity density, double[] mean)
     {
         if (!mean.All(double.IsFinite))
@@ -42,7 +46,7 @@ internal static class NutsFallback
         return double.IsFinite(value) && gradient.All(double.IsFinite) ? (double[])mean.Clone() : null;
     }
 
-    /// <summary>The AFIN marginal variances when all are finite and positive; otherwise null (the identity).</summary>
+    /// <summary>The marginal variances when all are finite and positive; otherwise null (the identity).</summary>
     private static double[]? StartingMetric(double[,] covariance)
     {
         var variances = Enumerable.Range(0, covariance.GetLength(0)).Select(i => covariance[i, i]).ToArray();

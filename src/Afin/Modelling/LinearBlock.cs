@@ -48,6 +48,9 @@ public abstract class LinearBlock : ObservationBlock
     /// </summary>
     private protected double[]? PredictorOffset { get; }
 
+    /// <summary>The predictor x_n · z + o_n of row <paramref name="n"/> (of a resolved block).</summary>
+    internal double Predictor(int n, ReadOnlySpan<double> z) => Matrix.Dot(Row(n), z) + (PredictorOffset is { } offset ? offset[n] : 0);
+
     internal override DimensionEvidence? ImpliedDimension => Rows > 0 ? DimensionEvidence.Columns("x", Columns) : null;
 
     /// <summary>Checks the shape and finiteness of x and y; derived families add their own label checks.</summary>

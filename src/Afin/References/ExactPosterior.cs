@@ -1,4 +1,5 @@
 using Afin.Modelling;
+using Afin.Simulation;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Afin.References;
@@ -29,6 +30,38 @@ public sealed class ExactPosterior
 
     /// <summary>log p(y), the log normalising constant of the log joint density.</summary>
     public double LogMarginalLikelihood { get; }
+
+    /// <summary>Draws from N(mean, covariance), seeded, from a managed generator (no native library is loaded).</summary>
+    /// <param name="count">The number of draws, at least 0.</param>
+    /// <param name="seed">Seeds the generator; the same seed gives the same draws.</param>
+    /// <returns>A new count x d matrix, one draw per row.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public double[,] Sample(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int d = Mean.Length;
+        var factor = Matrix<double>.Build.DenseOfArray(Covariance).Cholesky().Factor;
+        var random = new Random(seed);
+        var draws = new double[count, d];
+        var u = new double[d];
+        for (int n = 0; n < count; n++)
+        {
+            for (int i = 0; i < d; i++)
+            {
+                u[i] = StandardNormal.Draw(random);
+            }
+            for (int i = 0; i < d; i++)
+            {
+                double sum = Mean[i];
+                for (int j = 0; j <= i; j++)
+                {
+                    sum += factor[i, j] * u[j];
+                }
+                draws[n, i] = sum;
+            }
+        }
+        return draws;
+    }
 
     /// <summary>Computes the exact posterior of a conjugate problem.</summary>
     /// <exception cref="ArgumentException">The problem is not conjugate (see <see cref="BayesianProblem.IsConjugate"/>).</exception>

@@ -130,6 +130,36 @@ public sealed class ImportanceSamplerTests
     }
 
     [TestMethod]
+    public void MonteCarloErrorOfEqualWeightsIsTheStandardErrorOfAPlainMean()
+    {
+        // Equal weights (q = p up to a constant): the delta-method error √(Σ wᵢ² (zᵢ - μ)²) is exactly sd / √n, with the
+        // sd of the draws (divisor n).
+        var draws = new double[,] { { 1, 10 }, { 2, 10 }, { 4, 13 }, { 5, 7 } };
+        var logDensity = new double[] { -1, -1, -1, -1 };
+        var result = ImportanceSampler.Reweight(draws, logDensity, (double[])logDensity.Clone());
+        double sd0 = Math.Sqrt((4 + 1 + 1 + 4) / 4.0), sd1 = Math.Sqrt((0 + 0 + 9 + 9) / 4.0);
+        Assert.AreEqual(sd0 / 2, result.MonteCarloStandardError[0], 1e-12);
+        Assert.AreEqual(sd1 / 2, result.MonteCarloStandardError[1], 1e-12);
+        Assert.AreEqual(0.5, result.MaxRelativeMonteCarloError, 1e-12, "sd / √n over sd = 1 / √4");
+    }
+
+    [TestMethod]
+    public void MonteCarloErrorPredictsTheSpreadOfWeightedMeansOverSeeds()
+    {
+        var problem = CorrectionTestKit.ConjugateProblem(7, d: 2);
+        var exact = Afin.References.ExactPosterior.Compute(problem);
+        var q = CorrectionTestKit.Around(exact, shiftInSd: 0.5, scale: 1.6);
+        var runs = Enumerable.Range(0, 200).Select(seed => ImportanceSampler.Run(q, problem.LogDensity(), 400, seed)).ToArray();
+        for (int j = 0; j < 2; j++)
+        {
+            var means = runs.Select(r => r.Mean[j]).ToArray();
+            double spread = Math.Sqrt(means.Select(m => (m - means.Average()) * (m - means.Average())).Average());
+            double predicted = runs.Average(r => r.MonteCarloStandardError[j]);
+            Assert.AreEqual(spread, predicted, 0.2 * spread, $"coordinate {j}: spread over seeds {spread:G3}, predicted {predicted:G3}");
+        }
+    }
+
+    [TestMethod]
     public void ResamplingIsDeterministicHasTheRequestedCountAndMatchesTheWeightedMean()
     {
         var problem = CorrectionTestKit.ConjugateProblem(19);

@@ -11,7 +11,7 @@ namespace Afin.Cli.Benchmarks.Real;
 /// <param name="Scores">The scores, or null when the method failed.</param>
 /// <param name="Milliseconds">Wall time of the method on this problem.</param>
 /// <param name="Converged">The method's own verdict (Laplace's optimiser, NUTS's R-hat); true for the others.</param>
-/// <param name="Path">What a choosing method did (auto: Amortized, ImportanceSampling or Nuts); null otherwise.</param>
+/// <param name="Path">What a choosing method did (auto: Exact, Amortized, ImportanceSampling/PROPOSAL or Nuts); null otherwise.</param>
 /// <param name="Error">Why the method failed, or null.</param>
 internal sealed record RealBenchResult(string Problem, string Kind, string Bucket, int D, int N, string Method, string MethodKind,
     RealScores? Scores, double Milliseconds, bool Converged, string? Path, string? Error);

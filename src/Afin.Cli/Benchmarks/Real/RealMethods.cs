@@ -67,14 +67,21 @@ internal static class RealMethods
         {
             if (kind == "amortized")
             {
-                var posterior = model.Infer(problem.Problem);
-                return new MethodEstimate(posterior.Mean, posterior.Covariance);
+                // Amortized mode: the network's posterior, with the quick k-hat and the range verdict recorded in the path.
+                var amortized = AfinInference.Run(model, problem.Problem, InferenceMode.Amortized, options, cancellationToken);
+                return new MethodEstimate(amortized.Mean, amortized.Covariance,
+                    Path: FormattableString.Invariant($"Amortized k-hat {amortized.ParetoK:F2}, {(amortized.InTrainingRange ? "in range" : "out of range")}"));
             }
             var mode = kind == "auto" ? InferenceMode.Auto : InferenceMode.Corrected;
             var outcome = AfinInference.Run(model, problem.Problem, mode, options, cancellationToken);
-            return new MethodEstimate(outcome.Mean, outcome.Covariance, Path: outcome.Method.ToString());
+            return new MethodEstimate(outcome.Mean, outcome.Covariance, Path: PathOf(outcome));
         }
     }
+
+    /// <summary>The method returned, with the proposal of an importance-sampling answer (e.g. <c>ImportanceSampling/mixture</c>).</summary>
+    private static string PathOf(InferenceOutcome outcome) => outcome.Method == InferenceMethod.ImportanceSampling && outcome.Proposal is { } proposal
+        ? $"{outcome.Method}/{proposal switch { ImportanceProposal.Afin => "afin", ImportanceProposal.LaplaceStudentT => "laplace_t", _ => "mixture" }}"
+        : outcome.Method.ToString();
 
     /// <summary>The Laplace approximation, through <see cref="LaplaceAdapter"/>.</summary>
     private sealed class LaplaceMethod : IRealMethod

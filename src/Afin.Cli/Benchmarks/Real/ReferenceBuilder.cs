@@ -63,7 +63,7 @@ internal sealed class ReferenceBuilder(ReferenceSettings settings)
     /// <summary>SNIS from a Student-t with the NUTS moments; the log posterior is evaluated on the settings' threads.</summary>
     private ImportanceCheck CrossCheck(SuiteProblem problem, double[] mean, double[,] covariance, CancellationToken cancellationToken)
     {
-        var proposal = new MultivariateStudentT(mean, covariance, settings.ProposalDf);
+        var proposal = MultivariateStudentT.FromCovariance(mean, covariance, settings.ProposalDf);
         var draws = proposal.Sample(settings.ImportanceDraws, settings.Seed);
         var logProposal = proposal.LogDensity(draws);
         var logTarget = LogPosterior(problem, draws, cancellationToken);

@@ -14,6 +14,23 @@ namespace Afin.Cli.Commands.Real;
 /// </summary>
 internal static class RealBenchCommand
 {
+    /// <summary>
+    /// How well the range check and the quick k-hat predict the amortized error: a problem counts as flagged when it lies
+    /// outside the training range or its quick k-hat exceeds 0.7 (both recorded in the path).
+    /// </summary>
+    private static string RangeCheckNote(string method, RealBenchResult[] results)
+    {
+        static bool Flagged(RealBenchResult r) => r.Path is { } path && (path.Contains("out of range", StringComparison.Ordinal)
+            || (double.TryParse(path.Split(' ')[2].TrimEnd(','), System.Globalization.CultureInfo.InvariantCulture, out double k) && k > 0.7));
+        var bad = results.Where(r => r.Scores!.MaxSme > 0.5).ToArray();
+        var good = results.Where(r => r.Scores!.MaxSme < 0.15).ToArray();
+        var missed = bad.Where(r => !Flagged(r)).Select(r => r.Problem).ToArray();
+        var falseAlarms = good.Where(Flagged).Select(r => r.Problem).ToArray();
+        return $"{method}: the range check or quick k-hat flags {bad.Length - missed.Length} of {bad.Length} problems with max SME > 0.5" +
+            (missed.Length > 0 ? $" (missed: {string.Join(", ", missed)})" : "") +
+            $" and {falseAlarms.Length} of {good.Length} with max SME < 0.15" + (falseAlarms.Length > 0 ? $" ({string.Join(", ", falseAlarms)})" : "");
+    }
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -129,6 +146,10 @@ internal static class RealBenchCommand
         foreach (var group in results.Where(r => r.MethodKind == "auto").GroupBy(r => r.Method))
         {
             notes.Add($"{group.Key}: " + string.Join(", ", group.GroupBy(r => r.Path ?? "failed").Select(p => $"{p.Key} on {p.Count()}")));
+        }
+        foreach (var group in results.Where(r => r.MethodKind == "amortized" && r.Scores is not null).GroupBy(r => r.Method))
+        {
+            notes.Add(RangeCheckNote(group.Key, group.ToArray()));
         }
         notes.AddRange(results.Where(r => r.Error is not null).Select(r => $"{r.Method} failed on {r.Problem}: {r.Error}"));
         return notes;

@@ -1,0 +1,44 @@
+using Afin.Correction;
+
+namespace Afin.Tests.Correction;
+
+[TestClass]
+public sealed class DefensiveMixtureTests
+{
+    [TestMethod]
+    public void PooledDrawsAreWeightedByTheHalfAndHalfMixtureDensity()
+    {
+        var problem = CorrectionTestKit.ConjugateProblem(1, d: 2);
+        var exact = Afin.References.ExactPosterior.Compute(problem);
+        var afin = new AfinProposal(CorrectionTestKit.Around(exact, shiftInSd: 2, scale: 0.6));
+        var t = new StudentTProposal(MultivariateStudentT.FromCovariance(exact.Mean, exact.Covariance, 5));
+        var first = ImportanceSampler.RunProposal(afin, problem.LogDensity(), 500, 1);
+        var second = ImportanceSampler.RunProposal(t, problem.LogDensity(), 500, 2);
+
+        var pooled = DefensiveMixture.Combine(afin, first, t, second);
+
+        Assert.AreEqual(1000, pooled.DrawCount);
+        var qa = afin.LogDensity(pooled.Draws);
+        var qt = t.LogDensity(pooled.Draws);
+        for (int i = 0; i < pooled.DrawCount; i += 37)
+        {
+            double expected = Math.Log(0.5 * Math.Exp(qa[i]) + 0.5 * Math.Exp(qt[i]));
+            Assert.AreEqual(expected, pooled.LogProposal[i], 1e-9, $"draw {i}");
+            Assert.AreEqual(i < 500 ? first.LogTarget[i] : second.LogTarget[i - 500], pooled.LogTarget[i], "the target is not evaluated again");
+        }
+        // The mixture covers the posterior where the shifted, narrow q does not: its answer is accurate.
+        Assert.IsLessThan(0.7, pooled.ParetoK);
+        Assert.IsLessThan(0.15, CorrectionTestKit.MeanError(pooled.Mean, exact));
+    }
+
+    [TestMethod]
+    public void UnequalRunsAreRefused()
+    {
+        var problem = CorrectionTestKit.ConjugateProblem(2, d: 2);
+        var exact = Afin.References.ExactPosterior.Compute(problem);
+        var q = new AfinProposal(CorrectionTestKit.Around(exact, 0, 1));
+        var a = ImportanceSampler.RunProposal(q, problem.LogDensity(), 100, 1);
+        var b = ImportanceSampler.RunProposal(q, problem.LogDensity(), 120, 2);
+        Assert.Throws<ArgumentException>(() => DefensiveMixture.Combine(q, a, q, b));
+    }
+}
