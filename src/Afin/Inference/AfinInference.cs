@@ -85,7 +85,7 @@ public static class AfinInference
             }
             else if (mode != InferenceMode.Amortized && !NetworkReach.Reaches(model.Tasks, problems[i]))
             {
-                var verdict = RangeVerdict.Of(range, problems[i], options, cancellationToken);
+                var verdict = RangeVerdict.Of(range, model.RangeBounds, problems[i], options, cancellationToken);
                 var context = new InferenceContext(mode, problems[i], null, verdict.Reasons, verdict.Laplace, verdict.Elapsed, TimeSpan.Zero, options, cancellationToken);
                 outcomes[i] = InferencePolicy.Decide(context);
             }
@@ -105,7 +105,7 @@ public static class AfinInference
         {
             cancellationToken.ThrowIfCancellationRequested();
             int i = networked[k];
-            var verdict = RangeVerdict.Of(range, problems[i], options, cancellationToken);
+            var verdict = RangeVerdict.Of(range, model.RangeBounds, problems[i], options, cancellationToken);
             var context = new InferenceContext(mode, problems[i], posteriors[k], verdict.Reasons, verdict.Laplace, verdict.Elapsed, share, options, cancellationToken);
             outcomes[i] = InferencePolicy.Decide(context);
         }
@@ -248,7 +248,7 @@ public static class AfinInference
         {
             return ExactInference.Run(mode, problem);
         }
-        var verdict = RangeVerdict.Of(new TrainingRange(model.Tasks, model.Network.Options.Coordinates), problem, options, cancellationToken);
+        var verdict = RangeVerdict.Of(new TrainingRange(model.Tasks, model.Network.Options.Coordinates), model.RangeBounds, problem, options, cancellationToken);
         var context = new InferenceContext(mode, problem, needsNetwork ? posterior : null, verdict.Reasons, verdict.Laplace, verdict.Elapsed,
             needsNetwork ? amortizedTime : TimeSpan.Zero, options, cancellationToken);
         return InferencePolicy.Decide(context);

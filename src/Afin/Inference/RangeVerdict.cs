@@ -15,7 +15,8 @@ namespace Afin.Inference;
 /// <param name="Elapsed">The time of the check, the Laplace search included.</param>
 internal sealed record RangeVerdict(IReadOnlyList<string> Reasons, LaplacePosterior? Laplace, TimeSpan Elapsed)
 {
-    internal static RangeVerdict Of(TrainingRange range, BayesianProblem problem, AutoInferenceOptions options, CancellationToken cancellationToken)
+    internal static RangeVerdict Of(TrainingRange range, StatisticBounds bounds, BayesianProblem problem, AutoInferenceOptions options,
+        CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var reasons = range.Check(problem).ToList();
@@ -29,7 +30,7 @@ internal sealed record RangeVerdict(IReadOnlyList<string> Reasons, LaplacePoster
             // No Laplace approximation: no statistics, and the Laplace-t proposal will record the failure itself.
             return new RangeVerdict(reasons, null, clock.Elapsed);
         }
-        reasons.AddRange(StatisticBounds.For(range.Tasks).Exceeded(CanonicalStatistics.Of(problem, laplace)));
+        reasons.AddRange(bounds.Exceeded(CanonicalStatistics.Of(problem, laplace)));
         return new RangeVerdict(reasons, laplace, clock.Elapsed);
     }
 }

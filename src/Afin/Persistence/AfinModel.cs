@@ -41,6 +41,14 @@ public sealed class AfinModel : IDisposable
     /// <summary>How the network was trained: steps, wall time, validation scores.</summary>
     public TrainingSummary Training { get; }
 
+    /// <summary>
+    /// How far the canonical statistics of the training tasks reach (see <see cref="StatisticBounds"/>): read from the
+    /// model file, or measured on first use for a file written before they were recorded.
+    /// </summary>
+    internal StatisticBounds RangeBounds => _bounds ??= StatisticBounds.For(Tasks);
+
+    private StatisticBounds? _bounds;
+
     /// <summary>Whether a problem lies inside the training range (dimension, number of sites, families).</summary>
     public bool Covers(BayesianProblem problem)
     {
@@ -64,7 +72,7 @@ public sealed class AfinModel : IDisposable
     public void Save(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var header = new ModelHeader(Network.Options, Tasks, Training);
+        var header = new ModelHeader(Network.Options, Tasks, Training, RangeBounds);
         AfinFileFormat.Write(destination, AfinFileKind.Model, JsonSerializer.Serialize(header, HeaderJson), [("weights", WeightBytes(Network))]);
     }
 
@@ -129,7 +137,7 @@ public sealed class AfinModel : IDisposable
         var network = new AfinNetwork(header.Network, device);
         LoadWeights(network, content.Section("weights", source), source);
         network.eval();
-        return new AfinModel(network, header.Tasks, header.Training);
+        return new AfinModel(network, header.Tasks, header.Training) { _bounds = header.Bounds };
     }
 
     internal static byte[] WeightBytes(torch.nn.Module module)
@@ -155,5 +163,6 @@ public sealed class AfinModel : IDisposable
     /// <inheritdoc />
     public void Dispose() => Network.Dispose();
 
-    private sealed record ModelHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingSummary Training);
+    /// <summary>The model file's header; <paramref name="Bounds"/> is absent from files written before it was recorded.</summary>
+    private sealed record ModelHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingSummary Training, StatisticBounds? Bounds = null);
 }

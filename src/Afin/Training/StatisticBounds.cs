@@ -7,7 +7,8 @@ namespace Afin.Training;
 /// <summary>
 /// How far the <see cref="CanonicalStatistics"/> of a model's training tasks reach: their 99.5% quantiles (0.5% for the
 /// label balance), measured on <see cref="SampledTasks"/> tasks drawn from the model's task distribution with a fixed
-/// seed. A problem beyond them lies where the network has seen almost nothing, whatever its d and N.
+/// seed. A problem beyond them lies where the network has seen almost nothing, whatever its d and N. Measuring takes a
+/// second or so, so a model file records its bounds (<see cref="Persistence.AfinModel.RangeBounds"/>).
 /// </summary>
 internal sealed record StatisticBounds(double SiteNorm, double PredictorMagnitude, double MinorityShare, double CurvatureMismatch)
 {
@@ -73,15 +74,16 @@ internal sealed record StatisticBounds(double SiteNorm, double PredictorMagnitud
 
     private static double Upper(IEnumerable<double> values)
     {
+        // Without a finite value no bound is claimed (the largest double: a bound JSON can hold).
         var sorted = values.Where(double.IsFinite).Order().ToArray();
-        return sorted.Length == 0 ? double.PositiveInfinity : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(Quantile * sorted.Length) - 1)];
+        return sorted.Length == 0 ? double.MaxValue : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(Quantile * sorted.Length) - 1)];
     }
 
     private static double Lower(IEnumerable<double> values)
     {
-        // Without a training task large enough to have a balance, no bound is claimed.
+        // Without a training task large enough to have a balance, no bound is claimed (no share lies below 0).
         var sorted = values.Where(double.IsFinite).Order().ToArray();
-        return sorted.Length == 0 ? double.NegativeInfinity : sorted[(int)Math.Floor((1 - Quantile) * sorted.Length)];
+        return sorted.Length == 0 ? 0 : sorted[(int)Math.Floor((1 - Quantile) * sorted.Length)];
     }
 
     private static string Format(double value) => value.ToString("G3", CultureInfo.InvariantCulture);

@@ -80,6 +80,39 @@ public sealed class CanonicalStatisticsTests
             "d and N alone would call it in range");
     }
 
+    [TestMethod]
+    public void ModelFilesRecordTheirBoundsSoThatLoadingMeasuresNothing()
+    {
+        foreach (var name in new[] { "afin-default.afin", "afin-faithful.afin" })
+        {
+            string path = Path.Combine(RepositoryRoot(), "models", name);
+            var header = AfinFileFormat.Read(File.ReadAllBytes(path), AfinFileKind.Model, path).HeaderJson;
+            StringAssert.Contains(header, "\"Bounds\"", $"{name} records its statistic bounds");
+        }
+        using var model = AfinModel.LoadDefault();
+        string saved = Path.Combine(Path.GetTempPath(), $"bounds-{Guid.NewGuid():N}.afin");
+        try
+        {
+            model.Save(saved);
+            using var again = AfinModel.Load(saved);
+            Assert.AreEqual(model.RangeBounds, again.RangeBounds);
+        }
+        finally
+        {
+            File.Delete(saved);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Afin.MLNet.sln")))
+        {
+            folder = folder.Parent;
+        }
+        return folder?.FullName ?? throw new InvalidOperationException("the repository root (Afin.MLNet.sln) is not above the test binaries");
+    }
+
     /// <summary>A logistic regression with a wide prior whose feature nearly separates the labels.</summary>
     private static BayesianProblem Separated()
     {
