@@ -42,6 +42,24 @@ public sealed class ExactCommandTests
         var (code, _, error) = CliRunner.Run("exact", "--problem", CliRunner.Problem("logistic-regression.json"));
         Assert.AreEqual(2, code);
         StringAssert.Contains(error, "not conjugate");
+        StringAssert.Contains(error, "observations[0].family is 'bernoulli_logit'");
+    }
+
+    [TestMethod]
+    [DataRow("\"sigma\": 5e-324", "observations[0].sigma[0]: expected a number between 1E-150 and 1E+150")]
+    [DataRow("\"sigma\": [1, 1e-150]", "observations[0].x[1]: adding the row's information")]
+    public void NumbersThatOverflowAreInvalidInputNamingTheFieldAndWriteNothing(string sigma, string message)
+    {
+        // Issue 15: formerly exit 1 with MathNet's "Matrix must be positive definite".
+        string problem = CliRunner.TempFile(".json");
+        string output = CliRunner.TempFile(".json");
+        File.WriteAllText(problem, "{ \"prior\": { \"family\": \"gaussian\", \"loc\": 0, \"scale\": 1 }, \"observations\": [ " +
+            $"{{ \"family\": \"linear_gaussian\", \"x\": [[0.5, 1], [1e150, 1e150]], \"y\": [0.3, 1], {sigma} }} ] }}");
+        var (code, stdout, error) = CliRunner.Run("exact", "--problem", problem, "--output", output);
+        Assert.AreEqual(2, code, error);
+        StringAssert.StartsWith(error, $"error: invalid problem: {message}");
+        Assert.AreEqual("", stdout);
+        Assert.IsFalse(File.Exists(output));
     }
 
     [TestMethod]

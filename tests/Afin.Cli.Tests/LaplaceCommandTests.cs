@@ -103,6 +103,24 @@ public sealed class LaplaceCommandTests
     }
 
     [TestMethod]
+    public void AProblemThatOverflowsIsInvalidInputNamingTheRowAndWritesNoFile()
+    {
+        // exp(800) overflows at the prior's location: issue 15, formerly exit 1 with "the problem's numbers overflow".
+        string problem = CliRunner.TempFile(".json");
+        string output = CliRunner.TempFile(".json");
+        string samples = CliRunner.TempFile(".csv");
+        File.WriteAllText(problem, "{ \"prior\": { \"family\": \"gaussian\", \"loc\": 0, \"scale\": 1 }, \"observations\": [ " +
+            "{ \"family\": \"poisson_log\", \"x\": [[1.0], [0.5]], \"y\": [2, 1], \"offset\": [0, 800] } ] }");
+        var (code, stdout, error) = CliRunner.Run("laplace", "--problem", problem, "--output", output, "--samples", "10", "--samples-out", samples);
+        Assert.AreEqual(2, code, error);
+        StringAssert.StartsWith(error, "error: invalid problem: observations[0].y[1]: ");
+        StringAssert.Contains(error, "x[1]·z + offset[1] is 800");
+        Assert.AreEqual("", stdout);
+        Assert.IsFalse(File.Exists(output));
+        Assert.IsFalse(File.Exists(samples));
+    }
+
+    [TestMethod]
     [DataRow("--max-iterations", "0", "--max-iterations")]
     [DataRow("--curvature", "hessian", "--curvature")]
     [DataRow("--samples", "10", "--samples-out")]

@@ -36,8 +36,8 @@ public sealed class PoissonCommandTests
     public void TheShippedModelRefusesCountsInAmortizedModeAndNamesTheFeatureVersionThatTakesThem()
     {
         var result = CliRunner.Run("infer", "--problem", Sample, "--mode", "amortized");
-        Assert.AreEqual(1, result.ExitCode);
-        StringAssert.Contains(result.Error, "feature version 2 have no adapter for the likelihood family 'poisson_log' (feature version 3 added it)");
+        Assert.AreEqual(2, result.ExitCode, "invalid input for this model (issue 15): exit 1 is for internal failures");
+        StringAssert.Contains(result.Error, "error: observations[0].family: AFIN networks of feature version 2 have no adapter for the likelihood family 'poisson_log' (feature version 3 added it)");
         Assert.AreEqual("", result.Output);
     }
 

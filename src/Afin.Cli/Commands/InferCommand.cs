@@ -54,11 +54,13 @@ internal static class InferCommand
                 : withoutModel is null || modelNamed ? LoadModel(parse.GetValue(model), parse.GetValue(architecture)) : null;
             var outcome = withoutModel
                 ?? (afin is null ? AfinInference.RunLaplace(spec, options, cancellationToken) : Run(afin, spec, inferenceMode, options, cancellationToken));
+            // Serialised before any file is written: a report that cannot be written must leave no samples file behind either.
+            string json = PosteriorJson.Serialize(InferenceReport.Create(afin, outcome));
             if (samplesFile is not null)
             {
                 io.WriteSamples(outcome.Sample(sampleCount, parse.GetValue(seed)), samplesFile);
             }
-            io.WriteResult(PosteriorJson.Serialize(InferenceReport.Create(afin, outcome)), parse.GetValue(output));
+            io.WriteResult(json, parse.GetValue(output));
             WriteMessages(io, spec, outcome);
             return Task.FromResult(ExitCodes.Success);
         });
@@ -67,11 +69,37 @@ internal static class InferCommand
 
     private static InferenceOutcome Run(AfinModel afin, BayesianProblem spec, InferenceMode mode, AutoInferenceOptions options, CancellationToken cancellationToken)
     {
+        // Auto and Corrected skip the network for a family it has no adapter for (it was never trained on it either).
         if (AfinInference.NeedsNetwork(afin, spec, mode))
         {
+            CheckAdapters(afin, spec);
             afin.Infer(spec); // warm-up: the first forward pass pays one-off initialisation
         }
         return AfinInference.Run(afin, spec, mode, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Refuses, as invalid input naming the block, a likelihood family the model's network has no adapter for: the problem
+    /// is valid, but not for this model, and the user can choose another model or <c>--mode laplace</c>.
+    /// </summary>
+    private static void CheckAdapters(AfinModel afin, BayesianProblem spec)
+    {
+        int version = afin.Network.Options.FeatureVersion;
+        var families = AfinNetworkOptions.LikelihoodFamiliesOf(version);
+        for (int i = 0; i < spec.Blocks.Count; i++)
+        {
+            string family = spec.Blocks[i].Family;
+            // The network never sees a block without rows.
+            if (spec.Blocks[i].Count == 0 || families.Contains(family))
+            {
+                continue;
+            }
+            int first = Enumerable.Range(version + 1, AfinNetworkOptions.LatestFeatureVersion - version)
+                .First(v => AfinNetworkOptions.LikelihoodFamiliesOf(v).Contains(family));
+            throw new InvalidInputException(
+                $"observations[{i}].family: AFIN networks of feature version {version} have no adapter for the likelihood family '{family}' " +
+                $"(feature version {first} added it): use a model trained with --feature-version {first} or later, --mode auto, which weighs draws from the Laplace-t proposal instead, or --mode laplace");
+        }
     }
 
     /// <summary>

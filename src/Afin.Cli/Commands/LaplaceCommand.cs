@@ -48,11 +48,13 @@ internal static class LaplaceCommand
             var laplace = LaplaceApproximation.Compute(spec, options, cancellationToken);
             double elapsed = clock.Elapsed.TotalMilliseconds;
             var report = new PosteriorReport("laplace", laplace.Mode, laplace.Covariance, elapsed, LaplaceReport.AddTo(new Dictionary<string, object>(), laplace));
+            // Serialised before any file is written: a report that cannot be written must leave no samples file behind either.
+            string json = PosteriorJson.Serialize(report);
             if (samplesFile is not null)
             {
                 io.WriteSamples(laplace.Sample(sampleCount, parse.GetValue(seed)), samplesFile);
             }
-            io.WriteResult(PosteriorJson.Serialize(report), parse.GetValue(output));
+            io.WriteResult(json, parse.GetValue(output));
             if (!laplace.Converged)
             {
                 io.Error.WriteLine(LaplaceReport.Warning("laplace", laplace));

@@ -18,8 +18,30 @@ internal static class CanonicalProblem
     {
         var priorSites = new List<ObservationBlock>();
         var prior = Prior(problem.Prior, map, diagonal, priorSites);
-        var blocks = problem.Blocks.Where(b => b.Count > 0).Select(b => Block(b, map)).Concat(priorSites);
-        return BayesianProblem.Create(prior, blocks, problem.Dimension, problem.Name);
+        var kept = Enumerable.Range(0, problem.Blocks.Count).Where(i => problem.Blocks[i].Count > 0).ToArray();
+        var blocks = kept.Select(i => Block(problem.Blocks[i], map)).Concat(priorSites);
+        try
+        {
+            // Derived, not Create: the twin's numbers may lie beyond the limits on user input (a prior precision of 1e-302
+            // in the whitened coordinates of a prior sd of 1e150) and still be sound.
+            return BayesianProblem.CreateDerived(prior, blocks, problem.Dimension, problem.Name);
+        }
+        catch (ProblemValidationException e)
+        {
+            // Only a number that overflowed in the map can fail here; the message must name the user's factor it came
+            // from, not a field of a twin the user never wrote.
+            throw new ProblemValidationException(UserFactor(e.Path, kept),
+                $"its numbers go beyond double arithmetic in the canonical (Laplace) coordinates the network is given ({e.Message}); rescale the problem");
+        }
+    }
+
+    /// <summary>The user's factor behind a path of the twin: its blocks are the non-empty blocks, in order, then the prior's sites.</summary>
+    private static string UserFactor(string twinPath, int[] kept)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(twinPath, @"^observations\[(\d+)\]");
+        return match.Success && int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) is int k && k < kept.Length
+            ? $"observations[{kept[k]}]"
+            : "prior";
     }
 
     /// <summary>
@@ -33,7 +55,7 @@ internal static class CanonicalProblem
         int d = map.Dimension;
         if (prior is FullRankGaussianPrior full)
         {
-            return new FullRankGaussianPrior(CentredLocation(full.Loc, map), map.Congruence(full.Precision));
+            return new FullRankGaussianPrior(CentredLocation(full.Loc, map), PrecisionInU(full.Precision, map));
         }
         if (diagonal)
         {
@@ -55,7 +77,7 @@ internal static class CanonicalProblem
                 {
                     precision[i, i] = 1 / (g.Scale[i] * g.Scale[i]);
                 }
-                return new FullRankGaussianPrior(CentredLocation(g.Loc, map), map.Congruence(precision));
+                return new FullRankGaussianPrior(CentredLocation(g.Loc, map), PrecisionInU(precision, map));
             case StudentTPrior t:
                 sites.Add(new LinearStudentTBlock(CoordinateRows(map), Centred(t.Loc, map), t.Scale, t.Df));
                 return Vague(d);
@@ -65,6 +87,31 @@ internal static class CanonicalProblem
             default:
                 throw Unsupported(prior);
         }
+    }
+
+    /// <summary>
+    /// The prior precision in u, Lᵀ P L. Where the data pin a direction down far more tightly than the prior does (an x of
+    /// 1e149 in one column), its smallest eigenvalues fall below double's resolution of its largest: positive definite in
+    /// exact arithmetic, singular in double, and refused as a prior. A ridge of 1e-12 of its largest diagonal entry then
+    /// restores it while moving the twin's posterior curvature, which is I in u (so Lᵀ P L is at most I), by at most
+    /// 1e-12: far below the float32 resolution the network reads it at. A well-conditioned precision is left as it is.
+    /// </summary>
+    private static double[,] PrecisionInU(double[,] precision, AffineMap map)
+    {
+        var inU = map.Congruence(precision);
+        if (FullRankGaussianPrior.LogDeterminantIfPositiveDefinite(inU) is not null)
+        {
+            return inU;
+        }
+        int d = map.Dimension;
+        double largest = Enumerable.Range(0, d).Max(i => inU[i, i]);
+        double ridge = 1e-12 * largest;
+        for (int i = 0; i < d; i++)
+        {
+            inU[i, i] += ridge;
+        }
+        // A prior so weak that even its largest entry underflows says nothing in u: the vague prior stands for it.
+        return FullRankGaussianPrior.LogDeterminantIfPositiveDefinite(inU) is not null ? inU : VaguePrecisionMatrix(d);
     }
 
     private static ObservationBlock Block(ObservationBlock block, AffineMap map)
@@ -139,14 +186,16 @@ internal static class CanonicalProblem
         return rows;
     }
 
-    private static FullRankGaussianPrior Vague(int d)
+    private static FullRankGaussianPrior Vague(int d) => new(new double[d], VaguePrecisionMatrix(d));
+
+    private static double[,] VaguePrecisionMatrix(int d)
     {
         var precision = new double[d, d];
         for (int i = 0; i < d; i++)
         {
             precision[i, i] = VaguePrecision;
         }
-        return new FullRankGaussianPrior(new double[d], precision);
+        return precision;
     }
 
     /// <summary>L⁻¹(loc - m): a prior's location in u.</summary>

@@ -17,7 +17,8 @@ internal static class GaussianSurrogate
         var blocks = problem.Blocks.Select(b => b is LinearStudentTBlock site
             ? new LinearGaussianBlock(site.X, site.Y, site.Sigma.Select((s, n) => s * InformationScale(site.Df[n])).ToArray())
             : b);
-        return BayesianProblem.Create(prior, blocks, problem.Dimension);
+        // Derived: a scale times sqrt(3) may pass the limits on user input, and the surrogate is only ever a start.
+        return BayesianProblem.CreateDerived(prior, blocks, problem.Dimension);
     }
 
     /// <summary>sqrt((df + 3) / (df + 1)): the Gaussian with scale times this has the t density's Fisher information.</summary>

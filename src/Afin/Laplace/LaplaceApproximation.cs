@@ -24,13 +24,18 @@ public static class LaplaceApproximation
     /// <returns>The approximation; <see cref="LaplacePosterior.Converged"/> says whether the mode met the tolerance.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="problem"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    /// <exception cref="InvalidOperationException">No start gave a finite log posterior, or no positive-definite curvature exists at the mode.</exception>
+    /// <exception cref="ProblemValidationException">
+    /// The problem's numbers overflow double arithmetic: the log posterior is not finite at the prior's location, the
+    /// curvature is not finite at the mode, or the covariance overflows; or d exceeds 4096. The message names the factor or field.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">No positive-definite curvature exists at the mode even with its eigenvalues floored.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static LaplacePosterior Compute(BayesianProblem problem, LaplaceOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
         options ??= new LaplaceOptions();
         options.Validate();
+        DenseLimit.Check(problem, "the Laplace approximation");
         var objective = new NewtonObjective(problem, options.KinkWidth);
         NewtonResult? best = null;
         int iterations = 0;
@@ -45,7 +50,8 @@ public static class LaplaceApproximation
         }
         if (!double.IsFinite(best!.LogDensity))
         {
-            throw new InvalidOperationException("laplace: the log posterior is not finite at the prior's location; the problem's numbers overflow.");
+            // Every search starts where the prior is centred; a log posterior that overflows there is the problem's doing.
+            throw OverflowingFactor.At(problem, objective.PriorLocation, "the prior's location, where the search starts");
         }
         return Approximate(problem, objective, best, iterations, options.Curvature);
     }
@@ -79,7 +85,7 @@ public static class LaplaceApproximation
     {
         int d = problem.Dimension;
         var lower = new double[d * d];
-        var used = PositiveDefiniteCurvature(objective, search.Mode, requested, lower);
+        var used = PositiveDefiniteCurvature(problem, objective, search.Mode, requested, lower);
         var factor = (double[])lower.Clone();
         bool floored = !DenseCholesky.Factor(factor, d);
         if (floored)
@@ -95,6 +101,7 @@ public static class LaplaceApproximation
         }
         var precision = Symmetric(lower, d);
         var covariance = Inverse(factor, d);
+        CheckFinite(covariance);
         double logDensity = problem.LogDensity().Evaluate(search.Mode);
         double logEvidence = logDensity + d * HalfLog2Pi - DenseCholesky.HalfLogDeterminant(factor, d);
         string message = (search.Converged
@@ -106,15 +113,26 @@ public static class LaplaceApproximation
     }
 
     /// <summary>Writes the lower triangle of the curvature to use into <paramref name="curvature"/> and says which it is.</summary>
-    private static LaplaceCurvature PositiveDefiniteCurvature(NewtonObjective objective, double[] mode, LaplaceCurvature requested, double[] curvature)
+    /// <exception cref="ProblemValidationException">A curvature at the mode is not finite; names the factor.</exception>
+    private static LaplaceCurvature PositiveDefiniteCurvature(BayesianProblem problem, NewtonObjective objective, double[] mode, LaplaceCurvature requested, double[] curvature)
     {
         int d = mode.Length;
+        // A factor's curvature can overflow at the mode though the log density did not (x xᵀ / sigma² with x = 1e150);
+        // a matrix holding infinities or NaNs has no eigenvalues to floor.
+        void Compute(CurvatureKind kind)
+        {
+            objective.PosteriorCurvature(mode, curvature, kind);
+            if (!Array.TrueForAll(curvature, double.IsFinite))
+            {
+                throw OverflowingFactor.At(problem, mode, "the posterior mode");
+            }
+        }
         if (requested == LaplaceCurvature.ExpectedInformation)
         {
-            objective.PosteriorCurvature(mode, curvature, CurvatureKind.Expected);
+            Compute(CurvatureKind.Expected);
             return LaplaceCurvature.ExpectedInformation;
         }
-        objective.PosteriorCurvature(mode, curvature, CurvatureKind.Observed);
+        Compute(CurvatureKind.Observed);
         if (DenseCholesky.Factor((double[])curvature.Clone(), d))
         {
             return LaplaceCurvature.Observed;
@@ -124,8 +142,28 @@ public static class LaplaceApproximation
             EigenvalueFloor.Apply(curvature, d);
             return LaplaceCurvature.Observed;
         }
-        objective.PosteriorCurvature(mode, curvature, CurvatureKind.Expected);
+        Compute(CurvatureKind.Expected);
         return LaplaceCurvature.ExpectedInformation;
+    }
+
+    /// <summary>
+    /// A variance beyond double's range: the curvature in some direction is so small (a prior scale of 1e150 that the data
+    /// do not inform) that its inverse overflows.
+    /// </summary>
+    private static void CheckFinite(double[,] covariance)
+    {
+        for (int i = 0; i < covariance.GetLength(0); i++)
+        {
+            for (int j = 0; j < covariance.GetLength(1); j++)
+            {
+                if (!double.IsFinite(covariance[i, j]))
+                {
+                    throw new ProblemValidationException("prior",
+                        $"the Laplace covariance entry [{i}][{j}] overflows double arithmetic ({Check.Format(covariance[i, j])}): the curvature at the mode is too small in some direction; " +
+                        "give the prior a smaller scale or rescale the problem");
+                }
+            }
+        }
     }
 
     private static double[,] Symmetric(double[] lower, int d)

@@ -16,6 +16,13 @@ public sealed class BayesianProblem
         ObservationCount = blocks.Sum(b => b.Count);
     }
 
+    /// <summary>
+    /// The largest d a problem may state in its <c>d</c> field: a scalar prior argument is broadcast to d numbers, so a
+    /// <c>d</c> of 2^31 - 1 would ask for 16 GiB per vector before anything else could refuse it. Vectors and design rows
+    /// of the problem itself cannot exceed what was read.
+    /// </summary>
+    internal const int MaxDimension = 1_000_000;
+
     /// <summary>An optional label.</summary>
     public string? Name { get; }
 
@@ -39,8 +46,27 @@ public sealed class BayesianProblem
     /// <param name="blocks">The likelihood blocks; may be empty.</param>
     /// <param name="dimension">The dimension d (the JSON format's <c>d</c> field), needed only when nothing else fixes it.</param>
     /// <param name="name">An optional label.</param>
-    /// <exception cref="ProblemValidationException">The problem is invalid; the message names the block, the field and what was expected.</exception>
+    /// <exception cref="ProblemValidationException">
+    /// The problem is invalid (including a number beyond the range the methods can square or invert, see
+    /// docs/interchange-format.md); the message names the block, the field and what was expected.
+    /// </exception>
     public static BayesianProblem Create(Prior prior, IEnumerable<ObservationBlock>? blocks = null, int? dimension = null, string? name = null)
+    {
+        var problem = CreateDerived(prior, blocks, dimension, name);
+        problem.Prior.CheckLimits();
+        for (int i = 0; i < problem.Blocks.Count; i++)
+        {
+            problem.Blocks[i].CheckLimits(i);
+        }
+        return problem;
+    }
+
+    /// <summary>
+    /// <see cref="Create"/> without <see cref="NumericLimits"/>: for a problem derived from a valid one, such as its twin in
+    /// canonical coordinates, whose numbers may lie beyond the limits (a prior precision of 1e-302 in the whitened
+    /// coordinates of a prior sd of 1e150) while the problem stays sound. Shapes, finiteness, signs and labels are still checked.
+    /// </summary>
+    internal static BayesianProblem CreateDerived(Prior prior, IEnumerable<ObservationBlock>? blocks = null, int? dimension = null, string? name = null)
     {
         Check.NotNull("prior", prior);
         var blockList = (blocks ?? []).ToList();
@@ -66,6 +92,10 @@ public sealed class BayesianProblem
         if (dimension is <= 0)
         {
             throw new ProblemValidationException("d", $"expected a positive integer, got {dimension}");
+        }
+        if (dimension > MaxDimension)
+        {
+            throw new ProblemValidationException("d", $"expected at most {MaxDimension}, got {dimension}");
         }
         int? d = dimension;
         // Words for whatever fixed d first, so that a disagreement names both sides.

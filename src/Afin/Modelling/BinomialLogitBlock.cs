@@ -38,9 +38,10 @@ public sealed class BinomialLogitBlock : LinearBlock
         var total = ResolvePerRow(index, "total_count", TotalCount, positive: true);
         for (int n = 0; n < total.Length && Count > 0; n++)
         {
-            if (total[n] != Math.Floor(total[n]))
+            // The log binomial coefficient is computed over int: a larger count would wrap around.
+            if (total[n] != Math.Floor(total[n]) || total[n] > int.MaxValue)
             {
-                throw new ProblemValidationException(PathOf(index, $"total_count[{n}]"), $"expected a positive integer, got {Check.Format(total[n])}");
+                throw new ProblemValidationException(PathOf(index, $"total_count[{n}]"), $"expected a positive integer of at most {int.MaxValue}, got {Check.Format(total[n])}");
             }
         }
         for (int n = 0; n < Y.Length; n++)

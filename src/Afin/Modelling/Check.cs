@@ -18,6 +18,22 @@ internal static class Check
         }
     }
 
+    /// <summary>
+    /// Checks that every value is of magnitude at most <see cref="NumericLimits.MaxMagnitude"/>: a location, design entry,
+    /// observation or offset, which the methods square.
+    /// </summary>
+    internal static void Magnitude(string path, ReadOnlySpan<double> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (Math.Abs(values[i]) > NumericLimits.MaxMagnitude)
+            {
+                throw new ProblemValidationException($"{path}[{i}]",
+                    $"expected a magnitude of at most {Format(NumericLimits.MaxMagnitude)} (its square must not overflow double arithmetic), got {Format(values[i])}");
+            }
+        }
+    }
+
     internal static void Positive(string path, ReadOnlySpan<double> values)
     {
         for (int i = 0; i < values.Length; i++)
@@ -25,6 +41,42 @@ internal static class Check
             if (!double.IsFinite(values[i]) || values[i] <= 0)
             {
                 throw new ProblemValidationException($"{path}[{i}]", $"expected a finite number > 0, got {Format(values[i])}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks that every value of a positive scale, noise sd or df lies between <see cref="NumericLimits.MinScale"/> and
+    /// <see cref="NumericLimits.MaxScale"/>, so that its square and inverse square stay within double arithmetic.
+    /// </summary>
+    internal static void ScaleRange(string path, ReadOnlySpan<double> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] < NumericLimits.MinScale || values[i] > NumericLimits.MaxScale)
+            {
+                throw new ProblemValidationException($"{path}[{i}]",
+                    $"expected a number between {Format(NumericLimits.MinScale)} and {Format(NumericLimits.MaxScale)} " +
+                    $"(its square and inverse square must stay within double arithmetic), got {Format(values[i])}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks that df x scale², the squared width of a Student-t factor, stays at least <see cref="NumericLimits.MinStudentTWidth"/>:
+    /// the density divides the squared residual by it, and a width that underflows to 0 makes the density at its centre 0 / 0.
+    /// Both vectors are already resolved to the same length.
+    /// </summary>
+    internal static void StudentTWidth(string dfPath, string scaleField, ReadOnlySpan<double> df, ReadOnlySpan<double> scale)
+    {
+        for (int i = 0; i < df.Length; i++)
+        {
+            double width = df[i] * scale[i] * scale[i];
+            if (width < NumericLimits.MinStudentTWidth)
+            {
+                throw new ProblemValidationException($"{dfPath}[{i}]",
+                    $"expected df x {scaleField}² of at least {Format(NumericLimits.MinStudentTWidth)} (the squared width of the Student-t density, which must not underflow double arithmetic), " +
+                    $"got {Format(df[i])} x {Format(scale[i])}² = {Format(width)}");
             }
         }
     }

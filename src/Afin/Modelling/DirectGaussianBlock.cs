@@ -51,6 +51,15 @@ public sealed class DirectGaussianBlock : ObservationBlock
         return new DirectGaussianBlock(_rows == 0 ? new double[0, d] : Y, ResolvePerRow(index, "sigma", Sigma, positive: true));
     }
 
+    internal override void CheckLimits(int index)
+    {
+        for (int n = 0; n < _rows; n++)
+        {
+            Check.Magnitude(PathOf(index, $"y[{n}]"), Row(n));
+        }
+        Check.ScaleRange(PathOf(index, "sigma"), Sigma);
+    }
+
     internal override double AddLogLikelihood(ReadOnlySpan<double> z, Span<double> gradient)
     {
         int d = z.Length;
@@ -70,6 +79,28 @@ public sealed class DirectGaussianBlock : ObservationBlock
             logLik -= 0.5 * sq * precision + d * (Math.Log(s) + HalfLog2Pi);
         }
         return logLik;
+    }
+
+    internal override (int Row, string Detail)? FirstNonFiniteRow(ReadOnlySpan<double> z)
+    {
+        for (int n = 0; n < _rows; n++)
+        {
+            double precision = 1 / (Sigma[n] * Sigma[n]);
+            var y = Row(n);
+            double sq = 0;
+            bool finite = double.IsFinite(precision);
+            for (int i = 0; i < z.Length; i++)
+            {
+                double r = y[i] - z[i];
+                sq += r * r;
+                finite &= double.IsFinite(r * precision);
+            }
+            if (!finite || !double.IsFinite(sq * precision))
+            {
+                return (n, $"its squared distance |y[{n}] - z|² / sigma² is {Check.Format(sq * precision)}");
+            }
+        }
+        return null;
     }
 
     internal override void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind)

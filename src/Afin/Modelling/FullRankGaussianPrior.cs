@@ -54,7 +54,36 @@ public sealed class FullRankGaussianPrior : Prior
         return new FullRankGaussianPrior(loc, (double[,])Precision.Clone(), logDet);
     }
 
-    private static double? LogDeterminantIfPositiveDefinite(double[,] matrix)
+    /// <summary>
+    /// The location, and precision entries within the precisions of the scales every other prior accepts
+    /// (<see cref="NumericLimits"/>): beyond them a prior variance or the precision times the location overflows, or the
+    /// prior's information underflows to nothing.
+    /// </summary>
+    internal override void CheckLimits()
+    {
+        base.CheckLimits();
+        int d = Loc.Length;
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                double p = Precision[i, j];
+                if (Math.Abs(p) > NumericLimits.MaxPrecision)
+                {
+                    throw new ProblemValidationException($"prior.precision[{i}][{j}]",
+                        $"expected a magnitude of at most {Check.Format(NumericLimits.MaxPrecision)} (the precision of a scale of {Check.Format(NumericLimits.MinScale)}), got {Check.Format(p)}");
+                }
+                if (i == j && p < NumericLimits.MinPrecisionDiagonal)
+                {
+                    throw new ProblemValidationException($"prior.precision[{i}][{i}]",
+                        $"expected a diagonal entry of at least {Check.Format(NumericLimits.MinPrecisionDiagonal)} (the precision of a scale of {Check.Format(NumericLimits.MaxScale)}), got {Check.Format(p)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>log det of a symmetric matrix that is positive definite in double precision (Cholesky succeeds), else null.</summary>
+    internal static double? LogDeterminantIfPositiveDefinite(double[,] matrix)
     {
         try
         {

@@ -25,6 +25,12 @@ public sealed class GaussianPrior : Prior
     internal override Prior Resolve(int d) =>
         new GaussianPrior(ResolveVector("loc", Loc, d, false), ResolveVector("scale", Scale, d, true));
 
+    internal override void CheckLimits()
+    {
+        base.CheckLimits();
+        Check.ScaleRange("prior.scale", Scale);
+    }
+
     internal override double AddLogDensity(ReadOnlySpan<double> z, Span<double> gradient)
     {
         double logp = 0;

@@ -80,7 +80,10 @@ internal readonly struct JsonFields
         string path = Join(name);
         if (value.ValueKind == JsonValueKind.Number)
         {
-            return [value.GetDouble()];
+            // TryGetDouble, not GetDouble: a literal beyond double's range (1e400) must be a validation error, not a FormatException.
+            return value.TryGetDouble(out double number) && double.IsFinite(number)
+                ? [number]
+                : throw new ProblemValidationException(path, $"expected a finite number, got {Describe(value)}");
         }
         if (value.ValueKind != JsonValueKind.Array)
         {

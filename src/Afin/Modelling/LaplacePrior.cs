@@ -23,6 +23,12 @@ public sealed class LaplacePrior : Prior
     internal override Prior Resolve(int d) =>
         new LaplacePrior(ResolveVector("loc", Loc, d, false), ResolveVector("scale", Scale, d, true));
 
+    internal override void CheckLimits()
+    {
+        base.CheckLimits();
+        Check.ScaleRange("prior.scale", Scale);
+    }
+
     internal override double AddLogDensity(ReadOnlySpan<double> z, Span<double> gradient)
     {
         double logp = 0;
@@ -51,12 +57,15 @@ public sealed class LaplacePrior : Prior
         {
             double s = Scale[i], w = width * s;
             double r = z[i] - Loc[i];
-            double root = Math.Sqrt(r * r + w * w);
+            // Hypot and the ratios below keep every intermediate within range for scales down to NumericLimits.MinScale,
+            // where w² and root³ would underflow to 0 and r² might overflow.
+            double root = double.Hypot(r, w);
             logp -= (root - w) / s + Math.Log(2 * s);
-            gradient[i] -= r / (root * s);
+            gradient[i] -= r / root / s;
             if (!curvature.IsEmpty)
             {
-                curvature[i * d + i] += w * w / (root * root * root * s);
+                double k = w / root;
+                curvature[i * d + i] += k * k / root / s;
             }
         }
         return logp;
@@ -75,8 +84,10 @@ public sealed class LaplacePrior : Prior
         {
             double s = Scale[i];
             double r = z[i] - Loc[i];
-            double root = Math.Sqrt(r * r + s * s);
-            curvature[i * d + i] += s / (root * root * root);
+            // s / root³ as a product of ratios: root³ underflows to 0 for a scale of 1e-150.
+            double root = double.Hypot(r, s);
+            double k = s / root;
+            curvature[i * d + i] += k / root / root;
         }
     }
 }

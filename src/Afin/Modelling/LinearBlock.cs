@@ -71,6 +71,25 @@ public abstract class LinearBlock : ObservationBlock
         Check.Finite(PathOf(index, "y"), Y);
     }
 
+    /// <summary>
+    /// The design rows and offsets within <see cref="NumericLimits.MaxMagnitude"/>. y is left to the families: labels and
+    /// counts are bounded by their own, tighter checks, and the real-valued families check it with <see cref="CheckResponse"/>.
+    /// </summary>
+    internal override void CheckLimits(int index)
+    {
+        for (int n = 0; n < Rows; n++)
+        {
+            Check.Magnitude(PathOf(index, $"x[{n}]"), Row(n));
+        }
+        if (PredictorOffset is { } offset)
+        {
+            Check.Magnitude(PathOf(index, "offset"), offset);
+        }
+    }
+
+    /// <summary>Checks that y, a real-valued response the family squares, lies within <see cref="NumericLimits.MaxMagnitude"/>.</summary>
+    private protected void CheckResponse(int index) => Check.Magnitude(PathOf(index, "y"), Y);
+
     /// <summary>Validates the offsets and expands a scalar to one per row; the path names the JSON field, <c>offset</c>.</summary>
     private protected double[] ResolvedOffset(int index) =>
         ResolvePerRow(index, "offset", PredictorOffset ?? throw new InvalidOperationException($"{Family} takes no offset"), positive: false);
@@ -118,6 +137,27 @@ public abstract class LinearBlock : ObservationBlock
                 Matrix.AddScaled(curvature.Slice(i * d, i + 1), w * x[i], x[..(i + 1)]);
             }
         }
+    }
+
+    internal override (int Row, string Detail)? FirstNonFiniteRow(ReadOnlySpan<double> z)
+    {
+        for (int n = 0; n < Rows; n++)
+        {
+            var x = Row(n);
+            double eta = Matrix.Dot(x, z) + (PredictorOffset is { } offset ? offset[n] : 0);
+            double logFactor = LogFactor(n, eta, out double dEta);
+            double largest = 0;
+            foreach (double v in x)
+            {
+                largest = Math.Max(largest, Math.Abs(v));
+            }
+            if (!double.IsFinite(logFactor) || !double.IsFinite(dEta * largest) || !double.IsFinite(Curvature(n, eta, CurvatureKind.Observed) * largest * largest))
+            {
+                string predictor = PredictorOffset is null ? $"x[{n}]·z" : $"x[{n}]·z + offset[{n}]";
+                return (n, $"its linear predictor {predictor} is {Check.Format(eta)}");
+            }
+        }
+        return null;
     }
 
     /// <summary>log p(y_n | eta) and its derivative with respect to eta.</summary>

@@ -26,6 +26,13 @@ public sealed class LinearGaussianBlock : LinearBlock
         return new LinearGaussianBlock(ResolvedX(d), (double[])Y.Clone(), ResolvePerRow(index, "sigma", Sigma, positive: true));
     }
 
+    internal override void CheckLimits(int index)
+    {
+        base.CheckLimits(index);
+        CheckResponse(index);
+        Check.ScaleRange(PathOf(index, "sigma"), Sigma);
+    }
+
     private protected override double LogFactor(int n, double eta, out double dEta)
     {
         double s = Sigma[n];

@@ -25,6 +25,13 @@ internal sealed class LinearLaplaceBlock : LinearBlock
         return new LinearLaplaceBlock(ResolvedX(d), (double[])Y.Clone(), ResolvePerRow(index, "scale", Scale, positive: true));
     }
 
+    internal override void CheckLimits(int index)
+    {
+        base.CheckLimits(index);
+        CheckResponse(index);
+        Check.ScaleRange(PathOf(index, "scale"), Scale);
+    }
+
     private protected override double LogFactor(int n, double eta, out double dEta)
     {
         double b = Scale[n];
@@ -39,7 +46,9 @@ internal sealed class LinearLaplaceBlock : LinearBlock
     {
         double b = Scale[n];
         double r = Y[n] - eta;
-        double root = Math.Sqrt(r * r + b * b);
-        return b / (root * root * root);
+        // b / root³ as a product of ratios, as LaplacePrior.AddCurvature does: root³ underflows to 0 for a scale of 1e-150.
+        double root = double.Hypot(r, b);
+        double k = b / root;
+        return k / root / root;
     }
 }

@@ -37,6 +37,15 @@ public sealed class LinearStudentTBlock : LinearBlock
         return resolved;
     }
 
+    internal override void CheckLimits(int index)
+    {
+        base.CheckLimits(index);
+        CheckResponse(index);
+        Check.ScaleRange(PathOf(index, "sigma"), Sigma);
+        Check.ScaleRange(PathOf(index, "df"), Df);
+        Check.StudentTWidth(PathOf(index, "df"), "sigma", Df, Sigma);
+    }
+
     private protected override double LogFactor(int n, double eta, out double dEta)
     {
         double logp = _logNormaliser[n] + StudentTDensity.LogKernel(Y[n] - eta, Sigma[n], Df[n], out double dR);

@@ -19,6 +19,13 @@ public abstract class ObservationBlock
     /// <summary>Validates the block as observation <paramref name="index"/> of a d-dimensional problem and returns a copy with per-row vectors expanded.</summary>
     internal abstract ObservationBlock Resolve(int index, int d);
 
+    /// <summary>
+    /// Checks that the resolved block's numbers lie within <see cref="NumericLimits"/>, as observation <paramref name="index"/>.
+    /// Separate from <see cref="Resolve"/> because a block derived from a valid one (in the canonical twin) may go beyond
+    /// them and still be sound.
+    /// </summary>
+    internal abstract void CheckLimits(int index);
+
     /// <summary>Adds the block's log likelihood to the result and its gradient into <paramref name="gradient"/>.</summary>
     internal abstract double AddLogLikelihood(ReadOnlySpan<double> z, Span<double> gradient);
 
@@ -27,6 +34,12 @@ public abstract class ObservationBlock
     /// <see cref="CurvatureKind.Expected"/>) into the lower triangle (j &lt;= i) of the row-major d x d matrix <paramref name="curvature"/>.
     /// </summary>
     internal abstract void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind);
+
+    /// <summary>
+    /// The first row whose log likelihood, its gradient or its curvature is not finite at z, and what that row computes
+    /// there, in words; null when every row's is finite. Lets a method that finds the problem overflowing name the row.
+    /// </summary>
+    internal abstract (int Row, string Detail)? FirstNonFiniteRow(ReadOnlySpan<double> z);
 
     /// <summary>The path prefix used in validation messages.</summary>
     private protected string PathOf(int index, string field) => $"observations[{index}].{field}";

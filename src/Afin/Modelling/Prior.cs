@@ -23,6 +23,13 @@ public abstract class Prior
     /// <summary>Checks every field for dimension <paramref name="d"/> and returns a copy with all vectors of length d.</summary>
     internal abstract Prior Resolve(int d);
 
+    /// <summary>
+    /// Checks that the resolved prior's numbers lie within <see cref="NumericLimits"/>; a derived class adds its own fields.
+    /// Separate from <see cref="Resolve"/> because a problem derived from a valid one (the canonical twin) may go beyond
+    /// them and still be sound.
+    /// </summary>
+    internal virtual void CheckLimits() => Check.Magnitude("prior.loc", Loc);
+
     /// <summary>Adds log p(z) to the result and its gradient into <paramref name="gradient"/>.</summary>
     internal abstract double AddLogDensity(ReadOnlySpan<double> z, Span<double> gradient);
 

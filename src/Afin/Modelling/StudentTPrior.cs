@@ -38,6 +38,14 @@ public sealed class StudentTPrior : Prior
         return resolved;
     }
 
+    internal override void CheckLimits()
+    {
+        base.CheckLimits();
+        Check.ScaleRange("prior.scale", Scale);
+        Check.ScaleRange("prior.df", Df);
+        Check.StudentTWidth("prior.df", "scale", Df, Scale);
+    }
+
     internal override double AddLogDensity(ReadOnlySpan<double> z, Span<double> gradient)
     {
         double logp = _logNormaliser;

@@ -11,7 +11,41 @@ internal static class FactorFeatures
 {
     private static double SafeLog(double x) => Math.Log(Math.Max(x, 1e-6));
 
-    private static float Symlog(double x) => (float)(Math.Sign(x) * Math.Log(1 + Math.Abs(x)));
+    /// <summary>symlog(x) = sign(x) log(1 + |x|), the largest finite value's for an infinite one.</summary>
+    /// <remarks>
+    /// A problem within the input limits keeps every feature finite, but its canonical twin need not be within them, and a
+    /// product or sum of squares of its numbers (x_i x_j, |x|²) can overflow; an infinite feature would turn the whole
+    /// forward pass into NaNs. Saturating keeps the feature's meaning, a number beyond 1e308.
+    /// </remarks>
+    private static float Symlog(double x) => double.IsInfinity(x)
+        ? (float)(Math.Sign(x) * MaxSymlog)
+        : (float)(Math.Sign(x) * Math.Log(1 + Math.Abs(x)));
+
+    /// <summary>
+    /// log(1 + |v|) from Σ v²; where that sum overflowed (entries beyond 1e154), |v| is computed from v scaled by its
+    /// largest entry, and 1 + |v| is |v| to the last digit.
+    /// </summary>
+    private static double LogOnePlusNorm(double sumOfSquares, ReadOnlySpan<double> v)
+    {
+        if (double.IsFinite(sumOfSquares))
+        {
+            return Math.Log(1 + Math.Sqrt(sumOfSquares));
+        }
+        double largest = 0;
+        foreach (double value in v)
+        {
+            largest = Math.Max(largest, Math.Abs(value));
+        }
+        double scaled = 0;
+        foreach (double value in v)
+        {
+            scaled += value / largest * (value / largest);
+        }
+        return Math.Log(largest) + 0.5 * Math.Log(scaled);
+    }
+
+    /// <summary>symlog(double.MaxValue), about 709.8.</summary>
+    private static readonly double MaxSymlog = Math.Log(double.MaxValue);
 
     private static void Write(Span<float> dst, ReadOnlySpan<double> src)
     {
@@ -143,7 +177,7 @@ internal static class FactorFeatures
                 norm += v[i] * v[i];
                 mean += v[i];
             }
-            double vn = Math.Log(1 + Math.Sqrt(norm));
+            double vn = LogOnePlusNorm(norm, v);
             mean /= d;
             double ls = SafeLog(direct.Sigma[n]);
             for (int i = 0; i < d; i++)
@@ -166,7 +200,7 @@ internal static class FactorFeatures
         {
             sq += x[i] * x[i];
         }
-        double nrm = Math.Log(1 + Math.Sqrt(sq));
+        double nrm = LogOnePlusNorm(sq, x);
         // Scalar prefix and the multiplier of x in the "signed" features.
         int prefix;
         double mult;

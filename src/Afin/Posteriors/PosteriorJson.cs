@@ -8,9 +8,14 @@ namespace Afin.Posteriors;
 public static class PosteriorJson
 {
     /// <summary>The posterior as indented JSON: method, d, mean, std, covariance, runtime_ms, diagnostics.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// A number of the report is infinite or NaN, which JSON cannot hold; the message names the field. Nothing is
+    /// written, so a caller that writes the text only after this returns never leaves a broken file.
+    /// </exception>
     public static string Serialize(PosteriorReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        CheckFinite(report);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions
         {
@@ -31,6 +36,73 @@ public static class PosteriorJson
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    /// <summary>
+    /// Finds a number JSON cannot hold before anything is written: Utf8JsonWriter would otherwise throw halfway with a
+    /// message about .NET number values that names neither the field nor the method that produced it.
+    /// </summary>
+    private static void CheckFinite(PosteriorReport report)
+    {
+        for (int i = 0; i < report.Mean.Length; i++)
+        {
+            Finite(report, $"mean[{i}]", report.Mean[i]);
+        }
+        for (int i = 0; i < report.Covariance.GetLength(0); i++)
+        {
+            for (int j = 0; j < report.Covariance.GetLength(1); j++)
+            {
+                Finite(report, $"covariance[{i}][{j}]", report.Covariance[i, j]);
+            }
+        }
+        var std = report.StdDev;
+        for (int i = 0; i < std.Length; i++)
+        {
+            Finite(report, $"std[{i}]", std[i]);
+        }
+        Finite(report, "runtime_ms", report.RuntimeMilliseconds);
+        foreach (var (name, value) in report.Diagnostics)
+        {
+            FiniteValue(report, $"diagnostics.{name}", value);
+        }
+    }
+
+    /// <summary>Walks a diagnostics value: a number, or a dictionary or sequence of values; strings and booleans are always writable.</summary>
+    private static void FiniteValue(PosteriorReport report, string path, object? value)
+    {
+        switch (value)
+        {
+            case double number:
+                Finite(report, path, number);
+                break;
+            case float single:
+                Finite(report, path, single);
+                break;
+            case string:
+                break;
+            case System.Collections.IDictionary dictionary:
+                foreach (System.Collections.DictionaryEntry entry in dictionary)
+                {
+                    FiniteValue(report, $"{path}.{entry.Key}", entry.Value);
+                }
+                break;
+            case System.Collections.IEnumerable items:
+                int index = 0;
+                foreach (object? item in items)
+                {
+                    FiniteValue(report, $"{path}[{index++}]", item);
+                }
+                break;
+        }
+    }
+
+    private static void Finite(PosteriorReport report, string path, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new InvalidOperationException(
+                $"the {report.Method} posterior's {path} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, which JSON cannot hold; nothing was written");
+        }
     }
 
     /// <summary>Writes draws as CSV, one draw per line, with a header z0..z(d-1).</summary>

@@ -232,5 +232,11 @@ public sealed class TrainingRange
         }
     }
 
-    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// "0.###" for the sizes problems usually hold; beyond them it would print hundreds of digits (a df of 1e300) or round
+    /// to 0 (a scale of 1e-9), so those are written in exponent form.
+    /// </summary>
+    private static string Format(double value) => value == 0 || Math.Abs(value) is >= 1e-3 and < 1e9
+        ? value.ToString("0.###", CultureInfo.InvariantCulture)
+        : value.ToString("G4", CultureInfo.InvariantCulture);
 }
