@@ -133,6 +133,11 @@ internal sealed class PosteriorComputer
     private InferenceOutcome Outcome(BayesianProblem problem, AfinPosterior? batched, int seed)
     {
         var options = new AutoInferenceOptions { ProposalDraws = _options.ProposalDraws, Seed = seed };
+        if (_options.Mode == InferenceMode.Amortized)
+        {
+            // Amortized mode has no diagnostic columns, so its quick k-hat would be computed for nothing.
+            options = options with { AmortizedCheckDraws = 0 };
+        }
         if (_model is null)
         {
             return AfinInference.RunLaplace(problem, options);
