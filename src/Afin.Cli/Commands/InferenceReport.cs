@@ -101,7 +101,8 @@ internal static class InferenceReport
         };
     }
 
-    private static string ProposalName(ImportanceProposal proposal) => proposal switch
+    /// <summary>The JSON name of a proposal: <c>afin</c>, <c>laplace_t</c> or <c>mixture</c>.</summary>
+    internal static string ProposalName(ImportanceProposal proposal) => proposal switch
     {
         ImportanceProposal.Afin => "afin",
         ImportanceProposal.LaplaceStudentT => "laplace_t",

@@ -1,8 +1,8 @@
 namespace Afin.Correction;
 
 /// <summary>
-/// A distribution importance sampling can draw from and weigh by: the AFIN posterior, the Laplace approximation's
-/// Student-t widening, or a defensive mixture of the two.
+/// A distribution importance sampling can draw from and weigh by: an <see cref="Network.AfinPosterior"/> or a
+/// <see cref="MultivariateStudentT"/> (the Laplace approximation widened).
 /// </summary>
 internal interface IImportanceProposal
 {

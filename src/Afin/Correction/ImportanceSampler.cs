@@ -24,7 +24,7 @@ public static class ImportanceSampler
     public static ImportanceSamplingResult Run(AfinPosterior proposal, ILogDensity target, int draws, int seed)
     {
         SamplerArguments.Validate(proposal, target, draws);
-        return RunProposal(new AfinProposal(proposal), target, draws, seed);
+        return RunProposal(proposal, target, draws, seed);
     }
 
     /// <summary>Importance sampling from any proposal; the arguments are checked already.</summary>

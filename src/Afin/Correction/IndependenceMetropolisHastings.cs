@@ -35,8 +35,8 @@ public static class IndependenceMetropolisHastings
         SamplerArguments.Validate(proposal, target, draws);
         ArgumentOutOfRangeException.ThrowIfNegative(burnIn);
         int total = checked(draws + burnIn);
-        var proposals = LogRatios.Draw(new AfinProposal(proposal), total, seed);
-        var ratios = LogRatios.Combine(LogRatios.Target(target, proposals), LogRatios.Proposal(new AfinProposal(proposal), proposals), out int nonFinite);
+        var proposals = LogRatios.Draw(proposal, total, seed);
+        var ratios = LogRatios.Combine(LogRatios.Target(target, proposals), LogRatios.Proposal(proposal, proposals), out int nonFinite);
         if (nonFinite == total)
         {
             throw new InvalidOperationException(

@@ -9,7 +9,7 @@ namespace Afin.Correction;
 /// heavy tails make it a safe importance proposal around a Gaussian approximation (the Laplace approximation's mode and
 /// covariance), since the importance ratios of a target with lighter tails stay bounded.
 /// </summary>
-public sealed class MultivariateStudentT
+public sealed class MultivariateStudentT : IImportanceProposal
 {
     private readonly double[] _location;
     private readonly Matrix<double> _factor;

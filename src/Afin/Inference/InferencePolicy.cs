@@ -22,21 +22,13 @@ internal static class InferencePolicy
     private static InferenceOutcome Amortized(InferenceContext context)
     {
         var posterior = context.Posterior ?? throw new InvalidOperationException("Amortized mode needs the AFIN posterior.");
-        ProposalRun? check = null;
         var clock = Stopwatch.StartNew();
-        if (context.Options.AmortizedCheckDraws > 0)
-        {
-            try
-            {
-                var result = ImportanceSampler.Run(posterior, context.Problem.LogDensity(), context.Options.AmortizedCheckDraws, context.Options.Seed);
-                check = new ProposalRun(ImportanceProposal.Afin, result);
-            }
-            catch (InvalidOperationException)
-            {
-                // No draw had a finite weight: the reason says the check failed, which is itself the warning.
-            }
-        }
-        var search = new ProposalSearch.Outcome(check, check is null ? [] : [check.Diagnostics], null, clock.Elapsed);
+        // A failed check (no draw of finite weight) is not listed: the reason says it failed, which is itself the warning.
+        var attempts = new List<ProposalDiagnostics>();
+        var check = context.Options.AmortizedCheckDraws > 0
+            ? ProposalSearch.TryRun(context, ImportanceProposal.Afin, posterior, context.Options.AmortizedCheckDraws, context.Options.Seed, attempts)
+            : null;
+        var search = new ProposalSearch.Outcome(check, check is null ? [] : attempts, null, clock.Elapsed);
         return Outcome(context, InferenceMethod.Amortized, InferenceReasons.Amortized(context, check), search, null);
     }
 

@@ -29,9 +29,9 @@ internal static class InferenceReasons
         "Laplace mode: the Laplace approximation (a Gaussian at the posterior mode with the inverse curvature there as its covariance) " +
         $"is returned unchecked, without the network; {(laplace.Converged ? "" : "warning: ")}{laplace.Message}";
 
-    /// <summary>An exact answer: which mode asked, and why no network or sampling was needed.</summary>
+    /// <summary>An exact answer (Auto or Corrected mode): which mode asked, and why no network or sampling was needed.</summary>
     internal static string Exact(InferenceMode mode) =>
-        $"{ModeName(mode)}: the problem is conjugate (Gaussian prior, Gaussian observations with known noise), so its exact posterior " +
+        $"{(mode == InferenceMode.Auto ? "Auto" : "Corrected mode")}: the problem is conjugate (Gaussian prior, Gaussian observations with known noise), so its exact posterior " +
         "is returned in closed form, without the network or sampling.";
 
     internal static string Corrected(InferenceContext context, ProposalSearch.Outcome search)
@@ -101,7 +101,7 @@ internal static class InferenceReasons
     internal static string AutoNuts(InferenceContext context, ProposalSearch.Outcome search, NutsFallback.Run run)
     {
         var summary = NutsSummary.From(run.Result);
-        string start = run.Start == "none"
+        string start = run.Start is null
             ? "started at random with a unit metric (neither the AFIN posterior nor the Laplace approximation is available)"
             : (run.StartedAtMean, run.SeededMetric) switch
             {
@@ -143,14 +143,6 @@ internal static class InferenceReasons
         ImportanceProposal.Afin => "AFIN posterior",
         ImportanceProposal.LaplaceStudentT => "Laplace-t proposal",
         _ => "defensive mixture of the AFIN posterior and the Laplace-t proposal",
-    };
-
-    private static string ModeName(InferenceMode mode) => mode switch
-    {
-        InferenceMode.Auto => "Auto",
-        InferenceMode.Corrected => "Corrected mode",
-        InferenceMode.Laplace => "Laplace mode",
-        _ => "Amortized mode",
     };
 
     private static string Weights(ImportanceSamplingResult result) =>

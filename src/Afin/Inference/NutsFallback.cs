@@ -13,11 +13,11 @@ internal static class NutsFallback
 {
     /// <summary>The run and what it was started from.</summary>
     /// <param name="Result">The NUTS run.</param>
-    /// <param name="Start">What the start and metric came from: "AFIN" or "Laplace".</param>
+    /// <param name="Start">What the start and metric came from: "AFIN" or "Laplace"; null when neither was available.</param>
     /// <param name="StartedAtMean">Whether the chains started at that approximation's mean (otherwise Stan's random start).</param>
     /// <param name="SeededMetric">Whether its variances seeded the metric (otherwise the identity).</param>
     /// <param name="Elapsed">The time of the run.</param>
-    internal sealed record Run(NutsResult Result, string Start, bool StartedAtMean, bool SeededMetric, TimeSpan Elapsed);
+    internal sealed record Run(NutsResult Result, string? Start, bool StartedAtMean, bool SeededMetric, TimeSpan Elapsed);
 
     internal static Run Sample(InferenceContext context, ProposalSearch.Outcome search)
     {
@@ -25,7 +25,7 @@ internal static class NutsFallback
         var density = context.Problem.LogDensity();
         var (source, mean, covariance) = context.Posterior is { } q ? ("AFIN", q.Mean, q.Covariance)
             : search.Laplace is { } laplace ? ("Laplace", laplace.Mode, laplace.Covariance)
-            : ("none", null, null);
+            : ((string?)null, (double[]?)null, (double[,]?)null);
         var start = mean is null ? null : StartingPoint(density, mean);
         var metric = covariance is null ? null : StartingMetric(covariance);
         var options = context.Options.Nuts with { InitialPoint = start, InitialInverseMetric = metric, Seed = context.Options.Seed };

@@ -36,11 +36,9 @@ internal static class ProposalSearch
         var options = context.Options;
         var trials = new List<ProposalDiagnostics>();
         ProposalRun? afin = null;
-        IImportanceProposal? afinProposal = null;
         if (context.Posterior is { } q)
         {
-            afinProposal = new AfinProposal(q);
-            afin = TryRun(context, ImportanceProposal.Afin, afinProposal, options.ProposalDraws, options.Seed, trials);
+            afin = TryRun(context, ImportanceProposal.Afin, q, options.ProposalDraws, options.Seed, trials);
             if (afin is not null && afin.IsAccepted(options))
             {
                 return new Outcome(afin, trials, null, clock.Elapsed);
@@ -53,13 +51,13 @@ internal static class ProposalSearch
             t = TryRun(context, ImportanceProposal.LaplaceStudentT, studentT, options.ProposalDraws, options.Seed + 1, trials);
             if (afin is not null && t is not null)
             {
-                mixture = TryMix(afinProposal!, afin.Result, studentT, t.Result, trials);
+                mixture = TryMix(context.Posterior!, afin.Result, studentT, t.Result, trials);
             }
         }
         var chosen = Best(options, [afin, t, mixture]);
         if (chosen is not null && chosen.IsReliable(options) && !chosen.IsAccepted(options))
         {
-            chosen = Refine(context, chosen, afinProposal, studentT, trials) ?? chosen;
+            chosen = Refine(context, chosen, context.Posterior, studentT, trials) ?? chosen;
         }
         return new Outcome(chosen, trials, laplace, clock.Elapsed);
     }
@@ -101,7 +99,7 @@ internal static class ProposalSearch
     }
 
     /// <summary>The draws at which the run's largest Monte Carlo error would reach <paramref name="bar"/>, at the convergence rate its k-hat implies.</summary>
-    internal static double DrawsForError(ImportanceSamplingResult result, double bar)
+    private static double DrawsForError(ImportanceSamplingResult result, double bar)
     {
         double rate = 1 - Math.Max(0.5, result.ParetoK);
         return result.DrawCount * Math.Pow(result.MaxRelativeMonteCarloError / bar, 1 / rate);
@@ -123,7 +121,8 @@ internal static class ProposalSearch
         return TryMix(afin, a.Result, studentT, b.Result, trials);
     }
 
-    private static ProposalRun? TryRun(InferenceContext context, ImportanceProposal kind, IImportanceProposal proposal, int draws, int seed,
+    /// <summary>The weights of <paramref name="draws"/> draws from one proposal, listed as a trial; a failure (no finite weight) is listed and gives null.</summary>
+    internal static ProposalRun? TryRun(InferenceContext context, ImportanceProposal kind, IImportanceProposal proposal, int draws, int seed,
         List<ProposalDiagnostics> trials)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
@@ -164,7 +163,7 @@ internal static class ProposalSearch
         try
         {
             var laplace = context.Laplace ?? LaplaceApproximation.Compute(context.Problem, context.Options.Laplace, context.CancellationToken);
-            studentT = new StudentTProposal(new MultivariateStudentT(laplace.Mode, laplace.Covariance, context.Options.LaplaceProposalDegreesOfFreedom));
+            studentT = new MultivariateStudentT(laplace.Mode, laplace.Covariance, context.Options.LaplaceProposalDegreesOfFreedom);
             return laplace;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)

@@ -4,7 +4,7 @@ namespace Afin.Network;
 /// A posterior approximation q(z) returned by <see cref="AfinNetwork.Infer"/>. Outputs are double precision and
 /// detached from torch's autograd.
 /// </summary>
-public abstract class AfinPosterior
+public abstract class AfinPosterior : Correction.IImportanceProposal
 {
     private protected AfinPosterior(int dimension)
     {

@@ -45,7 +45,7 @@ public sealed class AfinModel : IDisposable
     /// How far the canonical statistics of the training tasks reach (see <see cref="StatisticBounds"/>): read from the
     /// model file, or measured on first use for a file written before they were recorded.
     /// </summary>
-    internal StatisticBounds RangeBounds => _bounds ??= StatisticBounds.For(Tasks);
+    internal StatisticBounds RangeBounds => _bounds ??= StatisticBounds.Measure(Tasks);
 
     private StatisticBounds? _bounds;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Afin.Laplace;
 
 namespace Afin.Training;
@@ -19,11 +18,6 @@ internal sealed record StatisticBounds(double SiteNorm, double PredictorMagnitud
     internal const double Quantile = 0.995;
 
     private const int Seed = 20261207;
-
-    private static readonly ConditionalWeakTable<TaskDistribution, StatisticBounds> Cache = new();
-
-    /// <summary>The bounds of <paramref name="tasks"/>, measured once per distribution object and kept while it lives.</summary>
-    internal static StatisticBounds For(TaskDistribution tasks) => Cache.GetValue(tasks, Measure);
 
     /// <summary>One sentence per statistic of <paramref name="statistics"/> beyond its bound.</summary>
     internal IEnumerable<string> Exceeded(CanonicalStatistics statistics)
@@ -46,7 +40,8 @@ internal sealed record StatisticBounds(double SiteNorm, double PredictorMagnitud
         }
     }
 
-    private static StatisticBounds Measure(TaskDistribution tasks)
+    /// <summary>Measures the bounds of <paramref name="tasks"/> (about a second); <see cref="Persistence.AfinModel.RangeBounds"/> keeps them.</summary>
+    internal static StatisticBounds Measure(TaskDistribution tasks)
     {
         var sampler = new TaskSampler(tasks, Seed);
         var statistics = new List<CanonicalStatistics>(SampledTasks);

@@ -10,8 +10,8 @@ public sealed class DefensiveMixtureTests
     {
         var problem = CorrectionTestKit.ConjugateProblem(1, d: 2);
         var exact = Afin.References.ExactPosterior.Compute(problem);
-        var afin = new AfinProposal(CorrectionTestKit.Around(exact, shiftInSd: 2, scale: 0.6));
-        var t = new StudentTProposal(MultivariateStudentT.FromCovariance(exact.Mean, exact.Covariance, 5));
+        var afin = CorrectionTestKit.Around(exact, shiftInSd: 2, scale: 0.6);
+        var t = MultivariateStudentT.FromCovariance(exact.Mean, exact.Covariance, 5);
         var first = ImportanceSampler.RunProposal(afin, problem.LogDensity(), 500, 1);
         var second = ImportanceSampler.RunProposal(t, problem.LogDensity(), 500, 2);
 
@@ -36,7 +36,7 @@ public sealed class DefensiveMixtureTests
     {
         var problem = CorrectionTestKit.ConjugateProblem(2, d: 2);
         var exact = Afin.References.ExactPosterior.Compute(problem);
-        var q = new AfinProposal(CorrectionTestKit.Around(exact, 0, 1));
+        var q = CorrectionTestKit.Around(exact, 0, 1);
         var a = ImportanceSampler.RunProposal(q, problem.LogDensity(), 100, 1);
         var b = ImportanceSampler.RunProposal(q, problem.LogDensity(), 120, 2);
         Assert.Throws<ArgumentException>(() => DefensiveMixture.Combine(q, a, q, b));

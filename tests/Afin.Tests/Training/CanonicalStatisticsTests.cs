@@ -58,8 +58,8 @@ public sealed class CanonicalStatisticsTests
     public void TrainingTasksLieInsideTheBoundsAndASeparatedProblemOutside()
     {
         using var model = AfinModel.LoadDefault();
-        var bounds = StatisticBounds.For(model.Tasks);
-        Assert.AreSame(bounds, StatisticBounds.For(model.Tasks), "measured once per distribution");
+        var bounds = model.RangeBounds;
+        Assert.AreSame(bounds, model.RangeBounds, "read or measured once per model");
 
         // Fresh training tasks (another seed than the bounds'): about 1 in 100 may exceed a 99.5% bound by chance.
         var sampler = new TaskSampler(model.Tasks, 99);

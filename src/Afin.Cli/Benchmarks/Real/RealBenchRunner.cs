@@ -50,7 +50,7 @@ internal sealed class RealBenchRunner(IReadOnlyList<IRealMethod> methods, TextWr
             var estimate = method.Run(problem, cancellationToken);
             double ms = clock.Elapsed.TotalMilliseconds;
             return new RealBenchResult(problem.Name, problem.Kind, problem.Bucket, p.Dimension, p.ObservationCount, method.Name, method.Kind,
-                RealScores.Of(estimate, reference), ms, estimate.Converged, estimate.Path, null);
+                RealScores.Of(estimate, reference), ms, estimate.Converged, estimate.Path, null, estimate.Flagged);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -69,8 +69,10 @@ internal static class RealMethods
             {
                 // Amortized mode: the network's posterior, with the quick k-hat and the range verdict recorded in the path.
                 var amortized = AfinInference.Run(model, problem.Problem, InferenceMode.Amortized, options, cancellationToken);
+                // Flagged as Amortized mode warns: outside the training range, or a quick k-hat above 0.7.
                 return new MethodEstimate(amortized.Mean, amortized.Covariance,
-                    Path: FormattableString.Invariant($"Amortized k-hat {amortized.ParetoK:F2}, {(amortized.InTrainingRange ? "in range" : "out of range")}"));
+                    Path: FormattableString.Invariant($"Amortized k-hat {amortized.ParetoK:F2}, {(amortized.InTrainingRange ? "in range" : "out of range")}"),
+                    Flagged: !amortized.InTrainingRange || amortized.ParetoK > 0.7);
             }
             var mode = kind == "auto" ? InferenceMode.Auto : InferenceMode.Corrected;
             var outcome = AfinInference.Run(model, problem.Problem, mode, options, cancellationToken);
@@ -80,7 +82,7 @@ internal static class RealMethods
 
     /// <summary>The method returned, with the proposal of an importance-sampling answer (e.g. <c>ImportanceSampling/mixture</c>).</summary>
     private static string PathOf(InferenceOutcome outcome) => outcome.Method == InferenceMethod.ImportanceSampling && outcome.Proposal is { } proposal
-        ? $"{outcome.Method}/{proposal switch { ImportanceProposal.Afin => "afin", ImportanceProposal.LaplaceStudentT => "laplace_t", _ => "mixture" }}"
+        ? $"{outcome.Method}/{Commands.InferenceReport.ProposalName(proposal)}"
         : outcome.Method.ToString();
 
     /// <summary>The Laplace approximation, through <see cref="LaplaceAdapter"/>.</summary>

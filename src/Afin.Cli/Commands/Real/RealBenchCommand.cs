@@ -16,12 +16,11 @@ internal static class RealBenchCommand
 {
     /// <summary>
     /// How well the range check and the quick k-hat predict the amortized error: a problem counts as flagged when it lies
-    /// outside the training range or its quick k-hat exceeds 0.7 (both recorded in the path).
+    /// outside the training range or its quick k-hat exceeds 0.7 (<see cref="RealBenchResult.Flagged"/>).
     /// </summary>
     private static string RangeCheckNote(string method, RealBenchResult[] results)
     {
-        static bool Flagged(RealBenchResult r) => r.Path is { } path && (path.Contains("out of range", StringComparison.Ordinal)
-            || (double.TryParse(path.Split(' ')[2].TrimEnd(','), System.Globalization.CultureInfo.InvariantCulture, out double k) && k > 0.7));
+        static bool Flagged(RealBenchResult r) => r.Flagged == true;
         var bad = results.Where(r => r.Scores!.MaxSme > 0.5).ToArray();
         var good = results.Where(r => r.Scores!.MaxSme < 0.15).ToArray();
         var missed = bad.Where(r => !Flagged(r)).Select(r => r.Problem).ToArray();
