@@ -48,12 +48,55 @@ public static class LaplaceApproximation
                 best = result;
             }
         }
-        if (!double.IsFinite(best!.LogDensity))
+        if (!best!.Converged && problem.Prior is LaplacePrior)
+        {
+            var continued = KinkContinuation(problem, objective.PriorLocation, options, cancellationToken);
+            iterations += continued.Iterations;
+            if (Better(continued, best))
+            {
+                best = continued;
+            }
+        }
+        if (!double.IsFinite(best.LogDensity))
         {
             // Every search starts where the prior is centred; a log posterior that overflows there is the problem's doing.
             throw OverflowingFactor.At(problem, objective.PriorLocation, "the prior's location, where the search starts");
         }
         return Approximate(problem, objective, best, iterations, options.Curvature);
+    }
+
+    /// <summary>
+    /// Widths, in prior scales, of the kink continuation: the smoothing starts over a whole scale, where the prior's
+    /// curvature is 1 / scale² at the kink and Newton converges as on a smooth problem, and narrows tenfold per stage.
+    /// </summary>
+    private const double FirstContinuationWidth = 1.0;
+
+    /// <summary>Intermediate stages only need to land near their mode: the next stage starts there and refines it.</summary>
+    private const double ContinuationStageTolerance = 1e-8;
+
+    /// <summary>
+    /// The mode under a Laplace prior by continuation in the kink width, for when the direct search at the narrow width
+    /// failed: with the kink smoothed over 1e-4 scales, Newton's quadratic model is valid only within that width of the
+    /// kink, so a coordinate that must cross or settle at it crawls there in tiny damped steps (200 iterations were not
+    /// enough for 1 in 300 of the realistic campaign's Laplace-prior tasks). Each stage starts at the previous stage's
+    /// mode, which lies within about the previous width of the next one.
+    /// </summary>
+    private static NewtonResult KinkContinuation(BayesianProblem problem, double[] start, LaplaceOptions options, CancellationToken cancellationToken)
+    {
+        var z = start;
+        int iterations = 0;
+        var stage = options with { Tolerance = Math.Max(options.Tolerance, ContinuationStageTolerance) };
+        for (double width = FirstContinuationWidth; width > options.KinkWidth * 1.5; width /= 10)
+        {
+            var result = NewtonModeSearch.Run(new NewtonObjective(problem, width), z, stage, cancellationToken);
+            iterations += result.Iterations;
+            if (result.Mode.All(double.IsFinite))
+            {
+                z = result.Mode;
+            }
+        }
+        var last = NewtonModeSearch.Run(new NewtonObjective(problem, options.KinkWidth), z, options, cancellationToken);
+        return last with { Iterations = iterations + last.Iterations };
     }
 
     /// <summary>A converged search beats one that did not converge; then the higher log posterior wins.</summary>
