@@ -13,6 +13,17 @@ internal static class CliRunner
 
     internal static string Problem(string name) => Path.Combine(AppContext.BaseDirectory, "problems", name);
 
+    /// <summary>A committed model file of the repository (under <c>models/</c>), read in place.</summary>
+    internal static string RepositoryModel(string name)
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Afin.MLNet.sln")))
+        {
+            folder = folder.Parent;
+        }
+        return Path.Combine(folder?.FullName ?? throw new InvalidOperationException("the repository root (Afin.MLNet.sln) is not above the test binaries"), "models", name);
+    }
+
     private static readonly System.Collections.Concurrent.ConcurrentBag<string> TempFiles = [];
 
     /// <summary>A fresh path in the temporary folder; whatever is written there is deleted when the test run ends.</summary>

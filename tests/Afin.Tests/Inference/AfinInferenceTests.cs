@@ -1,3 +1,4 @@
+using Afin.Tests.Correction;
 using Afin.Inference;
 using Afin.Modelling;
 using Afin.Persistence;
@@ -52,8 +53,8 @@ public sealed class AfinInferenceTests
         Assert.AreNotEqual(InferenceMethod.Amortized, outcome.Method, outcome.Reason);
         StringAssert.Contains(outcome.Reason, "outside the model's training range");
         Assert.IsFalse(outcome.InTrainingRange);
-        Assert.IsTrue(outcome.OutOfRangeReasons.Any(r => r.StartsWith("d = 12")), string.Join("; ", outcome.OutOfRangeReasons));
-        Assert.IsTrue(outcome.OutOfRangeReasons.Any(r => r.StartsWith("N = 120")));
+        Assert.IsTrue(outcome.OutOfRangeReasons.Any(r => r.StartsWith("d = 16")), string.Join("; ", outcome.OutOfRangeReasons));
+        Assert.IsTrue(outcome.OutOfRangeReasons.Any(r => r.StartsWith("N = 160")));
         // The shipped model works in Laplace coordinates, where the design's scale is no reason to be out of range.
         Assert.IsFalse(outcome.OutOfRangeReasons.Any(r => r.Contains("design rows")), string.Join("; ", outcome.OutOfRangeReasons));
 
@@ -195,17 +196,20 @@ public sealed class AfinInferenceTests
     [TestMethod]
     public void OutOfRangeProblemIsAtLeastCorrectedUnlessAllowed()
     {
-        // The shipped network, claimed to be trained on d = 1 only, so that a d = 2 problem is out of range (but within reach).
+        // The shipped network, claimed to be trained on d = 1 only, so that a d = 2 problem is out of range (but within
+        // reach); its answer is placed by hand at the exact moments (sds 10% wide), so that only the range decides.
         var narrow = new AfinModel(_model.Network, _model.Tasks with { MaxDimension = 1 });
         var problem = InferenceTestKit.SmallLogistic(7);
+        var (mean, sd) = InferenceTestKit.GridMoments(problem);
+        var q = CorrectionTestKit.Gaussian(mean, new double[,] { { 1.21 * sd[0] * sd[0], 0 }, { 0, 1.21 * sd[1] * sd[1] } });
         var lenient = new AutoInferenceOptions { AmortizedMaxParetoK = 10, AmortizedMinEssRatio = 0, AmortizedMaxMeanShift = 1e9, CorrectedMaxParetoK = 10, MaxMonteCarloError = 10 };
 
-        var guarded = AfinInference.Run(narrow, problem, InferenceMode.Auto, lenient);
+        var guarded = AfinInference.Decide(narrow, problem, q, InferenceMode.Auto, lenient);
         Assert.AreEqual(InferenceMethod.ImportanceSampling, guarded.Method, guarded.Reason);
         StringAssert.Contains(guarded.Reason, "the problem lies outside the training range");
         CollectionAssert.AreEqual(new[] { "d = 2 is outside the training range 1..1" }, guarded.OutOfRangeReasons.ToArray());
 
-        var allowed = AfinInference.Run(narrow, problem, InferenceMode.Auto, lenient with { RequireCorrectionOutOfRange = false });
+        var allowed = AfinInference.Decide(narrow, problem, q, InferenceMode.Auto, lenient with { RequireCorrectionOutOfRange = false });
         Assert.AreEqual(InferenceMethod.Amortized, allowed.Method, allowed.Reason);
         StringAssert.Contains(allowed.Reason, "outside the model's training range (d = 2");
     }

@@ -103,11 +103,11 @@ public sealed class PoissonSiteTests
         CollectionAssert.AreEqual(new long[] { 16, 11 }, v3["adapter.like_pair_nets.poisson_log.mlp.0.weight"]);
         Assert.IsFalse(v1.Keys.Concat(v2.Keys).Any(n => n.Contains("poisson")));
         Assert.IsFalse(v1.Keys.Any(n => n.Contains("_nets.laplace.")));
-        using var shipped = AfinModel.LoadDefault();
+        using var synthetic = AfinModel.Load(RepositoryFiles.Model("afin-synthetic.afin"));
         using var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful);
-        Assert.AreEqual(2, shipped.Network.Options.FeatureVersion);
+        Assert.AreEqual(2, synthetic.Network.Options.FeatureVersion);
         Assert.AreEqual(1, faithful.Network.Options.FeatureVersion);
-        Assert.IsFalse(shipped.Network.named_parameters().Concat(faithful.Network.named_parameters()).Any(p => p.name.Contains("poisson")));
+        Assert.IsFalse(synthetic.Network.named_parameters().Concat(faithful.Network.named_parameters()).Any(p => p.name.Contains("poisson")));
     }
 
     [TestMethod]
@@ -125,13 +125,23 @@ public sealed class PoissonSiteTests
     }
 
     [TestMethod]
-    public void TheShippedModelRefusesAPoissonProblemAndNamesTheVersionThatTakesIt()
+    public void AnOlderModelRefusesAPoissonProblemAndNamesTheVersionThatTakesIt()
     {
-        using var model = AfinModel.LoadDefault();
+        using var model = AfinModel.Load(RepositoryFiles.Model("afin-synthetic.afin"));
         var problem = Mixed(new Random(64), 3, "gaussian", ("poisson_log", 5));
         var e = Assert.ThrowsExactly<NotSupportedException>(() => model.Infer(problem));
         StringAssert.Contains(e.Message, "--feature-version 3");
         StringAssert.Contains(new TrainingRange(model.Tasks).Check(problem).Single(), "likelihood family 'poisson_log' was not trained on");
+    }
+
+    [TestMethod]
+    public void TheShippedModelTakesPoissonProblems()
+    {
+        using var model = AfinModel.LoadDefault();
+        var problem = Mixed(new Random(64), 3, "gaussian", ("poisson_log", 5));
+        Assert.IsEmpty(new TrainingRange(model.Tasks, model.Network.Options.Coordinates).Check(problem));
+        var posterior = model.Infer(problem);
+        Assert.IsTrue(posterior.Mean.All(double.IsFinite));
     }
 
     [TestMethod]

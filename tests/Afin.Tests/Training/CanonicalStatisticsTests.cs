@@ -83,9 +83,9 @@ public sealed class CanonicalStatisticsTests
     [TestMethod]
     public void ModelFilesRecordTheirBoundsSoThatLoadingMeasuresNothing()
     {
-        foreach (var name in new[] { "afin-default.afin", "afin-faithful.afin" })
+        foreach (var name in new[] { "afin-default.afin", "afin-faithful.afin", "afin-synthetic.afin" })
         {
-            string path = Path.Combine(RepositoryRoot(), "models", name);
+            string path = RepositoryFiles.Model(name);
             var header = AfinFileFormat.Read(File.ReadAllBytes(path), AfinFileKind.Model, path).HeaderJson;
             StringAssert.Contains(header, "\"Bounds\"", $"{name} records its statistic bounds");
         }
@@ -101,16 +101,6 @@ public sealed class CanonicalStatisticsTests
         {
             File.Delete(saved);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Afin.MLNet.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("the repository root (Afin.MLNet.sln) is not above the test binaries");
     }
 
     /// <summary>A logistic regression with a wide prior whose feature nearly separates the labels.</summary>
