@@ -317,6 +317,7 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
             StdDev = std,
             Covariance = outcome.Covariance,
             InTrainingRange = inTrainingRange,
+            Flagged = outcome.Flagged,
             Samples = _options.SampleCount > 0 ? outcome.Sample(_options.SampleCount, seed) : null,
             Method = outcome.Method,
             Reason = outcome.Reason,

@@ -24,16 +24,22 @@ public sealed class AfinPosteriorResult
     /// <summary>Posterior draws, <see cref="AfinEngineOptions.SampleCount"/> x d; null when the sample count is 0.</summary>
     public double[,]? Samples { get; init; }
 
-    /// <summary>Which method produced the posterior (always Amortized in the engine's default mode).</summary>
+    /// <summary>
+    /// Whether an Amortized-mode answer comes with a warning that it may be inaccurate: its quick check does not vouch
+    /// for it (see <see cref="InferenceOutcome.Flagged"/>). Always false in the other modes, whose answers are checked.
+    /// </summary>
+    public bool Flagged { get; init; }
+
+    /// <summary>Which method produced the posterior (in the default Auto mode: exact, AFIN, importance sampling or NUTS).</summary>
     public InferenceMethod Method { get; init; } = InferenceMethod.Amortized;
 
     /// <summary>Why that method was chosen, with the diagnostics' values.</summary>
     public string Reason { get; init; } = "";
 
-    /// <summary>PSIS k-hat of the AFIN posterior as an importance proposal (NaN in Amortized and Laplace modes, which compute no weights).</summary>
+    /// <summary>PSIS k-hat of the chosen importance proposal's weights (Amortized mode: of its quick check); NaN where no weights were computed.</summary>
     public double ParetoK { get; init; } = double.NaN;
 
-    /// <summary>Effective sample size of the importance weights (NaN in Amortized and Laplace modes).</summary>
+    /// <summary>Effective sample size of those weights; NaN where no weights were computed.</summary>
     public double EffectiveSampleSize { get; init; } = double.NaN;
 
     /// <summary>The latent dimension d.</summary>

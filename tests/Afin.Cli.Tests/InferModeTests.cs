@@ -72,7 +72,7 @@ public sealed class InferModeTests
     }
 
     [TestMethod]
-    public void AmortizedModeReportsAQuickParetoK()
+    public void AmortizedModeReportsItsQuickCheckAndWhetherTheAnswerIsFlagged()
     {
         var plain = CliRunner.Run("infer", "--problem", CliRunner.Problem("logistic-regression.json"), "--mode", "amortized");
         Assert.AreEqual(0, plain.ExitCode, plain.Error);
@@ -84,6 +84,16 @@ public sealed class InferModeTests
         Assert.AreEqual(JsonValueKind.Number, diagnostics.GetProperty("pareto_k").ValueKind);
         Assert.AreEqual(250, diagnostics.GetProperty("proposals_tried")[0].GetProperty("draws").GetInt32());
         StringAssert.Contains(diagnostics.GetProperty("reason").GetString(), "quick importance check of 250 draws");
+        double estimated = diagnostics.GetProperty("estimated_mean_error").GetDouble();
+        Assert.IsTrue(estimated >= 0 && estimated < 10, $"estimated mean error {estimated}");
+        bool flagged = diagnostics.GetProperty("flagged").GetBoolean();
+        Assert.AreEqual(flagged, plain.Error.Contains("warning: the amortized answer is flagged"), plain.Error);
+
+        var auto = CliRunner.Run("infer", "--problem", CliRunner.Problem("logistic-regression.json"));
+        using var autoJson = JsonDocument.Parse(auto.Output);
+        var autoDiagnostics = autoJson.RootElement.GetProperty("diagnostics");
+        Assert.IsFalse(autoDiagnostics.GetProperty("flagged").GetBoolean(), "only amortized answers are flagged");
+        Assert.AreEqual(JsonValueKind.Null, autoDiagnostics.GetProperty("estimated_mean_error").ValueKind);
     }
 
     [TestMethod]

@@ -154,6 +154,10 @@ internal static class InferCommand
         {
             io.Error.WriteLine($"infer: {outcome.Reason}");
         }
+        else if (outcome.Flagged)
+        {
+            io.Error.WriteLine($"warning: the amortized answer is flagged; {outcome.Reason}");
+        }
     }
 
     internal static AfinModel LoadModel(FileInfo? file, AfinArchitecture? shipped = null)

@@ -73,6 +73,8 @@ internal static class InferenceReport
     private static Dictionary<string, object> ModelDiagnostics(AfinModel model, InferenceOutcome outcome) => new()
     {
         ["in_training_range"] = outcome.InTrainingRange,
+        ["flagged"] = outcome.Flagged,
+        ["estimated_mean_error"] = NumberOrNull(outcome.Check?.MeanError ?? double.NaN),
         ["training_range"] = $"d {model.Tasks.MinDimension}..{model.Tasks.MaxDimension}, N {model.Tasks.MinSites}..{model.Tasks.MaxSites}",
         ["model_steps"] = model.Training.Steps,
         ["model_architecture"] = model.Network.Options.Architecture.ToString(),

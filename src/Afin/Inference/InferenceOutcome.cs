@@ -21,7 +21,7 @@ public sealed class InferenceOutcome
     internal InferenceOutcome(InferenceMode mode, InferenceMethod method, string reason, double[] mean, double[,] covariance,
         AfinPosterior? amortized, ImportanceSamplingResult? importanceSampling, NutsResult? nuts, LaplacePosterior? laplace,
         IReadOnlyList<string> outOfRangeReasons, InferenceTimings timings, ExactPosterior? exact = null,
-        ImportanceProposal? proposal = null, IReadOnlyList<ProposalDiagnostics>? proposalTrials = null)
+        ImportanceProposal? proposal = null, IReadOnlyList<ProposalDiagnostics>? proposalTrials = null, AmortizedCheck? check = null)
     {
         Mode = mode;
         Method = method;
@@ -38,6 +38,7 @@ public sealed class InferenceOutcome
         Exact = exact;
         Proposal = proposal;
         ProposalTrials = proposalTrials ?? [];
+        Check = check;
     }
 
     /// <summary>The mode that was asked for.</summary>
@@ -122,6 +123,22 @@ public sealed class InferenceOutcome
     /// <see cref="InferenceMode.Laplace"/> mode, which does not consult the model.
     /// </summary>
     public IReadOnlyList<string> OutOfRangeReasons { get; }
+
+    /// <summary>
+    /// In <see cref="InferenceMode.Amortized"/> mode, what its quick importance check says of the AFIN posterior: k-hat and
+    /// the estimated error of its mean. Null in the other modes (their answers are checked in full) and when the check
+    /// was turned off or no draw had a finite weight.
+    /// </summary>
+    public AmortizedCheck? Check { get; }
+
+    /// <summary>
+    /// Whether an <see cref="InferenceMode.Amortized"/> answer comes with a warning that it may be inaccurate: its quick
+    /// check does not vouch for it (<see cref="AmortizedCheck.Clears"/>: k-hat above 0.7, or an error it cannot bound below
+    /// 0.5 posterior sds, or no draw with a finite weight), inside the training range or not; with the check turned off,
+    /// when the problem lies outside the training range. Always false in the other modes, whose answers are checked
+    /// (see <see cref="Reason"/>).
+    /// </summary>
+    public bool Flagged { get; init; }
 
     /// <summary>The wall-clock time of each stage.</summary>
     public InferenceTimings Timings { get; }

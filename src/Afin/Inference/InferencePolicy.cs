@@ -18,18 +18,26 @@ internal static class InferencePolicy
         _ => throw new ArgumentOutOfRangeException(nameof(context), context.Mode, "the policy decides only the modes that run the network"),
     };
 
-    /// <summary>The AFIN posterior as is, with the k-hat of a quick importance check reported (not acted on).</summary>
+    /// <summary>
+    /// The AFIN posterior as is, with a quick importance check reported (not acted on): its k-hat, the mean error it
+    /// estimates, and whether the answer is flagged.
+    /// </summary>
     private static InferenceOutcome Amortized(InferenceContext context)
     {
         var posterior = context.Posterior ?? throw new InvalidOperationException("Amortized mode needs the AFIN posterior.");
         var clock = Stopwatch.StartNew();
+        bool checking = context.Options.AmortizedCheckDraws > 0;
         // A failed check (no draw of finite weight) is not listed: the reason says it failed, which is itself the warning.
         var attempts = new List<ProposalDiagnostics>();
-        var check = context.Options.AmortizedCheckDraws > 0
+        var run = checking
             ? ProposalSearch.TryRun(context, ImportanceProposal.Afin, posterior, context.Options.AmortizedCheckDraws, context.Options.Seed, attempts)
             : null;
-        var search = new ProposalSearch.Outcome(check, check is null ? [] : attempts, null, clock.Elapsed);
-        return Outcome(context, InferenceMethod.Amortized, InferenceReasons.Amortized(context, check), search, null);
+        var check = run is null ? null : AmortizedCheck.Of(posterior, run.Result);
+        // The check sees the answer itself, so where it ran it decides, inside the training range or not; the range
+        // verdict decides only when the check is turned off.
+        bool flagged = checking ? check is not { Clears: true } : !context.InRange;
+        var search = new ProposalSearch.Outcome(run, run is null ? [] : attempts, null, clock.Elapsed);
+        return Outcome(context, InferenceMethod.Amortized, InferenceReasons.Amortized(context, check, checking, flagged), search, null, check, flagged);
     }
 
     private static InferenceOutcome Corrected(InferenceContext context)
@@ -81,7 +89,7 @@ internal static class InferencePolicy
 
     /// <summary>The outcome of <paramref name="method"/>: its mean and covariance, with every diagnostic gathered so far.</summary>
     private static InferenceOutcome Outcome(InferenceContext context, InferenceMethod method, string reason,
-        ProposalSearch.Outcome search, NutsFallback.Run? nuts)
+        ProposalSearch.Outcome search, NutsFallback.Run? nuts, AmortizedCheck? check = null, bool flagged = false)
     {
         var weights = search.Chosen?.Result;
         var (mean, covariance) = method switch
@@ -92,6 +100,6 @@ internal static class InferencePolicy
         };
         var timings = new InferenceTimings(context.AmortizedTime, search.Elapsed, nuts?.Elapsed ?? TimeSpan.Zero, context.RangeCheckTime);
         return new InferenceOutcome(context.Mode, method, reason, mean, covariance, context.Posterior, weights, nuts?.Result, search.Laplace,
-            context.OutOfRangeReasons, timings, null, search.Chosen?.Proposal, search.Trials);
+            context.OutOfRangeReasons, timings, null, search.Chosen?.Proposal, search.Trials, check) { Flagged = flagged };
     }
 }

@@ -10,19 +10,21 @@ namespace Afin.Inference;
 /// </summary>
 internal static class InferenceReasons
 {
-    internal static string Amortized(InferenceContext context, ProposalRun? check)
+    internal static string Amortized(InferenceContext context, AmortizedCheck? check, bool checking, bool flagged)
     {
-        string checkText = context.Options.AmortizedCheckDraws == 0 ? " (the quick importance check is turned off)"
-            : check is null ? $"; warning: no draw of a quick importance check had a finite weight, so the AFIN posterior misses the exact one entirely"
-            : $"; a quick importance check of {check.Result.DrawCount} draws gives k-hat {F2(check.Result.ParetoK)}" +
-              (check.Result.ParetoK > AmortizedWarningK
-                  ? $" (warning: above {F2(AmortizedWarningK)}, the AFIN posterior is far from the exact one; Auto mode would repair or replace it)"
-                  : "");
+        string checkText = !checking ? " (the quick importance check is turned off)"
+            : check is null ? "; flagged: no draw of a quick importance check had a finite weight, so the AFIN posterior misses the exact one entirely"
+            : $"; a quick importance check of {check.Draws} draws gives k-hat {F2(check.ParetoK)} and estimates the mean's largest error at " +
+              $"{F2(check.MeanError)} sd ({F2(check.MeanErrorLowerBound)}..{F2(check.MeanErrorUpperBound)} within twice its Monte Carlo error)" + Verdict(context, check);
         return "Amortized mode: the AFIN posterior is returned without correction" + checkText + Range(context, isUnchecked: true);
     }
 
-    /// <summary>The k-hat above which Amortized mode's quick check warns: importance sampling could not repair such a q either.</summary>
-    internal const double AmortizedWarningK = 0.7;
+    private static string Verdict(InferenceContext context, AmortizedCheck check) =>
+        !(check.ParetoK <= AmortizedCheck.WarningParetoK)
+            ? $"; flagged: k-hat above {F2(AmortizedCheck.WarningParetoK)}, the AFIN posterior is far from the exact one (Auto mode would repair or replace it)"
+            : !check.Clears
+                ? $"; flagged: the check cannot bound the error below {F2(AmortizedCheck.Clearance)} sd (Auto mode would correct it)"
+                : context.InRange ? "" : "; not flagged: outside the training range, but the check bounds the error";
 
     /// <summary>Laplace mode: what was returned, then the search's own sentence, as a warning when Newton did not converge.</summary>
     internal static string Laplace(LaplacePosterior laplace) =>

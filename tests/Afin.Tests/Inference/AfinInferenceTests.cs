@@ -162,7 +162,55 @@ public sealed class AfinInferenceTests
 
         Assert.AreEqual(InferenceMethod.Amortized, outcome.Method);
         Assert.IsGreaterThan(0.7, outcome.ParetoK);
-        StringAssert.Contains(outcome.Reason, "warning: above 0.70, the AFIN posterior is far from the exact one");
+        StringAssert.Contains(outcome.Reason, "flagged: k-hat above 0.70, the AFIN posterior is far from the exact one");
+        Assert.IsTrue(outcome.Flagged);
+        Assert.IsFalse(outcome.Check!.Clears);
+    }
+
+    [TestMethod]
+    [DataRow(0.0, false)]
+    [DataRow(0.6, true)]
+    public void AmortizedModesCheckEstimatesTheMeanErrorAndFlagsAnAnswerItCannotBoundBelowHalfAnSd(double shiftInSd, bool flagged)
+    {
+        // q at the exact moments (from a 401 x 401 quadrature), moved by shiftInSd sds along both coordinates, sds 10% wide:
+        // weights that PSIS trusts, so only the estimated mean error can tell the two apart.
+        var problem = InferenceTestKit.SmallLogistic(5);
+        var (mean, sd) = InferenceTestKit.GridMoments(problem);
+        var q = Correction.CorrectionTestKit.Gaussian(mean.Select((m, i) => m + shiftInSd * sd[i]).ToArray(),
+            new double[,] { { 1.21 * sd[0] * sd[0], 0 }, { 0, 1.21 * sd[1] * sd[1] } });
+        var outcome = AfinInference.Decide(_model, problem, q, InferenceMode.Amortized, new AutoInferenceOptions { Seed = 3 });
+        TestContext.WriteLine(outcome.Reason);
+
+        var check = outcome.Check!;
+        Assert.IsLessThan(0.7, check.ParetoK);
+        Assert.AreEqual(shiftInSd, check.MeanError, 0.15, "the check's estimate of the AFIN mean's error, in sds");
+        Assert.IsTrue(check.MeanErrorLowerBound <= shiftInSd && shiftInSd <= check.MeanErrorUpperBound,
+            $"{shiftInSd} within [{check.MeanErrorLowerBound}, {check.MeanErrorUpperBound}]");
+        Assert.AreEqual(flagged, outcome.Flagged, outcome.Reason);
+        Assert.AreEqual(!flagged, check.Clears);
+    }
+
+    [TestMethod]
+    public void AnAmortizedAnswerOutsideTheTrainingRangeIsFlaggedUnlessTheCheckBoundsItsError()
+    {
+        // The shipped network, claimed to be trained on d = 1 only, so that a d = 2 problem is out of range.
+        var narrow = new AfinModel(_model.Network, _model.Tasks with { MaxDimension = 1 });
+        var problem = InferenceTestKit.SmallLogistic(5);
+        var (mean, sd) = InferenceTestKit.GridMoments(problem);
+        var good = Correction.CorrectionTestKit.Gaussian(mean, new double[,] { { 1.21 * sd[0] * sd[0], 0 }, { 0, 1.21 * sd[1] * sd[1] } });
+
+        var vouched = AfinInference.Decide(narrow, problem, good, InferenceMode.Amortized, new AutoInferenceOptions { Seed = 3 });
+        Assert.IsFalse(vouched.InTrainingRange);
+        Assert.IsTrue(vouched.Check!.Clears, vouched.Reason);
+        Assert.IsFalse(vouched.Flagged, vouched.Reason);
+        StringAssert.Contains(vouched.Reason, "not flagged: outside the training range, but the check bounds the error");
+
+        var unchecked_ = AfinInference.Decide(narrow, problem, good, InferenceMode.Amortized, new AutoInferenceOptions { AmortizedCheckDraws = 0 });
+        Assert.IsNull(unchecked_.Check);
+        Assert.IsTrue(unchecked_.Flagged, "without the check nothing vouches for an answer outside the range");
+        var inRange = AfinInference.Decide(_model, problem, good, InferenceMode.Amortized, new AutoInferenceOptions { AmortizedCheckDraws = 0 });
+        Assert.IsFalse(inRange.Flagged);
+        Assert.IsFalse(AfinInference.Decide(_model, problem, good, InferenceMode.Auto).Flagged, "only Amortized answers are flagged");
     }
 
     [TestMethod]

@@ -13,6 +13,6 @@ namespace Afin.Cli.Benchmarks.Real;
 /// <param name="Converged">The method's own verdict (Laplace's optimiser, NUTS's R-hat); true for the others.</param>
 /// <param name="Path">What a choosing method did (auto: Exact, Amortized, ImportanceSampling/PROPOSAL or Nuts); null otherwise.</param>
 /// <param name="Error">Why the method failed, or null.</param>
-/// <param name="Flagged">Amortized: whether the answer was flagged (outside the training range, or quick k-hat above 0.7); null otherwise.</param>
+/// <param name="Flagged">Amortized: whether the answer was flagged (<see cref="Afin.Inference.InferenceOutcome.Flagged"/>); null otherwise.</param>
 internal sealed record RealBenchResult(string Problem, string Kind, string Bucket, int D, int N, string Method, string MethodKind,
     RealScores? Scores, double Milliseconds, bool Converged, string? Path, string? Error, bool? Flagged = null);

@@ -18,5 +18,5 @@ internal interface IRealMethod
 /// <param name="Covariance">The posterior covariance, d x d.</param>
 /// <param name="Converged">False when the method says its own answer is not to be trusted (Laplace's optimiser, NUTS's R-hat).</param>
 /// <param name="Path">What the method did, for the methods that choose (auto: Exact, Amortized, ImportanceSampling/PROPOSAL or Nuts).</param>
-/// <param name="Flagged">Amortized: whether the answer came with a warning (outside the training range, quick k-hat above 0.7); null otherwise.</param>
+/// <param name="Flagged">Amortized: whether the answer came flagged (<see cref="Afin.Inference.InferenceOutcome.Flagged"/>); null otherwise.</param>
 internal sealed record MethodEstimate(double[] Mean, double[,] Covariance, bool Converged = true, string? Path = null, bool? Flagged = null);

@@ -67,12 +67,12 @@ internal static class RealMethods
         {
             if (kind == "amortized")
             {
-                // Amortized mode: the network's posterior, with the quick k-hat and the range verdict recorded in the path.
+                // Amortized mode: the network's posterior, with the quick check and the range verdict recorded in the path.
                 var amortized = AfinInference.Run(model, problem.Problem, InferenceMode.Amortized, options, cancellationToken);
-                // Flagged as Amortized mode warns: outside the training range, or a quick k-hat above 0.7.
+                string check = amortized.Check is { } c ? FormattableString.Invariant($"k-hat {c.ParetoK:F2}, estimated error {c.MeanError:F2} ({c.MeanErrorLowerBound:F2}..{c.MeanErrorUpperBound:F2})") : "no check";
                 return new MethodEstimate(amortized.Mean, amortized.Covariance,
-                    Path: FormattableString.Invariant($"Amortized k-hat {amortized.ParetoK:F2}, {(amortized.InTrainingRange ? "in range" : "out of range")}"),
-                    Flagged: !amortized.InTrainingRange || amortized.ParetoK > 0.7);
+                    Path: $"Amortized {check}, {(amortized.InTrainingRange ? "in range" : "out of range")}",
+                    Flagged: amortized.Flagged);
             }
             var mode = kind == "auto" ? InferenceMode.Auto : InferenceMode.Corrected;
             var outcome = AfinInference.Run(model, problem.Problem, mode, options, cancellationToken);

@@ -25,7 +25,7 @@ internal static class RealBenchCommand
         var good = results.Where(r => r.Scores!.MaxSme < 0.15).ToArray();
         var missed = bad.Where(r => !Flagged(r)).Select(r => r.Problem).ToArray();
         var falseAlarms = good.Where(Flagged).Select(r => r.Problem).ToArray();
-        return $"{method}: the range check or quick k-hat flags {bad.Length - missed.Length} of {bad.Length} problems with max SME > 0.5" +
+        return $"{method}: Amortized mode flags {bad.Length - missed.Length} of {bad.Length} problems with max SME > 0.5" +
             (missed.Length > 0 ? $" (missed: {string.Join(", ", missed)})" : "") +
             $" and {falseAlarms.Length} of {good.Length} with max SME < 0.15" + (falseAlarms.Length > 0 ? $" ({string.Join(", ", falseAlarms)})" : "");
     }
