@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Afin.Cli.Benchmarks.Fit;
 using Afin.Cli.Benchmarks.Real;
+using Afin.Inference;
 using Afin.MLNet;
 
 namespace Afin.Cli.Commands;
@@ -52,6 +53,9 @@ internal static class FitBenchCommand
             var groups = Groups(parse.GetValue(suite)!, parse.GetValue(references)!, parse.GetValue(kinds));
             var tuning = new AfinPosteriorOptions
             {
+                // The benchmark scores the network itself, before and after Fit: Auto (the transformer's default) would
+                // answer conjugate groups exactly and repair the others by importance sampling, hiding what Fit changed.
+                Mode = InferenceMode.Amortized,
                 FineTuneBatchSize = parse.GetValue(batch), FineTuneLearningRate = parse.GetValue(rate), FineTuneRegionScale = parse.GetValue(region), FineTuneSeed = parse.GetValue(seed),
             };
             tuning.Validate();
