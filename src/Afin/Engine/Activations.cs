@@ -1,22 +1,60 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Afin.Engine;
 
 /// <summary>Element-wise functions of the network, vectorised, in float32 as torch evaluates them.</summary>
 internal static class Activations
 {
-    private const int Chunk = 256;
-
-    /// <summary>SiLU in place: x·σ(x), σ computed by <see cref="TensorPrimitives.Sigmoid(ReadOnlySpan{float}, Span{float})"/> a chunk at a time.</summary>
+    /// <summary>
+    /// SiLU in place: x / (1 + e^-x), eight lanes at a time with <see cref="VectorMath.Exp"/> (about 1 ulp): every hidden
+    /// activation of the network passes through here (two million per pass at d = 16, N = 256), and the library's sigmoid
+    /// took twice as long.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SiLU(Span<float> values)
     {
-        Span<float> sigmoid = stackalloc float[Chunk];
-        for (int start = 0; start < values.Length; start += Chunk)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var part = values.Slice(start, Math.Min(Chunk, values.Length - start));
-            var s = sigmoid[..part.Length];
-            TensorPrimitives.Sigmoid(part, s);
-            TensorPrimitives.Multiply(part, s, part);
+            ref float start = ref MemoryMarshal.GetReference(values);
+            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            {
+                ref float at = ref Unsafe.Add(ref start, i);
+                var x = Vector256.LoadUnsafe(ref at);
+                (x / (Vector256<float>.One + VectorMath.Exp(-x))).StoreUnsafe(ref at);
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            values[i] /= 1f + MathF.Exp(-values[i]);
+        }
+    }
+
+    /// <summary>sum += SiLU(pre), element by element: the pooled adapter's sum over sites, without storing the activations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddSiLU(ReadOnlySpan<float> pre, Span<float> sum)
+    {
+        if (sum.Length < pre.Length)
+        {
+            throw new ArgumentException("the sum is shorter than the pre-activations", nameof(sum));
+        }
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float from = ref MemoryMarshal.GetReference(pre);
+            ref float to = ref MemoryMarshal.GetReference(sum);
+            for (; i + Vector256<float>.Count <= pre.Length; i += Vector256<float>.Count)
+            {
+                var x = Vector256.LoadUnsafe(ref Unsafe.Add(ref from, i));
+                ref float target = ref Unsafe.Add(ref to, i);
+                (Vector256.LoadUnsafe(ref target) + x / (Vector256<float>.One + VectorMath.Exp(-x))).StoreUnsafe(ref target);
+            }
+        }
+        for (; i < pre.Length; i++)
+        {
+            sum[i] += pre[i] / (1f + MathF.Exp(-pre[i]));
         }
     }
 

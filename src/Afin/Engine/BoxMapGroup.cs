@@ -44,91 +44,91 @@ internal sealed class BoxMapGroup
     /// <summary>
     /// Applies every map to <paramref name="tokens"/> tokens of dimension <paramref name="d"/>. Map m writes its raw pair
     /// output to <paramref name="pairOut"/> at m·tokens·d²·C and its node output to <paramref name="nodeOut"/> at m·tokens·d·C.
+    /// All tokens go through each product together, so a pass makes the same few calls whatever the number of tokens.
     /// </summary>
     public void Apply(ReadOnlySpan<float> pair, ReadOnlySpan<float> node, int tokens, int d, Span<float> pairOut, Span<float> nodeOut)
     {
-        int c = _channels, pairSize = d * d * c, nodeSize = d * c;
+        int c = _channels, width = _pairFirst.Outputs, entries = d * d, pairSize = entries * c, nodeSize = d * c;
+        int rows = tokens * d;
+        var arena = ScratchArena<float>.ForThread;
+        using var scope = arena.Scope();
+        // Summaries of every token: row_i, col_i, diag_i (tokens·d rows) and the global pair and node means (one row each).
+        var row = arena.Rent(rows * c);
+        var col = arena.Rent(rows * c);
+        var diag = arena.Rent(rows * c);
+        var gP = arena.Rent(tokens * c);
+        var gN = arena.Rent(tokens * c);
         for (int t = 0; t < tokens; t++)
         {
             var tokenPair = pair.Slice(t * pairSize, pairSize);
-            var tokenNode = node.Slice(t * nodeSize, nodeSize);
-            ApplyToken(tokenPair, tokenNode, d, pairOut, nodeOut, t * pairSize, tokens * pairSize, t * nodeSize, tokens * nodeSize);
+            PairOps.RowMeans(tokenPair, d, c, row.Slice(t * nodeSize, nodeSize));
+            PairOps.ColMeans(tokenPair, d, c, col.Slice(t * nodeSize, nodeSize));
+            PairOps.Diagonal(tokenPair, d, c, diag.Slice(t * nodeSize, nodeSize));
+            PairOps.MeanOfRows(tokenPair, entries, c, gP.Slice(t * c, c));
+            PairOps.MeanOfRows(node.Slice(t * nodeSize, nodeSize), d, c, gN.Slice(t * c, c));
         }
-    }
-
-    private void ApplyToken(ReadOnlySpan<float> pair, ReadOnlySpan<float> node, int d, Span<float> pairOut, Span<float> nodeOut,
-        int pairOffset, int pairStride, int nodeOffset, int nodeStride)
-    {
-        int c = _channels, width = _pairFirst.Outputs, entries = d * d;
-        var arena = ScratchArena<float>.ForThread;
-        using var scope = arena.Scope();
-        var row = arena.Rent(d * c);
-        var col = arena.Rent(d * c);
-        var gP = arena.Rent(c);
-        var gN = arena.Rent(c);
-        PairOps.RowMeans(pair, d, c, row);
-        PairOps.ColMeans(pair, d, c, col);
-        PairOps.MeanOfRows(pair, entries, c, gP);
-        PairOps.MeanOfRows(node, d, c, gN);
 
         // Per-coordinate parts of the pair first layer: by i (row_i, n_i, gP, bias) and by j (col_j, n_j).
-        var byI = arena.Rent(d * width);
-        var byJ = arena.Rent(d * width);
-        var global = arena.Rent(width);
-        _pairFirst.ForwardPart(row, c, d, c, c, byI, width, accumulate: false, withBias: true);
-        _pairFirst.ForwardPart(node, c, d, 3 * c, c, byI, width, accumulate: true, withBias: false);
-        _pairFirst.ForwardPart(gP, c, 1, 5 * c, c, global, width, accumulate: false, withBias: false);
-        for (int i = 0; i < d; i++)
+        var byI = arena.Rent(rows * width);
+        var byJ = arena.Rent(rows * width);
+        var global = arena.Rent(tokens * width);
+        _pairFirst.ForwardPart(row, c, rows, c, c, byI, width, accumulate: false, withBias: true);
+        _pairFirst.ForwardPart(node, c, rows, 3 * c, c, byI, width, accumulate: true, withBias: false);
+        _pairFirst.ForwardPart(gP, c, tokens, 5 * c, c, global, width, accumulate: false, withBias: false);
+        for (int r = 0; r < rows; r++)
         {
-            TensorPrimitives.Add(byI.Slice(i * width, width), global, byI.Slice(i * width, width));
+            var target = byI.Slice(r * width, width);
+            TensorPrimitives.Add(target, global.Slice(r / d * width, width), target);
         }
-        _pairFirst.ForwardPart(col, c, d, 2 * c, c, byJ, width, accumulate: false, withBias: false);
-        _pairFirst.ForwardPart(node, c, d, 4 * c, c, byJ, width, accumulate: true, withBias: false);
+        _pairFirst.ForwardPart(col, c, rows, 2 * c, c, byJ, width, accumulate: false, withBias: false);
+        _pairFirst.ForwardPart(node, c, rows, 4 * c, c, byJ, width, accumulate: true, withBias: false);
 
-        int block = Math.Min(entries, Mlp.RowBlock);
+        // The d² entries of every token, a block of rows at a time: P_ij·W₀ + byI + byJ, SiLU, each map's later layers.
+        int all = tokens * entries, block = Math.Min(all, Mlp.RowBlock);
         var hidden = arena.Rent(block * width);
-        for (int e0 = 0; e0 < entries; e0 += block)
+        for (int e0 = 0; e0 < all; e0 += block)
         {
-            int n = Math.Min(block, entries - e0);
+            int n = Math.Min(block, all - e0);
             var h = hidden[..(n * width)];
             _pairFirst.ForwardPart(pair[(e0 * c)..], c, n, 0, c, h, width, accumulate: false, withBias: false);
             for (int e = 0; e < n; e++)
             {
-                int i = (e0 + e) / d, j = (e0 + e) % d;
+                int entry = e0 + e, t = entry / entries, i = entry % entries / d, j = entry % d;
                 var he = h.Slice(e * width, width);
-                TensorPrimitives.Add(he, byI.Slice(i * width, width), he);
-                TensorPrimitives.Add(he, byJ.Slice(j * width, width), he);
+                TensorPrimitives.Add(he, byI.Slice((t * d + i) * width, width), he);
+                TensorPrimitives.Add(he, byJ.Slice((t * d + j) * width, width), he);
             }
             Activations.SiLU(h);
             int offset = 0;
             for (int m = 0; m < _pairMaps.Length; m++)
             {
-                _pairMaps[m].FinishFromHidden(h[offset..], width, n, pairOut[(m * pairStride + pairOffset + e0 * c)..], c);
+                _pairMaps[m].FinishFromHidden(h[offset..], width, n, pairOut[(m * tokens * pairSize + e0 * c)..], c);
                 offset += _pairMaps[m].Hidden;
             }
         }
 
-        // The node input is only d rows: build it whole.
+        // The node input is only d rows a token: build it whole.
         int nodeWidth = _nodeFirst.Outputs, six = 6 * c;
-        var input = arena.Rent(d * six);
-        for (int i = 0; i < d; i++)
+        var input = arena.Rent(rows * six);
+        for (int r = 0; r < rows; r++)
         {
-            var dst = input.Slice(i * six, six);
-            node.Slice(i * c, c).CopyTo(dst);
-            pair.Slice((i * d + i) * c, c).CopyTo(dst[c..]);
-            row.Slice(i * c, c).CopyTo(dst[(2 * c)..]);
-            col.Slice(i * c, c).CopyTo(dst[(3 * c)..]);
-            gP.CopyTo(dst[(4 * c)..]);
-            gN.CopyTo(dst[(5 * c)..]);
+            int t = r / d;
+            var dst = input.Slice(r * six, six);
+            node.Slice(r * c, c).CopyTo(dst);
+            diag.Slice(r * c, c).CopyTo(dst[c..]);
+            row.Slice(r * c, c).CopyTo(dst[(2 * c)..]);
+            col.Slice(r * c, c).CopyTo(dst[(3 * c)..]);
+            gP.Slice(t * c, c).CopyTo(dst[(4 * c)..]);
+            gN.Slice(t * c, c).CopyTo(dst[(5 * c)..]);
         }
-        var nodeHidden = arena.Rent(d * nodeWidth);
-        _nodeFirst.Forward(input, six, d, nodeHidden, nodeWidth);
+        var nodeHidden = arena.Rent(rows * nodeWidth);
+        _nodeFirst.Forward(input, six, rows, nodeHidden, nodeWidth);
         Activations.SiLU(nodeHidden);
-        int nodeHiddenOffset = 0;
+        int nodeOffset = 0;
         for (int m = 0; m < _nodeMaps.Length; m++)
         {
-            _nodeMaps[m].FinishFromHidden(nodeHidden[nodeHiddenOffset..], nodeWidth, d, nodeOut[(m * nodeStride + nodeOffset)..], c);
-            nodeHiddenOffset += _nodeMaps[m].Hidden;
+            _nodeMaps[m].FinishFromHidden(nodeHidden[nodeOffset..], nodeWidth, rows, nodeOut[(m * tokens * nodeSize)..], c);
+            nodeOffset += _nodeMaps[m].Hidden;
         }
     }
 }

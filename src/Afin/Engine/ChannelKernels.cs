@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -11,6 +12,7 @@ namespace Afin.Engine;
 internal static class ChannelKernels
 {
     /// <summary>sums[c] = Σ_e a[e·C + c]·b[e·C + c] over the entries of two equally long tensors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChannelDots(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int channels, Span<float> sums)
     {
         if (a.Length != b.Length || a.Length % channels != 0)
@@ -49,6 +51,7 @@ internal static class ChannelKernels
     }
 
     /// <summary>dst[e·C + c] += weights[c]·src[e·C + c] over all entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddChannelScaled(Span<float> dst, ReadOnlySpan<float> src, ReadOnlySpan<float> weights, int channels)
     {
         if (dst.Length != src.Length || dst.Length % channels != 0)
@@ -81,6 +84,52 @@ internal static class ChannelKernels
             for (int c = 0; c < channels; c++)
             {
                 dst[at + c] += weights[c] * src[at + c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// pre[(i·d + j)·W + k] = byI[i·W + k] + byJ[j·W + k] + products[i·d + j]·weight[k], plus diagonal[k] where i = j: a
+    /// first layer whose input is a per-i part, a per-j part, one scalar per entry and the identity flag.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PairFromParts(ReadOnlySpan<float> byI, ReadOnlySpan<float> byJ, ReadOnlySpan<float> products, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> diagonal, int d, int width, Span<float> pre)
+    {
+        if (byI.Length < d * width || byJ.Length < d * width || products.Length < d * d || weight.Length < width || diagonal.Length < width || pre.Length < d * d * width)
+        {
+            throw new ArgumentException("the parts are too short for d and the width");
+        }
+        int vectors = Vector256.IsHardwareAccelerated ? width / Vector256<float>.Count : 0;
+        int tail = vectors * Vector256<float>.Count;
+        ref float pi0 = ref MemoryMarshal.GetReference(byI);
+        ref float pj0 = ref MemoryMarshal.GetReference(byJ);
+        ref float w0 = ref MemoryMarshal.GetReference(weight);
+        ref float out0 = ref MemoryMarshal.GetReference(pre);
+        for (int i = 0; i < d; i++)
+        {
+            ref float pi = ref Unsafe.Add(ref pi0, i * width);
+            for (int j = 0; j < d; j++)
+            {
+                ref float pj = ref Unsafe.Add(ref pj0, j * width);
+                ref float dst = ref Unsafe.Add(ref out0, (i * d + j) * width);
+                float product = products[i * d + j];
+                var scale = Vector256.Create(product);
+                for (int v = 0; v < tail; v += Vector256<float>.Count)
+                {
+                    var sum = Vector256.LoadUnsafe(ref Unsafe.Add(ref pi, v)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref pj, v))
+                        + scale * Vector256.LoadUnsafe(ref Unsafe.Add(ref w0, v));
+                    sum.StoreUnsafe(ref Unsafe.Add(ref dst, v));
+                }
+                for (int k = tail; k < width; k++)
+                {
+                    Unsafe.Add(ref dst, k) = Unsafe.Add(ref pi, k) + Unsafe.Add(ref pj, k) + product * Unsafe.Add(ref w0, k);
+                }
+                if (i == j)
+                {
+                    var entry = pre.Slice((i * d + j) * width, width);
+                    TensorPrimitives.Add(entry, diagonal[..width], entry);
+                }
             }
         }
     }

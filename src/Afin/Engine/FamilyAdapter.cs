@@ -128,29 +128,119 @@ internal sealed class FamilyAdapter
         _priorPair[f].Forward(pairFeatures, fp, d * d, pair, _channels);
     }
 
-    /// <summary>Features of sites [n0, n0 + count) of a block, through its family's adapter (and the refiner), into one token per site.</summary>
+    /// <summary>Sites [n0, n0 + count) of a block through its family's adapter (and the refiner), into one token per site.</summary>
     private void EncodeSites(ObservationBlock block, int f, int n0, int count, int d, Span<float> pair, Span<float> node)
     {
+        var pairNet = _sitePair[f];
+        var nodeNet = _siteNode[f];
+        var arena = ScratchArena<float>.ForThread;
+        using var scope = arena.Scope();
+        var pairHidden = arena.Rent(count * d * d * pairNet.Hidden);
+        var nodeHidden = arena.Rent(count * d * nodeNet.Hidden);
+        SitePreActivations(block, f, n0, count, d, pairHidden, nodeHidden);
+        Activations.SiLU(pairHidden);
+        Activations.SiLU(nodeHidden);
+        pairNet.FinishFromHidden(pairHidden, pairNet.Hidden, count * d * d, pair, _channels);
+        nodeNet.FinishFromHidden(nodeHidden, nodeNet.Hidden, count * d, node, _channels);
+        _refiner?.Apply(pair, count * d * d, node, count * d);
+    }
+
+    /// <summary>
+    /// The first-layer pre-activations of sites [n0, n0 + count): pair (count·d² x hidden) and node (count·d x hidden).
+    /// A linear site's layer is assembled from the parts of its features (per site, per coordinate, per pair); a direct
+    /// Gaussian site's features are written out and multiplied.
+    /// </summary>
+    private void SitePreActivations(ObservationBlock block, int f, int n0, int count, int d, Span<float> pairPre, Span<float> nodePre)
+    {
+        var pairFirst = _sitePair[f].First;
+        var nodeFirst = _siteNode[f].First;
+        int hp = pairFirst.Outputs, hn = nodeFirst.Outputs;
+        if (block is LinearBlock)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                LinearSitePreActivations(block, n0 + s, d, pairFirst, nodeFirst, pairPre.Slice(s * d * d * hp, d * d * hp), nodePre.Slice(s * d * hn, d * hn));
+            }
+            return;
+        }
         var (fn, fp) = SiteWidths(f);
         var arena = ScratchArena<float>.ForThread;
         using var scope = arena.Scope();
         var nodeFeatures = arena.Rent(count * d * fn);
         var pairFeatures = arena.Rent(count * d * d * fp);
-        WriteSiteFeatures(block, n0, count, d, fn, fp, nodeFeatures, pairFeatures);
-        _siteNode[f].Forward(nodeFeatures, fn, count * d, node, _channels);
-        _sitePair[f].Forward(pairFeatures, fp, count * d * d, pair, _channels);
-        _refiner?.Apply(pair, count * d * d, node, count * d);
-    }
-
-    private (int Node, int Pair) SiteWidths(int f) => (_siteNodeDims[f], _sitePairDims[f]);
-
-    private void WriteSiteFeatures(ObservationBlock block, int n0, int count, int d, int fn, int fp, Span<float> nodeFeatures, Span<float> pairFeatures)
-    {
         for (int s = 0; s < count; s++)
         {
             FactorFeatures.Site(block, n0 + s, d, nodeFeatures.Slice(s * d * fn, d * fn), pairFeatures.Slice(s * d * d * fp, d * d * fp), _featureVersion);
         }
+        nodeFirst.Forward(nodeFeatures, fn, count * d, nodePre, hn);
+        pairFirst.Forward(pairFeatures, fp, count * d * d, pairPre, hp);
     }
+
+    /// <summary>
+    /// One linear site's first layers from the parts of its features (<see cref="FactorFeatures.LinearSiteParts"/>): with W
+    /// the layer's rows per input feature, pre_ij = b + W·head + symlog(x_i)·W[x_i] + symlog(m·x_i)·W[m·x_i] + (the same for j)
+    /// + symlog(x_i·x_j)·W[x_i·x_j] + δ_ij·symlog(1)·W[δ]. The head and per-coordinate terms are projected once per site and
+    /// coordinate instead of once per pair entry, and the d² feature rows are never written.
+    /// </summary>
+    private void LinearSitePreActivations(ObservationBlock block, int n, int d, DenseLayer pairFirst, DenseLayer nodeFirst, Span<float> pairPre, Span<float> nodePre)
+    {
+        int hp = pairFirst.Outputs, hn = nodeFirst.Outputs;
+        var arena = ScratchArena<float>.ForThread;
+        using var scope = arena.Scope();
+        Span<float> headBuffer = stackalloc float[FactorFeatures.MaxLinearPrefix];
+        var sx = arena.Rent(d);
+        var smx = arena.Rent(d);
+        int prefix = FactorFeatures.LinearSiteParts(block, n, d, _featureVersion, headBuffer, sx, smx);
+        var head = headBuffer[..prefix];
+
+        var nodeSite = arena.Rent(hn);
+        SiteTerm(nodeFirst, head, nodeSite);
+        for (int i = 0; i < d; i++)
+        {
+            var row = nodePre.Slice(i * hn, hn);
+            TensorPrimitives.MultiplyAdd(nodeFirst.InputRow(prefix + FactorFeatures.NodeX), sx[i], nodeSite, row);
+            TensorPrimitives.MultiplyAdd(nodeFirst.InputRow(prefix + FactorFeatures.NodeSignedX), smx[i], row, row);
+        }
+
+        var pairSite = arena.Rent(hp);
+        SiteTerm(pairFirst, head, pairSite);
+        var byI = arena.Rent(d * hp);
+        var byJ = arena.Rent(d * hp);
+        for (int i = 0; i < d; i++)
+        {
+            var rowI = byI.Slice(i * hp, hp);
+            TensorPrimitives.MultiplyAdd(pairFirst.InputRow(prefix + FactorFeatures.PairXi), sx[i], pairSite, rowI);
+            TensorPrimitives.MultiplyAdd(pairFirst.InputRow(prefix + FactorFeatures.PairSignedXi), smx[i], rowI, rowI);
+            var rowJ = byJ.Slice(i * hp, hp);
+            TensorPrimitives.Multiply(pairFirst.InputRow(prefix + FactorFeatures.PairXj), sx[i], rowJ);
+            TensorPrimitives.MultiplyAdd(pairFirst.InputRow(prefix + FactorFeatures.PairSignedXj), smx[i], rowJ, rowJ);
+        }
+        var x = ((LinearBlock)block).Row(n);
+        var products = arena.Rent(d * d);
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = i; j < d; j++)
+            {
+                // x_i·x_j and x_j·x_i are the same double, so each product feature is computed once.
+                products[i * d + j] = products[j * d + i] = FactorFeatures.ProductFeature(x[i], x[j]);
+            }
+        }
+        var diagonal = arena.Rent(hp);
+        TensorPrimitives.Multiply(pairFirst.InputRow(prefix + FactorFeatures.PairIdentity), FactorFeatures.IdentityFeature, diagonal);
+        ChannelKernels.PairFromParts(byI, byJ, products, pairFirst.InputRow(prefix + FactorFeatures.PairProduct), diagonal, d, hp, pairPre);
+    }
+
+    /// <summary>b + W·head: the part of a first layer that is the same for every entry of a site.</summary>
+    private static void SiteTerm(DenseLayer first, ReadOnlySpan<float> head, Span<float> term)
+    {
+        first.Bias.CopyTo(term);
+        for (int p = 0; p < head.Length; p++)
+        {
+            TensorPrimitives.MultiplyAdd(first.InputRow(p), head[p], term, term);
+        }
+    }
+
+    private (int Node, int Pair) SiteWidths(int f) => (_siteNodeDims[f], _sitePairDims[f]);
 
     /// <summary>The pooled layout: one token per likelihood family, after the prior, in order of first appearance.</summary>
     private void EncodePooledSites(BayesianProblem problem, Span<float> pair, Span<float> node)
@@ -189,7 +279,6 @@ internal sealed class FamilyAdapter
     /// <summary>Σ over the family's sites of the adapter output, as W₂·(Σ SiLU(W₁ f + b₁)) + S·b₂.</summary>
     private void SumFamilyThroughHidden(IReadOnlyList<ObservationBlock> blocks, int firstBlock, int f, int d, Span<float> tokenPair, Span<float> tokenNode)
     {
-        var (fn, fp) = SiteWidths(f);
         var pairNet = _sitePair[f];
         var nodeNet = _siteNode[f];
         int hp = pairNet.Hidden, hn = nodeNet.Hidden, entries = d * d, chunk = SitesPerChunk(d);
@@ -197,10 +286,8 @@ internal sealed class FamilyAdapter
         using var scope = arena.Scope();
         var pairSum = arena.RentZeroed(entries * hp);
         var nodeSum = arena.RentZeroed(d * hn);
-        var nodeFeatures = arena.Rent(chunk * d * fn);
-        var pairFeatures = arena.Rent(chunk * entries * fp);
-        var pairHidden = arena.Rent(chunk * entries * hp);
-        var nodeHidden = arena.Rent(chunk * d * hn);
+        var pairPre = arena.Rent(chunk * entries * hp);
+        var nodePre = arena.Rent(chunk * d * hn);
         int sites = 0;
         for (int b = firstBlock; b < blocks.Count; b++)
         {
@@ -212,17 +299,11 @@ internal sealed class FamilyAdapter
             for (int n0 = 0; n0 < block.Count; n0 += chunk)
             {
                 int count = Math.Min(chunk, block.Count - n0);
-                WriteSiteFeatures(block, n0, count, d, fn, fp, nodeFeatures, pairFeatures);
-                var ph = pairHidden[..(count * entries * hp)];
-                var nh = nodeHidden[..(count * d * hn)];
-                pairNet.First.Forward(pairFeatures, fp, count * entries, ph, hp);
-                nodeNet.First.Forward(nodeFeatures, fn, count * d, nh, hn);
-                Activations.SiLU(ph);
-                Activations.SiLU(nh);
+                SitePreActivations(block, f, n0, count, d, pairPre, nodePre);
                 for (int s = 0; s < count; s++)
                 {
-                    TensorPrimitives.Add(pairSum, ph.Slice(s * entries * hp, entries * hp), pairSum);
-                    TensorPrimitives.Add(nodeSum, nh.Slice(s * d * hn, d * hn), nodeSum);
+                    Activations.AddSiLU(pairPre.Slice(s * entries * hp, entries * hp), pairSum);
+                    Activations.AddSiLU(nodePre.Slice(s * d * hn, d * hn), nodeSum);
                 }
                 sites += count;
             }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Afin.Engine;
 
@@ -25,6 +24,7 @@ internal static class Gemm
     /// o &lt; <paramref name="cols"/>, where start is c[r, o] itself when <paramref name="accumulate"/> (a residual added in
     /// place), else 0, and an empty bias adds nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<float> bias,
         Span<float> c, int ldc, int rows, int inner, int cols, bool accumulate)
     {
@@ -67,16 +67,13 @@ internal static class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : x * y + acc;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Start(ref float c, ref float bias, bool hasBias, bool accumulate)
     {
         var start = accumulate ? Vector256.LoadUnsafe(ref c) : Vector256<float>.Zero;
         return hasBias ? start + Vector256.LoadUnsafe(ref bias) : start;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourRows(ref float a, int lda, ref float b, int ldb, ref float bias, bool hasBias, ref float c, int ldc, int inner, int cols, bool accumulate)
     {
         ref float a1 = ref Unsafe.Add(ref a, lda);
@@ -106,14 +103,14 @@ internal static class Gemm
                 var x1 = Vector256.Create(Unsafe.Add(ref a1, k));
                 var x2 = Vector256.Create(Unsafe.Add(ref a2, k));
                 var x3 = Vector256.Create(Unsafe.Add(ref a3, k));
-                s00 = MultiplyAdd(x0, v0, s00);
-                s01 = MultiplyAdd(x0, v1, s01);
-                s10 = MultiplyAdd(x1, v0, s10);
-                s11 = MultiplyAdd(x1, v1, s11);
-                s20 = MultiplyAdd(x2, v0, s20);
-                s21 = MultiplyAdd(x2, v1, s21);
-                s30 = MultiplyAdd(x3, v0, s30);
-                s31 = MultiplyAdd(x3, v1, s31);
+                s00 = VectorMath.MultiplyAdd(x0, v0, s00);
+                s01 = VectorMath.MultiplyAdd(x0, v1, s01);
+                s10 = VectorMath.MultiplyAdd(x1, v0, s10);
+                s11 = VectorMath.MultiplyAdd(x1, v1, s11);
+                s20 = VectorMath.MultiplyAdd(x2, v0, s20);
+                s21 = VectorMath.MultiplyAdd(x2, v1, s21);
+                s30 = VectorMath.MultiplyAdd(x3, v0, s30);
+                s31 = VectorMath.MultiplyAdd(x3, v1, s31);
             }
             s00.StoreUnsafe(ref Unsafe.Add(ref c, o));
             s01.StoreUnsafe(ref Unsafe.Add(ref c, o + 8));
@@ -134,10 +131,10 @@ internal static class Gemm
             for (int k = 0; k < inner; k++)
             {
                 var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref bo, k * ldb));
-                s0 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref a, k)), v, s0);
-                s1 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref a1, k)), v, s1);
-                s2 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref a2, k)), v, s2);
-                s3 = MultiplyAdd(Vector256.Create(Unsafe.Add(ref a3, k)), v, s3);
+                s0 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a, k)), v, s0);
+                s1 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a1, k)), v, s1);
+                s2 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a2, k)), v, s2);
+                s3 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a3, k)), v, s3);
             }
             s0.StoreUnsafe(ref Unsafe.Add(ref c, o));
             s1.StoreUnsafe(ref Unsafe.Add(ref c1, o));
@@ -153,6 +150,7 @@ internal static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OneRow(ref float a, ref float b, int ldb, ref float bias, bool hasBias, ref float c, int inner, int cols, bool accumulate)
     {
         int o = 0;
@@ -164,7 +162,7 @@ internal static class Gemm
                 ref float bo = ref Unsafe.Add(ref b, o);
                 for (int k = 0; k < inner; k++)
                 {
-                    s = MultiplyAdd(Vector256.Create(Unsafe.Add(ref a, k)), Vector256.LoadUnsafe(ref Unsafe.Add(ref bo, k * ldb)), s);
+                    s = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a, k)), Vector256.LoadUnsafe(ref Unsafe.Add(ref bo, k * ldb)), s);
                 }
                 s.StoreUnsafe(ref Unsafe.Add(ref c, o));
             }
@@ -172,6 +170,7 @@ internal static class Gemm
         ScalarColumns(ref a, ref b, ldb, ref bias, hasBias, ref c, inner, o, cols, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScalarColumns(ref float a, ref float b, int ldb, ref float bias, bool hasBias, ref float c, int inner, int from, int cols, bool accumulate)
     {
         for (int o = from; o < cols; o++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Afin.Engine;
 
 /// <summary>LayerNorm over the C channels of every entry, eps 1e-5, with learned scale and shift, as torch's <c>nn.LayerNorm(C)</c>.</summary>
@@ -18,6 +19,7 @@ internal sealed class LayerNorm
         new(weights.Take(prefix + ".weight", channels), weights.Take(prefix + ".bias", channels));
 
     /// <summary>Normalises <paramref name="rows"/> rows of C values from <paramref name="input"/> into <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(ReadOnlySpan<float> input, int rows, Span<float> output)
     {
         int c = _weight.Length;

@@ -79,10 +79,10 @@ internal sealed class ManagedAfinNetwork
         ArgumentNullException.ThrowIfNull(problem);
         if (Options.Coordinates == LatentCoordinates.Original)
         {
-            return InferAsGiven(problem);
+            return InferAsStated(problem);
         }
         var frame = CanonicalFrame.Create(problem, Options.Coordinates);
-        return new CanonicalAfinPosterior(InferAsGiven(frame.Problem), frame.Map);
+        return new CanonicalAfinPosterior(InferAsStated(frame.Problem), frame.Map);
     }
 
     /// <summary>The posteriors of <paramref name="problems"/>, in order; from <see cref="ParallelFrom"/> problems on, on all cores.</summary>
@@ -118,8 +118,8 @@ internal sealed class ManagedAfinNetwork
         return results;
     }
 
-    /// <summary>One forward pass over the problem's own tokens, in the coordinates it is stated in.</summary>
-    private AfinPosterior InferAsGiven(BayesianProblem problem)
+    /// <summary>One forward pass over the problem's own tokens, in the coordinates it is stated in (no canonical frame).</summary>
+    internal AfinPosterior InferAsStated(BayesianProblem problem)
     {
         int d = problem.Dimension, c = Options.FeatureWidth;
         int tokens = _adapter.Tokens(problem);

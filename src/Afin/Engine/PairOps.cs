@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Afin.Engine;
 
@@ -9,6 +12,7 @@ namespace Afin.Engine;
 internal static class PairOps
 {
     /// <summary>row_i = mean_j P[i, j] (d x C).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowMeans(ReadOnlySpan<float> pair, int d, int c, Span<float> row)
     {
         float scale = 1f / d;
@@ -25,6 +29,7 @@ internal static class PairOps
     }
 
     /// <summary>col_j = mean_i P[i, j] (d x C).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColMeans(ReadOnlySpan<float> pair, int d, int c, Span<float> col)
     {
         pair[..(d * c)].CopyTo(col);
@@ -45,6 +50,7 @@ internal static class PairOps
     }
 
     /// <summary>The mean of <paramref name="rows"/> rows of C values (the global pair mean over d² entries, the node mean over d).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MeanOfRows(ReadOnlySpan<float> values, int rows, int c, Span<float> mean)
     {
         var dst = mean[..c];
@@ -87,17 +93,34 @@ internal static class PairOps
     }
 
     /// <summary>P ← ½(P + Pᵀ) over the two coordinate axes, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Symmetrise(Span<float> pair, int d, int c)
     {
+        if (pair.Length < d * d * c)
+        {
+            throw new ArgumentException("the pair tensor is shorter than d·d·C", nameof(pair));
+        }
+        ref float p0 = ref MemoryMarshal.GetReference(pair);
+        var half = Vector256.Create(0.5f);
+        int vectorEnd = Vector256.IsHardwareAccelerated ? c - c % Vector256<float>.Count : 0;
         for (int i = 0; i < d; i++)
         {
             for (int j = i + 1; j < d; j++)
             {
-                var a = pair.Slice((i * d + j) * c, c);
-                var b = pair.Slice((j * d + i) * c, c);
-                TensorPrimitives.Add(a, b, a);
-                TensorPrimitives.Multiply(a, 0.5f, a);
-                a.CopyTo(b);
+                ref float a = ref Unsafe.Add(ref p0, (i * d + j) * c);
+                ref float b = ref Unsafe.Add(ref p0, (j * d + i) * c);
+                for (int k = 0; k < vectorEnd; k += Vector256<float>.Count)
+                {
+                    var mean = (Vector256.LoadUnsafe(ref Unsafe.Add(ref a, k)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref b, k))) * half;
+                    mean.StoreUnsafe(ref Unsafe.Add(ref a, k));
+                    mean.StoreUnsafe(ref Unsafe.Add(ref b, k));
+                }
+                for (int k = vectorEnd; k < c; k++)
+                {
+                    float mean = (Unsafe.Add(ref a, k) + Unsafe.Add(ref b, k)) * 0.5f;
+                    Unsafe.Add(ref a, k) = mean;
+                    Unsafe.Add(ref b, k) = mean;
+                }
             }
         }
     }
@@ -106,29 +129,48 @@ internal static class PairOps
     /// P ← P + sym(Δ), and then P ← sym(P) when <paramref name="symmetriseResult"/> (the merge blocks' residuals;
     /// the box layer's is not symmetrised again), per entry with sym(Δ)_ij = ½(Δ_ij + Δ_ji).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddSymmetrised(Span<float> pair, ReadOnlySpan<float> delta, int d, int c, bool symmetriseResult)
     {
-        Span<float> s = stackalloc float[c];
+        if (pair.Length < d * d * c || delta.Length < d * d * c)
+        {
+            throw new ArgumentException("the pair tensors are shorter than d·d·C");
+        }
+        ref float p0 = ref MemoryMarshal.GetReference(pair);
+        ref float q0 = ref MemoryMarshal.GetReference(delta);
+        var half = Vector256.Create(0.5f);
+        int vectorEnd = Vector256.IsHardwareAccelerated ? c - c % Vector256<float>.Count : 0;
         for (int i = 0; i < d; i++)
         {
             for (int j = i; j < d; j++)
             {
-                var pij = pair.Slice((i * d + j) * c, c);
-                var pji = pair.Slice((j * d + i) * c, c);
-                TensorPrimitives.Add(delta.Slice((i * d + j) * c, c), delta.Slice((j * d + i) * c, c), s);
-                TensorPrimitives.Multiply(s, 0.5f, s);
-                if (i == j)
+                ref float pij = ref Unsafe.Add(ref p0, (i * d + j) * c);
+                ref float pji = ref Unsafe.Add(ref p0, (j * d + i) * c);
+                ref float qij = ref Unsafe.Add(ref q0, (i * d + j) * c);
+                ref float qji = ref Unsafe.Add(ref q0, (j * d + i) * c);
+                for (int k = 0; k < vectorEnd; k += Vector256<float>.Count)
                 {
-                    TensorPrimitives.Add(pij, s, pij);
-                    continue;
+                    var s = (Vector256.LoadUnsafe(ref Unsafe.Add(ref qij, k)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref qji, k))) * half;
+                    var a = Vector256.LoadUnsafe(ref Unsafe.Add(ref pij, k)) + s;
+                    var b = Vector256.LoadUnsafe(ref Unsafe.Add(ref pji, k)) + s;
+                    if (symmetriseResult)
+                    {
+                        a = b = (a + b) * half;
+                    }
+                    // On the diagonal a and b are the same entry, and equal.
+                    b.StoreUnsafe(ref Unsafe.Add(ref pji, k));
+                    a.StoreUnsafe(ref Unsafe.Add(ref pij, k));
                 }
-                TensorPrimitives.Add(pij, s, pij);
-                TensorPrimitives.Add(pji, s, pji);
-                if (symmetriseResult)
+                for (int k = vectorEnd; k < c; k++)
                 {
-                    TensorPrimitives.Add(pij, pji, pij);
-                    TensorPrimitives.Multiply(pij, 0.5f, pij);
-                    pij.CopyTo(pji);
+                    float s = (Unsafe.Add(ref qij, k) + Unsafe.Add(ref qji, k)) * 0.5f;
+                    float a = Unsafe.Add(ref pij, k) + s, b = Unsafe.Add(ref pji, k) + s;
+                    if (symmetriseResult)
+                    {
+                        a = b = (a + b) * 0.5f;
+                    }
+                    Unsafe.Add(ref pji, k) = b;
+                    Unsafe.Add(ref pij, k) = a;
                 }
             }
         }

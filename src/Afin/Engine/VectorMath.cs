@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Afin.Engine;
+
+/// <summary>The few vector primitives the kernels share: a fused multiply-add where the CPU has one, and e^x.</summary>
+internal static class VectorMath
+{
+    /// <summary>x·y + acc, fused (one rounding) where FMA exists, else multiplied and added.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : x * y + acc;
+
+    /// <summary>
+    /// e^x, Cephes' single-precision expf (about 1 ulp): x clamped to [-87, 88], where 2^n stays a normal float;
+    /// n = round(x / ln 2), r = x - n·ln 2 in two parts, e^r by a degree-7 polynomial, 2^n placed in the exponent bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-87f)), Vector256.Create(88f));
+        var scaled = x * Vector256.Create(1.44269504088896341f);
+        // Rounding to the nearest integer: the conversion rounds by the default mode, and |n| ≤ 127 never saturates.
+        var whole = Avx.IsSupported ? Avx.ConvertToVector256Int32(scaled) : Vector256.ConvertToInt32(Vector256.Round(scaled));
+        var n = Vector256.ConvertToSingle(whole);
+        var r = MultiplyAdd(n, Vector256.Create(-0.693359375f), x);
+        r = MultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
+        var p = Vector256.Create(1.9875691500e-4f);
+        p = MultiplyAdd(p, r, Vector256.Create(1.3981999507e-3f));
+        p = MultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
+        p = MultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
+        p = MultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
+        p = MultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
+        p = MultiplyAdd(p, r * r, r + Vector256<float>.One);
+        var power = ((whole + Vector256.Create(127)) << 23).AsSingle();
+        return p * power;
+    }
+}
