@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -89,23 +88,25 @@ internal static class ChannelKernels
     }
 
     /// <summary>
-    /// pre[(i·d + j)·W + k] = byI[i·W + k] + byJ[j·W + k] + products[i·d + j]·weight[k], plus diagonal[k] where i = j: a
-    /// first layer whose input is a per-i part, a per-j part, one scalar per entry and the identity flag.
+    /// v[(i·d + j)·W + k] = byI[i·W + k] + byJ[j·W + k] + products[i·d + j]·weight[k], plus diagonal[k] where i = j: a first
+    /// layer whose input is a per-i part, a per-j part, one scalar per entry and the identity flag. Written to
+    /// <paramref name="destination"/>, or, with <paramref name="addSiLU"/>, SiLU(v) added to it (the pooled adapter's sum over
+    /// sites, which then never stores a site's activations).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PairFromParts(ReadOnlySpan<float> byI, ReadOnlySpan<float> byJ, ReadOnlySpan<float> products, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> diagonal, int d, int width, Span<float> pre)
+        ReadOnlySpan<float> diagonal, int d, int width, Span<float> destination, bool addSiLU)
     {
-        if (byI.Length < d * width || byJ.Length < d * width || products.Length < d * d || weight.Length < width || diagonal.Length < width || pre.Length < d * d * width)
+        if (byI.Length < d * width || byJ.Length < d * width || products.Length < d * d || weight.Length < width || diagonal.Length < width || destination.Length < d * d * width)
         {
             throw new ArgumentException("the parts are too short for d and the width");
         }
-        int vectors = Vector256.IsHardwareAccelerated ? width / Vector256<float>.Count : 0;
-        int tail = vectors * Vector256<float>.Count;
+        int tail = Vector256.IsHardwareAccelerated ? width - width % Vector256<float>.Count : 0;
         ref float pi0 = ref MemoryMarshal.GetReference(byI);
         ref float pj0 = ref MemoryMarshal.GetReference(byJ);
         ref float w0 = ref MemoryMarshal.GetReference(weight);
-        ref float out0 = ref MemoryMarshal.GetReference(pre);
+        ref float g0 = ref MemoryMarshal.GetReference(diagonal);
+        ref float out0 = ref MemoryMarshal.GetReference(destination);
         for (int i = 0; i < d; i++)
         {
             ref float pi = ref Unsafe.Add(ref pi0, i * width);
@@ -114,21 +115,25 @@ internal static class ChannelKernels
                 ref float pj = ref Unsafe.Add(ref pj0, j * width);
                 ref float dst = ref Unsafe.Add(ref out0, (i * d + j) * width);
                 float product = products[i * d + j];
+                float onDiagonal = i == j ? 1f : 0f;
                 var scale = Vector256.Create(product);
+                var flag = Vector256.Create(onDiagonal);
                 for (int v = 0; v < tail; v += Vector256<float>.Count)
                 {
-                    var sum = Vector256.LoadUnsafe(ref Unsafe.Add(ref pi, v)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref pj, v))
-                        + scale * Vector256.LoadUnsafe(ref Unsafe.Add(ref w0, v));
-                    sum.StoreUnsafe(ref Unsafe.Add(ref dst, v));
+                    var value = Vector256.LoadUnsafe(ref Unsafe.Add(ref pi, v)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref pj, v));
+                    value = VectorMath.MultiplyAdd(scale, Vector256.LoadUnsafe(ref Unsafe.Add(ref w0, v)), value);
+                    value = VectorMath.MultiplyAdd(flag, Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, v)), value);
+                    ref float target = ref Unsafe.Add(ref dst, v);
+                    if (addSiLU)
+                    {
+                        value = Vector256.LoadUnsafe(ref target) + value / (Vector256<float>.One + VectorMath.Exp(-value));
+                    }
+                    value.StoreUnsafe(ref target);
                 }
                 for (int k = tail; k < width; k++)
                 {
-                    Unsafe.Add(ref dst, k) = Unsafe.Add(ref pi, k) + Unsafe.Add(ref pj, k) + product * Unsafe.Add(ref w0, k);
-                }
-                if (i == j)
-                {
-                    var entry = pre.Slice((i * d + j) * width, width);
-                    TensorPrimitives.Add(entry, diagonal[..width], entry);
+                    float value = Unsafe.Add(ref pi, k) + Unsafe.Add(ref pj, k) + product * Unsafe.Add(ref w0, k) + onDiagonal * Unsafe.Add(ref g0, k);
+                    Unsafe.Add(ref dst, k) = addSiLU ? Unsafe.Add(ref dst, k) + value / (1f + MathF.Exp(-value)) : value;
                 }
             }
         }

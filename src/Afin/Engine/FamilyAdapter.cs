@@ -159,7 +159,7 @@ internal sealed class FamilyAdapter
         {
             for (int s = 0; s < count; s++)
             {
-                LinearSitePreActivations(block, n0 + s, d, pairFirst, nodeFirst, pairPre.Slice(s * d * d * hp, d * d * hp), nodePre.Slice(s * d * hn, d * hn));
+                LinearSiteFirstLayers(block, n0 + s, d, pairFirst, nodeFirst, pairPre.Slice(s * d * d * hp, d * d * hp), nodePre.Slice(s * d * hn, d * hn), addSiLU: false);
             }
             return;
         }
@@ -180,9 +180,10 @@ internal sealed class FamilyAdapter
     /// One linear site's first layers from the parts of its features (<see cref="FactorFeatures.LinearSiteParts"/>): with W
     /// the layer's rows per input feature, pre_ij = b + W·head + symlog(x_i)·W[x_i] + symlog(m·x_i)·W[m·x_i] + (the same for j)
     /// + symlog(x_i·x_j)·W[x_i·x_j] + δ_ij·symlog(1)·W[δ]. The head and per-coordinate terms are projected once per site and
-    /// coordinate instead of once per pair entry, and the d² feature rows are never written.
+    /// coordinate instead of once per pair entry, and the d² feature rows are never written. The pre-activations go to
+    /// <paramref name="pairOut"/> and <paramref name="nodeOut"/>, or with <paramref name="addSiLU"/> their SiLU is added there.
     /// </summary>
-    private void LinearSitePreActivations(ObservationBlock block, int n, int d, DenseLayer pairFirst, DenseLayer nodeFirst, Span<float> pairPre, Span<float> nodePre)
+    private void LinearSiteFirstLayers(ObservationBlock block, int n, int d, DenseLayer pairFirst, DenseLayer nodeFirst, Span<float> pairOut, Span<float> nodeOut, bool addSiLU)
     {
         int hp = pairFirst.Outputs, hn = nodeFirst.Outputs;
         var arena = ScratchArena<float>.ForThread;
@@ -195,11 +196,16 @@ internal sealed class FamilyAdapter
 
         var nodeSite = arena.Rent(hn);
         SiteTerm(nodeFirst, head, nodeSite);
+        var nodePre = addSiLU ? arena.Rent(d * hn) : nodeOut;
         for (int i = 0; i < d; i++)
         {
             var row = nodePre.Slice(i * hn, hn);
             TensorPrimitives.MultiplyAdd(nodeFirst.InputRow(prefix + FactorFeatures.NodeX), sx[i], nodeSite, row);
             TensorPrimitives.MultiplyAdd(nodeFirst.InputRow(prefix + FactorFeatures.NodeSignedX), smx[i], row, row);
+        }
+        if (addSiLU)
+        {
+            Activations.AddSiLU(nodePre, nodeOut);
         }
 
         var pairSite = arena.Rent(hp);
@@ -227,7 +233,7 @@ internal sealed class FamilyAdapter
         }
         var diagonal = arena.Rent(hp);
         TensorPrimitives.Multiply(pairFirst.InputRow(prefix + FactorFeatures.PairIdentity), FactorFeatures.IdentityFeature, diagonal);
-        ChannelKernels.PairFromParts(byI, byJ, products, pairFirst.InputRow(prefix + FactorFeatures.PairProduct), diagonal, d, hp, pairPre);
+        ChannelKernels.PairFromParts(byI, byJ, products, pairFirst.InputRow(prefix + FactorFeatures.PairProduct), diagonal, d, hp, pairOut, addSiLU);
     }
 
     /// <summary>b + W·head: the part of a first layer that is the same for every entry of a site.</summary>
@@ -296,6 +302,16 @@ internal sealed class FamilyAdapter
             {
                 continue;
             }
+            sites += block.Count;
+            if (block is LinearBlock)
+            {
+                // Straight into the sums: a linear site's activations are never stored.
+                for (int n = 0; n < block.Count; n++)
+                {
+                    LinearSiteFirstLayers(block, n, d, pairNet.First, nodeNet.First, pairSum, nodeSum, addSiLU: true);
+                }
+                continue;
+            }
             for (int n0 = 0; n0 < block.Count; n0 += chunk)
             {
                 int count = Math.Min(chunk, block.Count - n0);
@@ -305,7 +321,6 @@ internal sealed class FamilyAdapter
                     Activations.AddSiLU(pairPre.Slice(s * entries * hp, entries * hp), pairSum);
                     Activations.AddSiLU(nodePre.Slice(s * d * hn, d * hn), nodeSum);
                 }
-                sites += count;
             }
         }
         FinishSum(pairNet.Last, pairSum, entries, sites, tokenPair);
