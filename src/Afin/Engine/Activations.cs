@@ -23,12 +23,40 @@ internal static class Activations
             {
                 ref float at = ref Unsafe.Add(ref start, i);
                 var x = Vector256.LoadUnsafe(ref at);
-                (x / (Vector256<float>.One + VectorMath.Exp(-x))).StoreUnsafe(ref at);
+                (VectorMath.SiLU(x)).StoreUnsafe(ref at);
             }
         }
         for (; i < values.Length; i++)
         {
             values[i] /= 1f + MathF.Exp(-values[i]);
+        }
+    }
+
+    /// <summary>h ← SiLU(h + a + b), element by element: a first layer's product plus its per-i and per-j parts, activated in one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddTwoThenSiLU(Span<float> h, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length < h.Length || b.Length < h.Length)
+        {
+            throw new ArgumentException("the parts are shorter than the row");
+        }
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float h0 = ref MemoryMarshal.GetReference(h);
+            ref float a0 = ref MemoryMarshal.GetReference(a);
+            ref float b0 = ref MemoryMarshal.GetReference(b);
+            for (; i + Vector256<float>.Count <= h.Length; i += Vector256<float>.Count)
+            {
+                ref float at = ref Unsafe.Add(ref h0, i);
+                var x = Vector256.LoadUnsafe(ref at) + Vector256.LoadUnsafe(ref Unsafe.Add(ref a0, i)) + Vector256.LoadUnsafe(ref Unsafe.Add(ref b0, i));
+                VectorMath.SiLU(x).StoreUnsafe(ref at);
+            }
+        }
+        for (; i < h.Length; i++)
+        {
+            float x = h[i] + a[i] + b[i];
+            h[i] = x / (1f + MathF.Exp(-x));
         }
     }
 
@@ -49,12 +77,35 @@ internal static class Activations
             {
                 var x = Vector256.LoadUnsafe(ref Unsafe.Add(ref from, i));
                 ref float target = ref Unsafe.Add(ref to, i);
-                (Vector256.LoadUnsafe(ref target) + x / (Vector256<float>.One + VectorMath.Exp(-x))).StoreUnsafe(ref target);
+                (Vector256.LoadUnsafe(ref target) + VectorMath.SiLU(x)).StoreUnsafe(ref target);
             }
         }
         for (; i < pre.Length; i++)
         {
             sum[i] += pre[i] / (1f + MathF.Exp(-pre[i]));
+        }
+    }
+
+    /// <summary>
+    /// softmax in place, exp(x - max) / Σ exp(x - max) as torch computes it: the library's SoftMax exponentiates the raw
+    /// scores, which overflows for scores beyond 88.
+    /// </summary>
+    public static void Softmax(Span<float> values)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float v in values)
+        {
+            max = Math.Max(max, v);
+        }
+        float sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = MathF.Exp(values[i] - max);
+            sum += values[i];
+        }
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] /= sum;
         }
     }
 

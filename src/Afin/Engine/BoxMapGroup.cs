@@ -94,11 +94,8 @@ internal sealed class BoxMapGroup
             for (int e = 0; e < n; e++)
             {
                 int entry = e0 + e, t = entry / entries, i = entry % entries / d, j = entry % d;
-                var he = h.Slice(e * width, width);
-                TensorPrimitives.Add(he, byI.Slice((t * d + i) * width, width), he);
-                TensorPrimitives.Add(he, byJ.Slice((t * d + j) * width, width), he);
+                Activations.AddTwoThenSiLU(h.Slice(e * width, width), byI.Slice((t * d + i) * width, width), byJ.Slice((t * d + j) * width, width));
             }
-            Activations.SiLU(h);
             int offset = 0;
             for (int m = 0; m < _pairMaps.Length; m++)
             {

@@ -126,7 +126,7 @@ internal static class ChannelKernels
                     ref float target = ref Unsafe.Add(ref dst, v);
                     if (addSiLU)
                     {
-                        value = Vector256.LoadUnsafe(ref target) + value / (Vector256<float>.One + VectorMath.Exp(-value));
+                        value = Vector256.LoadUnsafe(ref target) + VectorMath.SiLU(value);
                     }
                     value.StoreUnsafe(ref target);
                 }

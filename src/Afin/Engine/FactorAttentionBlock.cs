@@ -135,8 +135,7 @@ internal sealed class FactorAttentionBlock
             }
             for (int h = 0; h < heads; h++)
             {
-                var row = scores.Slice(h * count, count);
-                TensorPrimitives.SoftMax(row, row);
+                Activations.Softmax(scores.Slice(h * count, count));
             }
             var outPair = mixPair.Slice(q * pairSize, pairSize);
             var outNode = mixNode.Slice(q * nodeSize, nodeSize);

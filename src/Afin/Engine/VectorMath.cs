@@ -36,4 +36,22 @@ internal static class VectorMath
         var power = ((whole + Vector256.Create(127)) << 23).AsSingle();
         return p * power;
     }
+
+    /// <summary>
+    /// x·σ(x) = x / (1 + e^-x). The division is a reciprocal estimate refined by one Newton step (relative error about
+    /// 2^-23, against the division's 2^-24) where the CPU has one: the divider was the slowest unit of the activation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SiLU(Vector256<float> x)
+    {
+        var denominator = Vector256<float>.One + Exp(-x);
+        if (!Avx.IsSupported)
+        {
+            return x / denominator;
+        }
+        var estimate = Avx.Reciprocal(denominator);
+        // One Newton step for 1/a: y ← y·(2 − a·y).
+        estimate *= MultiplyAdd(-denominator, estimate, Vector256.Create(2f));
+        return x * estimate;
+    }
 }
