@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Afin.Engine;
 
@@ -77,8 +76,7 @@ internal sealed class BoxMapGroup
         _pairFirst.ForwardPart(gP, c, tokens, 5 * c, c, global, width, accumulate: false, withBias: false);
         for (int r = 0; r < rows; r++)
         {
-            var target = byI.Slice(r * width, width);
-            TensorPrimitives.Add(target, global.Slice(r / d * width, width), target);
+            VectorMath.AddInPlace(byI.Slice(r * width, width), global.Slice(r / d * width, width));
         }
         _pairFirst.ForwardPart(col, c, rows, 2 * c, c, byJ, width, accumulate: false, withBias: false);
         _pairFirst.ForwardPart(node, c, rows, 4 * c, c, byJ, width, accumulate: true, withBias: false);

@@ -130,7 +130,7 @@ internal sealed class CouplingLayer
         {
             for (int i = 0; i < d; i++)
             {
-                TensorPrimitives.MultiplyAdd(keepWeight, keepLog[r * d + i], prepared.NodeBase.AsSpan(i * hn, hn), hidden.Slice((r * d + i) * hn, hn));
+                VectorMath.AddScaled(prepared.NodeBase.AsSpan(i * hn, hn), keepWeight, keepLog[r * d + i], hidden.Slice((r * d + i) * hn, hn));
             }
         }
         Activations.SiLU(hidden);
@@ -155,16 +155,14 @@ internal sealed class CouplingLayer
             TensorPrimitives.Multiply(first.InputRow(cc), keepLog[i], byI.Slice(i * hp, hp));
             TensorPrimitives.Multiply(first.InputRow(cc + 1), keepLog[i], byJ.Slice(i * hp, hp));
         }
+        prepared.PairBase.CopyTo(hidden);
         for (int i = 0; i < d; i++)
         {
             for (int j = 0; j < d; j++)
             {
-                var entry = hidden.Slice((i * d + j) * hp, hp);
-                TensorPrimitives.Add(prepared.PairBase.AsSpan((i * d + j) * hp, hp), byI.Slice(i * hp, hp), entry);
-                TensorPrimitives.Add(entry, byJ.Slice(j * hp, hp), entry);
+                Activations.AddTwoThenSiLU(hidden.Slice((i * d + j) * hp, hp), byI.Slice(i * hp, hp), byJ.Slice(j * hp, hp));
             }
         }
-        Activations.SiLU(hidden);
         var penultimate = _pairProjection.Penultimate(hidden, entries, arena.Rent(entries * Math.Max(hp, _pairProjection.Last.Inputs)));
         int width = _pairProjection.Last.Inputs;
         // Means of the penultimate activations: rows i (d), columns j (d), the diagonal (d), all entries (1).

@@ -200,8 +200,8 @@ internal sealed class FamilyAdapter
         for (int i = 0; i < d; i++)
         {
             var row = nodePre.Slice(i * hn, hn);
-            TensorPrimitives.MultiplyAdd(nodeFirst.InputRow(prefix + FactorFeatures.NodeX), sx[i], nodeSite, row);
-            TensorPrimitives.MultiplyAdd(nodeFirst.InputRow(prefix + FactorFeatures.NodeSignedX), smx[i], row, row);
+            VectorMath.AddScaled(nodeSite, nodeFirst.InputRow(prefix + FactorFeatures.NodeX), sx[i], row);
+            VectorMath.AddScaled(row, nodeFirst.InputRow(prefix + FactorFeatures.NodeSignedX), smx[i], row);
         }
         if (addSiLU)
         {
@@ -212,14 +212,15 @@ internal sealed class FamilyAdapter
         SiteTerm(pairFirst, head, pairSite);
         var byI = arena.Rent(d * hp);
         var byJ = arena.Rent(d * hp);
+        var zero = arena.RentZeroed(hp);
         for (int i = 0; i < d; i++)
         {
             var rowI = byI.Slice(i * hp, hp);
-            TensorPrimitives.MultiplyAdd(pairFirst.InputRow(prefix + FactorFeatures.PairXi), sx[i], pairSite, rowI);
-            TensorPrimitives.MultiplyAdd(pairFirst.InputRow(prefix + FactorFeatures.PairSignedXi), smx[i], rowI, rowI);
+            VectorMath.AddScaled(pairSite, pairFirst.InputRow(prefix + FactorFeatures.PairXi), sx[i], rowI);
+            VectorMath.AddScaled(rowI, pairFirst.InputRow(prefix + FactorFeatures.PairSignedXi), smx[i], rowI);
             var rowJ = byJ.Slice(i * hp, hp);
-            TensorPrimitives.Multiply(pairFirst.InputRow(prefix + FactorFeatures.PairXj), sx[i], rowJ);
-            TensorPrimitives.MultiplyAdd(pairFirst.InputRow(prefix + FactorFeatures.PairSignedXj), smx[i], rowJ, rowJ);
+            VectorMath.AddScaled(zero, pairFirst.InputRow(prefix + FactorFeatures.PairXj), sx[i], rowJ);
+            VectorMath.AddScaled(rowJ, pairFirst.InputRow(prefix + FactorFeatures.PairSignedXj), smx[i], rowJ);
         }
         var x = ((LinearBlock)block).Row(n);
         var products = arena.Rent(d * d);
@@ -242,7 +243,7 @@ internal sealed class FamilyAdapter
         first.Bias.CopyTo(term);
         for (int p = 0; p < head.Length; p++)
         {
-            TensorPrimitives.MultiplyAdd(first.InputRow(p), head[p], term, term);
+            VectorMath.AddScaled(term, first.InputRow(p), head[p], term);
         }
     }
 

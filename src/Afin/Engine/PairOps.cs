@@ -22,7 +22,7 @@ internal static class PairOps
             pair.Slice(i * d * c, c).CopyTo(dst);
             for (int j = 1; j < d; j++)
             {
-                TensorPrimitives.Add(dst, pair.Slice((i * d + j) * c, c), dst);
+                VectorMath.AddInPlace(dst, pair.Slice((i * d + j) * c, c));
             }
             TensorPrimitives.Multiply(dst, scale, dst);
         }
@@ -35,7 +35,7 @@ internal static class PairOps
         pair[..(d * c)].CopyTo(col);
         for (int i = 1; i < d; i++)
         {
-            TensorPrimitives.Add(col[..(d * c)], pair.Slice(i * d * c, d * c), col[..(d * c)]);
+            VectorMath.AddInPlace(col[..(d * c)], pair.Slice(i * d * c, d * c));
         }
         TensorPrimitives.Multiply(col[..(d * c)], 1f / d, col[..(d * c)]);
     }
@@ -57,7 +57,7 @@ internal static class PairOps
         values[..c].CopyTo(dst);
         for (int r = 1; r < rows; r++)
         {
-            TensorPrimitives.Add(dst, values.Slice(r * c, c), dst);
+            VectorMath.AddInPlace(dst, values.Slice(r * c, c));
         }
         TensorPrimitives.Multiply(dst, 1f / rows, dst);
     }

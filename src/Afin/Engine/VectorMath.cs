@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -53,5 +54,63 @@ internal static class VectorMath
         // One Newton step for 1/a: y ← y·(2 − a·y).
         estimate *= MultiplyAdd(-denominator, estimate, Vector256.Create(2f));
         return x * estimate;
+    }
+
+    /// <summary>
+    /// destination = a + scale·x, element by element over <paramref name="destination"/>'s length. The library's
+    /// equivalents validate overlap and dispatch on every call, which costs more than the work on the 16- to 48-wide rows
+    /// these kernels see a few hundred times a pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddScaled(ReadOnlySpan<float> a, ReadOnlySpan<float> x, float scale, Span<float> destination)
+    {
+        int length = destination.Length;
+        if (a.Length < length || x.Length < length)
+        {
+            throw new ArgumentException("the inputs are shorter than the destination");
+        }
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float d0 = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(scale);
+            for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
+            {
+                MultiplyAdd(s, Vector256.LoadUnsafe(ref Unsafe.Add(ref x0, i)), Vector256.LoadUnsafe(ref Unsafe.Add(ref a0, i)))
+                    .StoreUnsafe(ref Unsafe.Add(ref d0, i));
+            }
+        }
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref d0, i) = MathF.FusedMultiplyAdd(scale, Unsafe.Add(ref x0, i), Unsafe.Add(ref a0, i));
+        }
+    }
+
+    /// <summary>destination += x, element by element over <paramref name="destination"/>'s length (see <see cref="AddScaled"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddInPlace(Span<float> destination, ReadOnlySpan<float> x)
+    {
+        int length = destination.Length;
+        if (x.Length < length)
+        {
+            throw new ArgumentException("the input is shorter than the destination", nameof(x));
+        }
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float d0 = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
+            {
+                ref float target = ref Unsafe.Add(ref d0, i);
+                (Vector256.LoadUnsafe(ref target) + Vector256.LoadUnsafe(ref Unsafe.Add(ref x0, i))).StoreUnsafe(ref target);
+            }
+        }
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref d0, i) += Unsafe.Add(ref x0, i);
+        }
     }
 }
