@@ -19,6 +19,11 @@ internal static class ChannelKernels
             throw new ArgumentException("the tensors must hold the same whole number of entries");
         }
         int vectors = channels / Vector256<float>.Count;
+        if (Vector256.IsHardwareAccelerated && channels == 2 * Vector256<float>.Count)
+        {
+            SixteenChannelDots(a, b, sums);
+            return;
+        }
         if (Vector256.IsHardwareAccelerated && channels % Vector256<float>.Count == 0 && vectors <= 8)
         {
             Span<Vector256<float>> acc = stackalloc Vector256<float>[vectors];
@@ -47,6 +52,39 @@ internal static class ChannelKernels
                 sums[c] += a[at + c] * b[at + c];
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="ChannelDots"/> for C = 16 (the shipped width), four entries per step into eight independent accumulators:
+    /// with one accumulator per channel block the loop waited on its own additions, a quarter of the multiply-add rate.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SixteenChannelDots(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> sums)
+    {
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int at = 0;
+        for (; at + 64 <= a.Length; at += 64)
+        {
+            ref float xa = ref Unsafe.Add(ref pa, at);
+            ref float xb = ref Unsafe.Add(ref pb, at);
+            s0 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa), Vector256.LoadUnsafe(ref xb), s0);
+            s1 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa, 8), Vector256.LoadUnsafe(ref xb, 8), s1);
+            s2 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa, 16), Vector256.LoadUnsafe(ref xb, 16), s2);
+            s3 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa, 24), Vector256.LoadUnsafe(ref xb, 24), s3);
+            s4 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa, 32), Vector256.LoadUnsafe(ref xb, 32), s4);
+            s5 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa, 40), Vector256.LoadUnsafe(ref xb, 40), s5);
+            s6 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa, 48), Vector256.LoadUnsafe(ref xb, 48), s6);
+            s7 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref xa, 56), Vector256.LoadUnsafe(ref xb, 56), s7);
+        }
+        for (; at < a.Length; at += 16)
+        {
+            s0 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)at), Vector256.LoadUnsafe(ref pb, (nuint)at), s0);
+            s1 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(at + 8)), Vector256.LoadUnsafe(ref pb, (nuint)(at + 8)), s1);
+        }
+        ((s0 + s2) + (s4 + s6)).CopyTo(sums[..8]);
+        ((s1 + s3) + (s5 + s7)).CopyTo(sums.Slice(8, 8));
     }
 
     /// <summary>dst[e·C + c] += weights[c]·src[e·C + c] over all entries.</summary>
