@@ -163,7 +163,7 @@ internal sealed class CouplingLayer
                 Activations.AddTwoThenSiLU(hidden.Slice((i * d + j) * hp, hp), byI.Slice(i * hp, hp), byJ.Slice(j * hp, hp));
             }
         }
-        var penultimate = _pairProjection.Penultimate(hidden, entries, arena.Rent(entries * Math.Max(hp, _pairProjection.Last.Inputs)));
+        var penultimate = _pairProjection.Penultimate(hidden, hp, entries, arena.Rent(entries * _pairProjection.Last.Inputs))[..(entries * _pairProjection.Last.Inputs)];
         int width = _pairProjection.Last.Inputs;
         // Means of the penultimate activations: rows i (d), columns j (d), the diagonal (d), all entries (1).
         var means = arena.Rent((3 * d + 1) * width);

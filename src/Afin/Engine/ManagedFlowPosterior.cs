@@ -105,22 +105,45 @@ public sealed class ManagedFlowPosterior : AfinPosterior
             {
                 x[i] = (float)eps[start * d + i];
             }
-            _flow.Forward(x, n, d, prepared, s, logDet);
+            // log N(ε) before the flow moves the draws in place.
             for (int r = 0; r < n; r++)
             {
-                float squares = 0, scaleSum = 0;
+                logq[start + r] = StandardNormalLogDensity(x.Slice(r * d, d));
+            }
+            _flow.Forward(x, n, d, prepared, s, logDet);
+            float scaleSum = ScaledLogScaleSum(s);
+            for (int r = 0; r < n; r++)
+            {
                 for (int i = 0; i < d; i++)
                 {
-                    float e = (float)eps[(start + r) * d + i];
-                    squares += e * e;
-                    float sl = _logScale[i] * s;
-                    scaleSum += sl;
-                    z[start + r, i] = x[r * d + i] * MathF.Exp(sl) + _shift[i] * s;
+                    z[start + r, i] = x[r * d + i] * MathF.Exp(_logScale[i] * s) + _shift[i] * s;
                 }
-                logq[start + r] = (squares + d * Log2Pi) * -0.5f - logDet[r] - scaleSum;
+                logq[start + r] = (float)logq[start + r] - logDet[r] - scaleSum;
             }
         }
         return (z, logq);
+    }
+
+    /// <summary>log N(v; 0, I) in float32, as the torch flow evaluates its base density.</summary>
+    private static float StandardNormalLogDensity(ReadOnlySpan<float> v)
+    {
+        float squares = 0;
+        foreach (float value in v)
+        {
+            squares += value * value;
+        }
+        return (squares + v.Length * Log2Pi) * -0.5f;
+    }
+
+    /// <summary>Σ_i s·ℓ_i, the log-determinant of the final affine.</summary>
+    private float ScaledLogScaleSum(float strength)
+    {
+        float sum = 0;
+        foreach (float l in _logScale)
+        {
+            sum += l * strength;
+        }
+        return sum;
     }
 
     /// <inheritdoc />
@@ -147,16 +170,10 @@ public sealed class ManagedFlowPosterior : AfinPosterior
                 }
             }
             _flow.Inverse(x, n, d, prepared, s, logDet);
+            float scaleSum = ScaledLogScaleSum(s);
             for (int r = 0; r < n; r++)
             {
-                float squares = 0, scaleSum = 0;
-                for (int i = 0; i < d; i++)
-                {
-                    float v = x[r * d + i];
-                    squares += v * v;
-                    scaleSum += _logScale[i] * s;
-                }
-                result[start + r] = (squares + d * Log2Pi) * -0.5f + logDet[r] - scaleSum;
+                result[start + r] = StandardNormalLogDensity(x.Slice(r * d, d)) + logDet[r] - scaleSum;
             }
         }
         return result;

@@ -73,46 +73,30 @@ internal sealed class Mlp
     /// </summary>
     public void FinishFromHidden(ReadOnlySpan<float> hidden, int ldh, int rows, Span<float> y, int ldy, bool accumulate = false)
     {
-        if (_layers.Length == 2)
-        {
-            _layers[1].Forward(hidden, ldh, rows, y, ldy, accumulate);
-            return;
-        }
         var arena = ScratchArena<float>.ForThread;
         using var scope = arena.Scope();
-        int width = _layers[1].Outputs;
-        var a = arena.Rent(rows * width);
-        var b = arena.Rent(rows * width);
-        _layers[1].Forward(hidden, ldh, rows, a, width);
-        Activations.SiLU(a);
-        for (int l = 2; l < _layers.Length - 1; l++)
-        {
-            _layers[l].Forward(a, width, rows, b, width);
-            Activations.SiLU(b);
-            var swap = a;
-            a = b;
-            b = swap;
-        }
-        _layers[^1].Forward(a, width, rows, y, ldy, accumulate);
+        var before = _layers.Length == 2 ? hidden : Penultimate(hidden, ldh, rows, arena.Rent(rows * Last.Inputs));
+        Last.Forward(before, _layers.Length == 2 ? ldh : Last.Inputs, rows, y, ldy, accumulate);
     }
 
     /// <summary>
-    /// The activations that feed the last layer, from the activated first-layer output: <paramref name="hidden"/> itself
-    /// for a two-layer MLP (returned as is), else written to <paramref name="scratch"/>. The last layer is linear, so the
-    /// average of its outputs over rows is the last layer applied to the average of these activations.
+    /// The activations that feed the last layer, from the activated first-layer output (rows <paramref name="ldh"/> apart):
+    /// <paramref name="hidden"/> itself for a two-layer MLP (returned as is, with its stride), else written contiguously to
+    /// <paramref name="scratch"/>. The last layer is linear, so the average of its outputs over rows is the last layer
+    /// applied to the average of these activations.
     /// </summary>
-    public ReadOnlySpan<float> Penultimate(Span<float> hidden, int rows, Span<float> scratch)
+    public ReadOnlySpan<float> Penultimate(ReadOnlySpan<float> hidden, int ldh, int rows, Span<float> scratch)
     {
         if (_layers.Length == 2)
         {
-            return hidden[..(rows * Hidden)];
+            return hidden;
         }
         var arena = ScratchArena<float>.ForThread;
         using var scope = arena.Scope();
         int width = _layers[1].Outputs;
         var a = scratch[..(rows * width)];
         var b = arena.Rent(rows * width);
-        _layers[1].Forward(hidden, Hidden, rows, a, width);
+        _layers[1].Forward(hidden, ldh, rows, a, width);
         Activations.SiLU(a);
         for (int l = 2; l < _layers.Length - 1; l++)
         {
