@@ -13,8 +13,9 @@ namespace Afin.Extensions.DependencyInjection;
 /// approximations on the calling thread, with no queue and no worker.
 /// </summary>
 /// <remarks>
-/// <para>Forward passes run under a lock on the <see cref="AfinModel"/> (the lock ML.NET's AfinPosterior transformer also takes),
-/// so the engine may share its model with transformers.</para>
+/// <para>Forward passes go through <see cref="AfinModel.Infer(IReadOnlyList{BayesianProblem}, int)"/>, which is thread-safe (the
+/// managed engine runs concurrent calls in parallel, the TorchSharp engine serialises them), so the engine may share its model
+/// with ML.NET transformers and other callers.</para>
 /// <para>A failing combined pass is retried request by request, so one bad request does not fail the others.</para>
 /// <para>The engine does not own the model: dispose the model separately (the DI container does so for a registered model).
 /// <see cref="Dispose"/> stops the worker and cancels requests still queued.</para>
@@ -277,11 +278,7 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
         {
             return result;
         }
-        IReadOnlyList<AfinPosterior> passed;
-        lock (Model)
-        {
-            passed = Model.Network.Infer(needed.Select(i => problems[i]).ToArray(), _options.BatchSize);
-        }
+        var passed = Model.Infer(needed.Select(i => problems[i]).ToArray(), _options.BatchSize);
         for (int j = 0; j < needed.Length; j++)
         {
             result[needed[j]] = passed[j];

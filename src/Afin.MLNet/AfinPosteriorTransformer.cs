@@ -16,8 +16,8 @@ namespace Afin.MLNet;
 /// run one batched forward pass for them. <see cref="GetRowToRowMapper"/> (used by <see cref="PredictionEngine{TSrc, TDst}"/>)
 /// runs one forward pass per row.</para>
 /// <para>Thread-safety: the transformer is immutable and may be shared by threads; each thread must use its own cursors and its own
-/// <see cref="PredictionEngine{TSrc, TDst}"/> (ML.NET's rule). Forward passes through the one model are serialised by a lock,
-/// so concurrent cursors are safe but do not run the network in parallel.</para>
+/// <see cref="PredictionEngine{TSrc, TDst}"/> (ML.NET's rule). Concurrent cursors are safe: the model's managed engine runs their
+/// forward passes in parallel (a model on the TorchSharp engine serialises them).</para>
 /// <para>Saved into an ML.NET model zip with <c>mlContext.Model.Save</c> (AFIN weights and options included; only the options
 /// in Laplace mode) and loaded by <c>mlContext.Model.Load</c> with no registration call.</para>
 /// </remarks>

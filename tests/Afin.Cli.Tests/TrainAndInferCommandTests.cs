@@ -74,9 +74,14 @@ public sealed class TrainAndInferCommandTests
         StringAssert.Contains(bench.Output, $"| {Path.GetFileName(faithful)} | conjugate | 4 | 16 |");
         StringAssert.Contains(bench.Output, $"| {Path.GetFileName(pooled)} | conjugate | 4 | 16 |");
 
-        var latency = CliRunner.Run("bench", "latency", "-m", pooled, "--repeats", "3");
+        var latency = CliRunner.Run("bench", "latency", "-m", pooled, "--repeats", "3", "--batch", "2");
         Assert.AreEqual(0, latency.ExitCode, latency.Error);
-        StringAssert.Contains(latency.Output, $"| {Path.GetFileName(pooled)} | 16 | 256 |");
+        StringAssert.Contains(latency.Output, $"| {Path.GetFileName(pooled)} | managed | 16 | 256 |");
+        StringAssert.Contains(latency.Output, $"| {Path.GetFileName(pooled)} | torch | 16 | 256 |");
+        var managedOnly = CliRunner.Run("bench", "latency", "-m", pooled, "--repeats", "3", "--batch", "2", "--engine", "managed");
+        Assert.AreEqual(0, managedOnly.ExitCode, managedOnly.Error);
+        StringAssert.Contains(managedOnly.Output, $"| {Path.GetFileName(pooled)} | managed | 1 | 1 |");
+        Assert.DoesNotContain("| torch |", managedOnly.Output);
         foreach (var f in new[] { faithful, faithful + ".ckpt", pooled, pooled + ".ckpt" })
         {
             File.Delete(f);

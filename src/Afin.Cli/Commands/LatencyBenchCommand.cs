@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Afin.Canonical;
 using Afin.Modelling;
 using Afin.Network;
 using Afin.Persistence;
@@ -9,14 +10,23 @@ using static TorchSharp.torch;
 namespace Afin.Cli.Commands;
 
 /// <summary>
-/// <c>afin bench latency</c>: where the time of one single-problem inference goes. Splits it into featurising
-/// (building the factor tensors), the network's forward pass and the rest (decoding to arrays), and sets each against
-/// the time the arithmetic alone would take at the machine's large-matmul rate; the difference is per-operation
-/// overhead (dispatch, allocation, small-tensor kernels), which no amount of FLOP-cutting removes.
+/// <c>afin bench latency</c>: where the time of one single-problem inference goes, for the managed engine and the
+/// TorchSharp network side by side. Splits it into the canonical frame (the Laplace search of a model in Laplace
+/// coordinates), featurising (building the torch engine's factor tensors; the managed engine consumes the features inside
+/// its adapter pass), the forward pass and the end-to-end total, sets the pass against the time its arithmetic alone
+/// would take at the machine's large-matmul rate, and measures batched throughput.
 /// </summary>
 internal static class LatencyBenchCommand
 {
     private static readonly (int D, int N)[] Shapes = [(1, 1), (2, 16), (4, 64), (8, 16), (8, 64), (16, 64), (16, 256)];
+
+    /// <summary>Which engines a run measures.</summary>
+    internal enum EngineChoice
+    {
+        Both,
+        Managed,
+        Torch,
+    }
 
     internal static Command Create(CommandIO io)
     {
@@ -25,39 +35,61 @@ internal static class LatencyBenchCommand
             Description = "Model file; repeat to compare (default: the shipped model).", AllowMultipleArgumentsPerToken = true,
         };
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions per shape (the median is reported).", DefaultValueFactory = _ => 25 };
-        var command = new Command("latency", "Single-problem AFIN latency split into featurise, forward and decode, against the arithmetic floor.")
+        var engine = new Option<EngineChoice>("--engine")
         {
-            models, repeats,
+            Description = "managed, torch or both (side by side).", DefaultValueFactory = _ => EngineChoice.Both,
+        };
+        var batch = new Option<int>("--batch") { Description = "Problems per batched call for the problems/s column.", DefaultValueFactory = _ => 64 };
+        var command = new Command("latency", "Single-problem AFIN latency of each engine split into canonical frame, featurise and forward, against the arithmetic floor.")
+        {
+            models, repeats, engine, batch,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             var files = parse.GetValue(models) is { Length: > 0 } given ? given.Select(f => (FileInfo?)f).ToArray() : [null];
             int count = Math.Max(3, parse.GetValue(repeats));
+            int batchSize = Math.Max(1, parse.GetValue(batch));
+            var engines = parse.GetValue(engine) switch
+            {
+                EngineChoice.Managed => new[] { InferenceEngine.Managed },
+                EngineChoice.Torch => [InferenceEngine.TorchSharp],
+                _ => [InferenceEngine.Managed, InferenceEngine.TorchSharp],
+            };
             int cores = get_num_threads();
             double matmul = MachineRate.MatmulGigaflops();
-            io.Output.WriteLine($"{BenchEnvironment.Describe()}; large fp32 matmul {matmul:F0} GFLOP/s; median of {count}; linear-Gaussian problems");
-            io.Output.WriteLine($"forward = the network alone on 1 and on {cores} intra-op threads; total = AfinModel.Infer end to end, with its own thread choice");
+            io.Output.WriteLine($"{BenchEnvironment.Describe()}; large fp32 matmul {matmul:F0} GFLOP/s (torch, {cores} threads); median of {count}; linear-Gaussian problems");
+            io.Output.WriteLine($"canonical = the Laplace frame of a model in Laplace coordinates; forward = the network alone (torch: on 1 and on {cores} intra-op threads; managed: one thread per problem); " +
+                $"total = AfinModel.Infer end to end; batched = {batchSize} problems in one AfinModel.Infer call");
             io.Output.WriteLine();
-            io.Output.WriteLine($"| model | d | N | featurise ms | forward ms, 1 thread | forward ms, {cores} threads | total ms | arithmetic ms at matmul rate | overhead share of total |");
-            io.Output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            io.Output.WriteLine($"| model | engine | d | N | canonical ms | featurise ms | forward ms, 1 thread | forward ms, {cores} threads | total ms | arithmetic ms at matmul rate | arithmetic share of forward | batched problems/s |");
+            io.Output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var file in files)
             {
                 using var afin = InferCommand.LoadModel(file);
                 string name = file?.Name ?? AfinModel.DefaultModelName;
                 foreach (var (d, n) in Shapes)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
                     var problem = Problem(d, n);
-                    var single = Measure(afin, problem, count, 1);
-                    var multi = Measure(afin, problem, count, cores);
                     double arithmetic = 2.0 * NetworkCost.MultiplyAdds(afin.Network.Options, d, n) / (matmul * 1e9) * 1e3;
-                    io.Output.WriteLine($"| {name} | {d} | {n} | {multi.Featurise:F3} | {single.Forward:F3} | {multi.Forward:F3} | {multi.Total:F3} | {arithmetic:F3} | {Math.Max(0, 1 - arithmetic / multi.Total):P0} |");
+                    foreach (var chosen in engines)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var row = chosen == InferenceEngine.Managed ? MeasureManaged(afin, problem, count) : MeasureTorch(afin, problem, count, cores);
+                        afin.Engine = chosen;
+                        row = row with { ProblemsPerSecond = Throughput(afin, problem, batchSize) };
+                        string engineName = chosen == InferenceEngine.Managed ? "managed" : "torch";
+                        io.Output.WriteLine($"| {name} | {engineName} | {d} | {n} | {row.Canonical:F3} | {Cell(row.Featurise)} | {row.Forward:F3} | {Cell(row.ForwardAllThreads)} | {row.Total:F3} | " +
+                            $"{arithmetic:F3} | {arithmetic / row.Forward:P0} | {row.ProblemsPerSecond:N0} |");
+                    }
                 }
+                afin.Engine = InferenceEngine.Managed;
             }
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
+
+    private static string Cell(double? milliseconds) => milliseconds is { } ms ? ms.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "-";
 
     private static BayesianProblem Problem(int d, int n)
     {
@@ -65,17 +97,51 @@ internal static class LatencyBenchCommand
         return new TaskSampler(tasks, 17 * d + n).SampleTask(d, n).Problem;
     }
 
-    /// <summary>
-    /// Median featurise and forward times (ms) of one problem on <paramref name="threads"/> intra-op threads, and its
-    /// end-to-end <see cref="AfinModel.Infer(BayesianProblem)"/> time starting from that thread count, after warm-up passes.
-    /// </summary>
-    private static (double Featurise, double Forward, double Total) Measure(AfinModel afin, BayesianProblem problem, int repeats, int threads)
+    /// <summary>Median stage times (ms) of one problem; null where a stage does not apply to the engine.</summary>
+    private sealed record StageTimes(double Canonical, double? Featurise, double Forward, double? ForwardAllThreads, double Total, double ProblemsPerSecond = 0);
+
+    /// <summary>The problem the network itself sees (its canonical twin in Laplace coordinates) and the median time to build it.</summary>
+    private static (BayesianProblem Input, double Milliseconds) Canonical(AfinModel afin, BayesianProblem problem, int repeats)
+    {
+        var coordinates = afin.Network.Options.Coordinates;
+        if (coordinates == LatentCoordinates.Original)
+        {
+            return (problem, 0);
+        }
+        var input = CanonicalFrame.Create(problem, coordinates).Problem;
+        return (input, MedianOf(repeats, () => CanonicalFrame.Create(problem, coordinates)));
+    }
+
+    private static StageTimes MeasureManaged(AfinModel afin, BayesianProblem problem, int repeats)
+    {
+        afin.Engine = InferenceEngine.Managed;
+        var (input, canonical) = Canonical(afin, problem, repeats);
+        var managed = afin.ManagedNetwork;
+        double forward = MedianOf(repeats, () => managed.InferAsStated(input));
+        double total = MedianOf(repeats, () => afin.Infer(problem));
+        return new StageTimes(canonical, null, forward, null, total);
+    }
+
+    /// <summary>Featurise and forward on 1 and on <paramref name="cores"/> intra-op threads, then the end-to-end time with the model's own thread choice.</summary>
+    private static StageTimes MeasureTorch(AfinModel afin, BayesianProblem problem, int repeats, int cores)
+    {
+        afin.Engine = InferenceEngine.TorchSharp;
+        var (input, canonical) = Canonical(afin, problem, repeats);
+        var network = afin.Network;
+        network.eval();
+        var (_, single) = OnThreads(1, () => TorchPass(network, input, repeats));
+        var (featurise, multi) = OnThreads(cores, () => TorchPass(network, input, repeats));
+        double total = MedianOf(repeats, () => afin.Infer(problem));
+        return new StageTimes(canonical, featurise, single, multi, total);
+    }
+
+    private static T OnThreads<T>(int threads, Func<T> run)
     {
         int original = get_num_threads();
         set_num_threads(threads);
         try
         {
-            return MeasureOnCurrentThreads(afin, problem, repeats);
+            return run();
         }
         finally
         {
@@ -83,20 +149,18 @@ internal static class LatencyBenchCommand
         }
     }
 
-    private static (double Featurise, double Forward, double Total) MeasureOnCurrentThreads(AfinModel afin, BayesianProblem problem, int repeats)
+    /// <summary>Median featurise and forward times (ms) of the torch network on the current intra-op threads.</summary>
+    private static (double Featurise, double Forward) TorchPass(AfinNetwork network, BayesianProblem input, int repeats)
     {
-        var network = afin.Network;
-        network.eval();
         var featurise = new List<double>();
         var forward = new List<double>();
-        var total = new List<double>();
         for (int r = -3; r < repeats; r++)
         {
             using (no_grad())
             using (NewDisposeScope())
             {
                 long start = Stopwatch.GetTimestamp();
-                using var batch = network.CreateBatch([problem]);
+                using var batch = network.CreateBatch([input]);
                 long built = Stopwatch.GetTimestamp();
                 network.forward(batch);
                 long done = Stopwatch.GetTimestamp();
@@ -106,13 +170,31 @@ internal static class LatencyBenchCommand
                     forward.Add(Stopwatch.GetElapsedTime(built, done).TotalMilliseconds);
                 }
             }
-            long clock = Stopwatch.GetTimestamp();
-            afin.Infer(problem);
+        }
+        return (NutsBenchCommand.Median(featurise), NutsBenchCommand.Median(forward));
+    }
+
+    /// <summary>Problems per second of one <see cref="AfinModel.Infer(IReadOnlyList{BayesianProblem})"/> call on <paramref name="batch"/> copies of the problem (median of 3 after a warm-up).</summary>
+    private static double Throughput(AfinModel afin, BayesianProblem problem, int batch)
+    {
+        var problems = Enumerable.Repeat(problem, batch).ToArray();
+        double ms = MedianOf(3, () => afin.Infer(problems));
+        return batch / (ms / 1e3);
+    }
+
+    /// <summary>Median wall time (ms) of <paramref name="action"/> over <paramref name="repeats"/> runs after three warm-up runs.</summary>
+    private static double MedianOf(int repeats, Action action)
+    {
+        var times = new List<double>();
+        for (int r = -3; r < repeats; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
             if (r >= 0)
             {
-                total.Add(Stopwatch.GetElapsedTime(clock).TotalMilliseconds);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }
-        return (NutsBenchCommand.Median(featurise), NutsBenchCommand.Median(forward), NutsBenchCommand.Median(total));
+        return NutsBenchCommand.Median(times);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class PosteriorRow
 
 /// <summary>
 /// Turns read rows into posterior outputs with one batched forward pass per call (none in Laplace mode, which has no
-/// model), applying the failure policy. Thread-safe: the forward passes through one model are serialised by a lock on the model.
+/// model), applying the failure policy. Thread-safe, as <see cref="AfinModel.Infer(IReadOnlyList{BayesianProblem})"/> is.
 /// </summary>
 internal sealed class PosteriorComputer
 {
@@ -121,13 +121,7 @@ internal sealed class PosteriorComputer
         }
     }
 
-    private IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems)
-    {
-        lock (_model!)
-        {
-            return _model.Infer(problems);
-        }
-    }
+    private IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems) => _model!.Infer(problems);
 
     /// <summary>The outcome of the options' mode: the Laplace approximation without a model, else the batched posterior (or its own pass) checked.</summary>
     private InferenceOutcome Outcome(BayesianProblem problem, AfinPosterior? batched, int seed)

@@ -148,7 +148,7 @@ public sealed class FactorBatch : IDisposable
             int s = 0;
             foreach (var block in problems[p].Blocks)
             {
-                int f = block.Count > 0 ? SiteId(block, featureVersion) : -1;
+                int f = block.Count > 0 ? FactorFamilies.SupportedSiteId(block, featureVersion) : -1;
                 for (int n = 0; n < block.Count; n++, s++)
                 {
                     siteIndex[f].Add((long)p * siteTokens + siteToken[p][s]);
@@ -202,7 +202,7 @@ public sealed class FactorBatch : IDisposable
             var tokens = new List<int>(problems[p].ObservationCount);
             foreach (var block in problems[p].Blocks.Where(block => block.Count > 0))
             {
-                int f = SiteId(block, featureVersion);
+                int f = FactorFamilies.SupportedSiteId(block, featureVersion);
                 if (familyToken[f] < 0)
                 {
                     familyToken[f] = count++;
@@ -213,16 +213,6 @@ public sealed class FactorBatch : IDisposable
         }
         siteTokens = count;
         return layout;
-    }
-
-    /// <summary>The family id of a block, refused when the feature version has no adapter for it.</summary>
-    private static int SiteId(ObservationBlock block, int featureVersion)
-    {
-        int f = FactorFamilies.SiteId(block);
-        int first = FactorFamilies.FirstFeatureVersion(f);
-        return first <= featureVersion ? f : throw new NotSupportedException(
-            $"AFIN networks of feature version {featureVersion} have no adapter for the likelihood family '{block.Family}' " +
-            $"(feature version {first} added it): use a model trained with --feature-version {first} or later, or a method without the network (Laplace, NUTS).");
     }
 
     /// <summary>

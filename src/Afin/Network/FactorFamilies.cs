@@ -91,4 +91,15 @@ internal static class FactorFamilies
         PoissonLogBlock => 6,
         _ => throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'."),
     };
+
+    /// <summary>The likelihood family id of a block, refused when networks of <paramref name="featureVersion"/> have no adapter for it.</summary>
+    /// <exception cref="NotSupportedException">The family came with a later feature version; the message says which and what to use instead.</exception>
+    public static int SupportedSiteId(ObservationBlock block, int featureVersion)
+    {
+        int f = SiteId(block);
+        int first = FirstFeatureVersion(f);
+        return first <= featureVersion ? f : throw new NotSupportedException(
+            $"AFIN networks of feature version {featureVersion} have no adapter for the likelihood family '{block.Family}' " +
+            $"(feature version {first} added it): use a model trained with --feature-version {first} or later, or a method without the network (Laplace, NUTS).");
+    }
 }

@@ -55,40 +55,50 @@ internal static class FactorFeatures
         }
     }
 
+    /// <summary>The most scalars a linear site's features start with (a binomial site of feature version 2 or later has 6).</summary>
+    internal const int MaxLinearPrefix = 8;
+
+    /// <summary>Where a linear site's per-coordinate node features sit after its scalar prefix: [x_i, m·x_i].</summary>
+    internal const int NodeX = 0, NodeSignedX = 1;
+
     /// <summary>
-    /// Node [scalars, x_i, m·x_i] and pair [scalars, x_i, x_j, x_i·x_j, m·x_i, m·x_j, δ_ij] features of a linear site.
-    /// Every term but x_i·x_j is symlogged once per site or coordinate rather than once per pair: this loop
-    /// fills d² entries per site and was a tenth of a small problem's inference time.
+    /// Where a linear site's pair features sit after its scalar prefix: [x_i, x_j, x_i·x_j, m·x_i, m·x_j, δ_ij], each symlogged.
+    /// The managed engine builds the adapter's first layer from these parts (per coordinate and per pair) instead of
+    /// reading d² full feature rows, so both read the layout from here.
     /// </summary>
-    private static void WriteLinearSite(ReadOnlySpan<double> scalars, ReadOnlySpan<double> x, double mult, int d, Span<float> node, Span<float> pair)
+    internal const int PairXi = 0, PairXj = 1, PairProduct = 2, PairSignedXi = 3, PairSignedXj = 4, PairIdentity = 5;
+
+    /// <summary>symlog(x_i·x_j), a linear site's one pair feature that is not a per-coordinate or per-site part.</summary>
+    internal static float ProductFeature(double xi, double xj) => Symlog(xi * xj);
+
+    /// <summary>The identity feature of a diagonal pair entry, symlog(1).</summary>
+    internal static float IdentityFeature => Symlog(1);
+
+    /// <summary>
+    /// Node [scalars, x_i, m·x_i] and pair [scalars, x_i, x_j, x_i·x_j, m·x_i, m·x_j, δ_ij] features of a linear site from
+    /// its parts (<see cref="LinearSiteParts"/>). Every term but x_i·x_j is symlogged once per site or coordinate rather
+    /// than once per pair: this loop fills d² entries per site and was a tenth of a small problem's inference time.
+    /// </summary>
+    private static void WriteLinearSite(ReadOnlySpan<float> head, ReadOnlySpan<float> sx, ReadOnlySpan<float> smx, ReadOnlySpan<double> x, int d, Span<float> node, Span<float> pair)
     {
-        int prefix = scalars.Length, fn = prefix + 2, fp = prefix + 6;
-        Span<float> head = stackalloc float[prefix];
-        Write(head, scalars);
-        var sx = d <= 256 ? stackalloc float[d] : new float[d];
-        var smx = d <= 256 ? stackalloc float[d] : new float[d];
-        for (int i = 0; i < d; i++)
-        {
-            sx[i] = Symlog(x[i]);
-            smx[i] = Symlog(mult * x[i]);
-        }
-        float identity = Symlog(1);
+        int prefix = head.Length, fn = prefix + 2, fp = prefix + 6;
+        float identity = IdentityFeature;
         for (int i = 0; i < d; i++)
         {
             var nodeRow = node.Slice(i * fn, fn);
             head.CopyTo(nodeRow);
-            nodeRow[prefix] = sx[i];
-            nodeRow[prefix + 1] = smx[i];
+            nodeRow[prefix + NodeX] = sx[i];
+            nodeRow[prefix + NodeSignedX] = smx[i];
             for (int j = 0; j < d; j++)
             {
                 var entry = pair.Slice((i * d + j) * fp, fp);
                 head.CopyTo(entry);
-                entry[prefix] = sx[i];
-                entry[prefix + 1] = sx[j];
-                entry[prefix + 2] = Symlog(x[i] * x[j]);
-                entry[prefix + 3] = smx[i];
-                entry[prefix + 4] = smx[j];
-                entry[prefix + 5] = i == j ? identity : 0;
+                entry[prefix + PairXi] = sx[i];
+                entry[prefix + PairXj] = sx[j];
+                entry[prefix + PairProduct] = ProductFeature(x[i], x[j]);
+                entry[prefix + PairSignedXi] = smx[i];
+                entry[prefix + PairSignedXj] = smx[j];
+                entry[prefix + PairIdentity] = i == j ? identity : 0;
             }
         }
     }
@@ -192,6 +202,21 @@ internal static class FactorFeatures
             }
             return;
         }
+        Span<float> head = stackalloc float[MaxLinearPrefix];
+        var sx = d <= 256 ? stackalloc float[d] : new float[d];
+        var smx = d <= 256 ? stackalloc float[d] : new float[d];
+        int prefix = LinearSiteParts(block, n, d, featureVersion, head, sx, smx);
+        WriteLinearSite(head[..prefix], sx, smx, ((LinearBlock)block).Row(n), d, node, pair);
+    }
+
+    /// <summary>
+    /// The parts of site <paramref name="n"/> of a linear block (every family but the direct Gaussian): its symlogged
+    /// scalar prefix into <paramref name="head"/> (the length is returned), symlog(x_i) into <paramref name="sx"/> and
+    /// symlog(m·x_i), with the family's sign multiplier m, into <paramref name="smx"/>.
+    /// </summary>
+    internal static int LinearSiteParts(ObservationBlock block, int n, int d, int featureVersion, Span<float> head, Span<float> sx, Span<float> smx)
+    {
+        Span<double> buf = stackalloc double[MaxLinearPrefix];
         var linear = (LinearBlock)block;
         var x = linear.Row(n);
         double y = linear.Y[n];
@@ -247,6 +272,12 @@ internal static class FactorFeatures
             default:
                 throw new NotSupportedException($"AFIN has no adapter for the likelihood family '{block.Family}'.");
         }
-        WriteLinearSite(buf[..prefix], x, mult, d, node, pair);
+        Write(head, buf[..prefix]);
+        for (int i = 0; i < d; i++)
+        {
+            sx[i] = Symlog(x[i]);
+            smx[i] = Symlog(mult * x[i]);
+        }
+        return prefix;
     }
 }

@@ -16,10 +16,10 @@ namespace Afin.Network;
 public sealed class FlowAfinPosterior : AfinPosterior
 {
     /// <summary>Number of draws behind <see cref="Mean"/> and <see cref="Covariance"/>.</summary>
-    public const int MomentSampleCount = 4096;
+    public const int MomentSampleCount = FlowMoments.SampleCount;
 
     /// <summary>Seed of the draws behind <see cref="Mean"/> and <see cref="Covariance"/>.</summary>
-    public const int MomentSeed = 0;
+    public const int MomentSeed = FlowMoments.Seed;
 
     private const int Chunk = 4096;
     private readonly AfinNetwork _network;
@@ -134,42 +134,5 @@ public sealed class FlowAfinPosterior : AfinPosterior
             tensor(_logScale, device: device).view(1, d).to(dtype));
     }
 
-    private (double[], double[,]) ComputeMoments()
-    {
-        int d = Dimension, n = MomentSampleCount;
-        var z = Sample(n, MomentSeed);
-        var mean = new double[d];
-        for (int r = 0; r < n; r++)
-        {
-            for (int i = 0; i < d; i++)
-            {
-                mean[i] += z[r, i];
-            }
-        }
-        for (int i = 0; i < d; i++)
-        {
-            mean[i] /= n;
-        }
-        var cov = new double[d, d];
-        for (int r = 0; r < n; r++)
-        {
-            for (int i = 0; i < d; i++)
-            {
-                double a = z[r, i] - mean[i];
-                for (int j = 0; j <= i; j++)
-                {
-                    cov[i, j] += a * (z[r, j] - mean[j]);
-                }
-            }
-        }
-        for (int i = 0; i < d; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                cov[i, j] /= n - 1;
-                cov[j, i] = cov[i, j];
-            }
-        }
-        return (mean, cov);
-    }
+    private (double[], double[,]) ComputeMoments() => FlowMoments.Of(Sample(MomentSampleCount, MomentSeed));
 }

@@ -2,7 +2,9 @@ namespace Afin.Network;
 
 /// <summary>
 /// q(z) = N(μ, Λ⁻¹) with Λ = L·Lᵀ, held entirely in managed float64 arrays (no torch resources), so it is immutable,
-/// thread-safe and needs no disposal. Sampling uses z = μ + L⁻ᵀ·ε with ε from a CPU torch generator seeded per call.
+/// thread-safe and needs no disposal. Sampling uses z = μ + L⁻ᵀ·ε with ε seeded per call: from a CPU torch generator
+/// for posteriors of the TorchSharp engine, from a managed generator for those of the managed engine (which therefore
+/// draw other samples for the same seed, from the same distribution).
 /// </summary>
 public sealed class GaussianAfinPosterior : AfinPosterior
 {
@@ -10,12 +12,18 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     private readonly double[] _mean;
     private readonly double[,] _chol;
     private readonly Lazy<double[,]> _covariance;
+    private readonly Func<int, int, int, double[]> _standardNormal;
 
-    internal GaussianAfinPosterior(double[] mean, double[,] precisionCholesky) : base(mean.Length)
+    /// <summary>
+    /// The posterior with precision factor <paramref name="precisionCholesky"/>; <paramref name="standardNormal"/>
+    /// (count, d, seed → count x d draws) supplies the base draws of <see cref="Sample"/>, a torch generator when null.
+    /// </summary>
+    internal GaussianAfinPosterior(double[] mean, double[,] precisionCholesky, Func<int, int, int, double[]>? standardNormal = null) : base(mean.Length)
     {
         _mean = mean;
         _chol = precisionCholesky;
         _covariance = new Lazy<double[,]>(ComputeCovariance);
+        _standardNormal = standardNormal ?? StandardNormal;
     }
 
     /// <inheritdoc />
@@ -58,7 +66,7 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     {
         CheckCount(count);
         int d = Dimension;
-        var eps = StandardNormal(count, d, seed);
+        var eps = _standardNormal(count, d, seed);
         var z = new double[count, d];
         var w = new double[d];
         for (int n = 0; n < count; n++)

@@ -1,10 +1,12 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Afin.Engine;
 using Afin.Modelling;
 using Afin.Network;
 using Afin.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Afin.Persistence;
 
@@ -24,16 +26,83 @@ public sealed class AfinModel : IDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Wraps a network with the distribution it was trained on.</summary>
+    private readonly object _engineLock = new();
+    private ManagedAfinNetwork? _managed;
+
+    /// <summary>The state-dict bytes the network was loaded from, read by the managed engine until the weights may have changed.</summary>
+    private byte[]? _loadedWeights;
+
+    /// <summary>
+    /// Wraps a network with the distribution it was trained on. <see cref="Engine"/> starts as
+    /// <see cref="InferenceEngine.Managed"/> for a float32 network on the CPU, else <see cref="InferenceEngine.TorchSharp"/>.
+    /// </summary>
     public AfinModel(AfinNetwork network, TaskDistribution tasks, TrainingSummary? training = null)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Tasks = tasks ?? throw new ArgumentNullException(nameof(tasks));
         Training = training ?? new TrainingSummary();
+        Engine = network.Device.type == DeviceType.CPU && network.ParameterType == torch.ScalarType.Float32 ? InferenceEngine.Managed : InferenceEngine.TorchSharp;
     }
 
-    /// <summary>The network.</summary>
+    /// <summary>The network (the TorchSharp modules that training and fine-tuning update).</summary>
+    /// <remarks>
+    /// The managed engine is built from the network's weights on first use. Code that changes the weights or the flow
+    /// strength of a model's network in place must call <see cref="RefreshInferenceEngine"/> afterwards; training and
+    /// fine-tuning never do so (they return a new model).
+    /// </remarks>
     public AfinNetwork Network { get; }
+
+    /// <summary>
+    /// Which engine <see cref="Infer(BayesianProblem)"/> runs: <see cref="InferenceEngine.Managed"/> by default,
+    /// <see cref="InferenceEngine.TorchSharp"/> to run the network's own forward pass (see <see cref="InferenceEngine"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Managed is asked for a network on a GPU or not in float32.</exception>
+    public InferenceEngine Engine
+    {
+        get => _engine;
+        set
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentException($"{nameof(Engine)} has the undefined value {(int)value}.", nameof(value));
+            }
+            if (value == InferenceEngine.Managed && (Network.Device.type != DeviceType.CPU || Network.ParameterType != torch.ScalarType.Float32))
+            {
+                throw new ArgumentException($"the managed engine runs float32 networks on the CPU; this network is {Network.ParameterType} on {Network.Device.type}", nameof(value));
+            }
+            _engine = value;
+        }
+    }
+
+    private InferenceEngine _engine;
+
+    /// <summary>Rebuilds the managed engine from the network's current weights and flow strength (after they were changed in place).</summary>
+    public void RefreshInferenceEngine()
+    {
+        lock (_engineLock)
+        {
+            _loadedWeights = null;
+            _managed = null;
+        }
+    }
+
+    /// <summary>The managed engine of this model, built from its weights on first use.</summary>
+    internal ManagedAfinNetwork ManagedNetwork
+    {
+        get
+        {
+            var built = Volatile.Read(ref _managed);
+            if (built is not null)
+            {
+                return built;
+            }
+            lock (_engineLock)
+            {
+                _managed ??= ManagedAfinNetwork.FromStateDict(Network.Options, _loadedWeights ?? WeightBytes(Network), "model weights", Network.FlowStrength);
+                return _managed;
+            }
+        }
+    }
 
     /// <summary>The distribution of simulated tasks the network was trained on.</summary>
     public TaskDistribution Tasks { get; }
@@ -56,11 +125,48 @@ public sealed class AfinModel : IDisposable
         return Tasks.Covers(problem.Dimension, problem.ObservationCount, problem.Prior.Family, problem.Blocks.Select(b => b.Family));
     }
 
-    /// <summary>Posteriors for many problems in batched forward passes (see <see cref="AfinNetwork.Infer"/>).</summary>
-    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems) => Network.Infer(problems);
+    /// <summary>
+    /// Posteriors for many problems, in order, on <see cref="Engine"/> (for the TorchSharp engine in batched forward
+    /// passes, see <see cref="AfinNetwork.Infer"/>). Thread-safe; the managed engine runs concurrent calls in parallel.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A problem has a prior or likelihood family the network has no adapter for.</exception>
+    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems) => Infer(problems, DefaultBatchSize);
 
-    /// <summary>The posterior of one problem.</summary>
-    public AfinPosterior Infer(BayesianProblem problem) => Network.Infer([problem])[0];
+    /// <summary>
+    /// As <see cref="Infer(IReadOnlyList{BayesianProblem})"/>, with at most <paramref name="maxBatchSize"/> problems per
+    /// forward pass (the managed engine runs every problem as its own pass, which always satisfies it).
+    /// </summary>
+    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems, int maxBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        if (Engine == InferenceEngine.Managed)
+        {
+            return ManagedNetwork.Infer(problems);
+        }
+        lock (_engineLock)
+        {
+            return Network.Infer(problems, maxBatchSize);
+        }
+    }
+
+    /// <summary>The posterior of one problem, on <see cref="Engine"/>. Thread-safe.</summary>
+    /// <exception cref="NotSupportedException">The problem has a prior or likelihood family the network has no adapter for.</exception>
+    public AfinPosterior Infer(BayesianProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (Engine == InferenceEngine.Managed)
+        {
+            return ManagedNetwork.Infer(problem);
+        }
+        lock (_engineLock)
+        {
+            return Network.Infer([problem])[0];
+        }
+    }
+
+    /// <summary>The TorchSharp engine's default largest batch (<see cref="AfinNetwork.Infer"/>'s).</summary>
+    private const int DefaultBatchSize = 256;
 
     /// <summary>Writes the model file (atomically: a failed write leaves any previous file intact).</summary>
     public void Save(string path)
@@ -135,9 +241,10 @@ public sealed class AfinModel : IDisposable
         var header = JsonSerializer.Deserialize<ModelHeader>(content.HeaderJson, HeaderJson)
             ?? throw new InvalidDataException($"{source}: corrupt: empty header");
         var network = new AfinNetwork(header.Network, device);
-        LoadWeights(network, content.Section("weights", source), source);
+        var weights = content.Section("weights", source);
+        LoadWeights(network, weights, source);
         network.eval();
-        return new AfinModel(network, header.Tasks, header.Training) { _bounds = header.Bounds };
+        return new AfinModel(network, header.Tasks, header.Training) { _bounds = header.Bounds, _loadedWeights = weights };
     }
 
     internal static byte[] WeightBytes(torch.nn.Module module)
