@@ -1,4 +1,3 @@
-using Afin.Tests.Correction;
 using Afin.Inference;
 using Afin.Modelling;
 using Afin.Persistence;
@@ -10,9 +9,6 @@ namespace Afin.Tests.Inference;
 [TestClass]
 public sealed class AfinInferenceTests
 {
-    /// <summary>A short NUTS fallback: enough for means to a few hundredths of a posterior sd, fast enough for a test.</summary>
-    private static readonly AutoInferenceOptions QuickNuts = new() { Nuts = new NutsOptions { Draws = 300, Warmup = 300, Chains = 2 } };
-
     private static AfinModel _model = null!;
 
     public TestContext TestContext { get; set; } = null!;
@@ -28,7 +24,7 @@ public sealed class AfinInferenceTests
     {
         var problem = InferenceTestKit.SmallLogistic(1);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var outcome = AfinInference.Run(_model, problem, InferenceMode.Auto, QuickNuts);
+        var outcome = AfinInference.Run(_model, problem, InferenceMode.Auto, InferenceTestKit.QuickNuts);
         Log(outcome);
 
         Assert.AreNotEqual(InferenceMethod.Nuts, outcome.Method, outcome.Reason);
@@ -47,7 +43,7 @@ public sealed class AfinInferenceTests
     public void AutoAnswersOutsideTheTrainingRangeToNutsAccuracyAndSaysSo()
     {
         var problem = InferenceTestKit.FarOutsideLogistic(2);
-        var outcome = AfinInference.Run(_model, problem, InferenceMode.Auto, QuickNuts);
+        var outcome = AfinInference.Run(_model, problem, InferenceMode.Auto, InferenceTestKit.QuickNuts);
         Log(outcome);
 
         Assert.AreNotEqual(InferenceMethod.Amortized, outcome.Method, outcome.Reason);
@@ -77,14 +73,14 @@ public sealed class AfinInferenceTests
         Assert.IsTrue(AfinInference.NeedsNetwork(narrow, problem, InferenceMode.Amortized));
         foreach (var mode in new[] { InferenceMode.Auto, InferenceMode.Corrected })
         {
-            var outcome = AfinInference.Run(narrow, problem, mode, QuickNuts);
+            var outcome = AfinInference.Run(narrow, problem, mode, InferenceTestKit.QuickNuts);
             Log(outcome);
             Assert.IsNull(outcome.Amortized, $"{mode}: the network must not run");
             Assert.AreEqual(TimeSpan.Zero, outcome.Timings.Amortized);
             Assert.AreEqual(ImportanceProposal.LaplaceStudentT, outcome.Proposal, outcome.Reason);
             StringAssert.Contains(outcome.Reason, "so far that the network was not run");
             Assert.IsLessThan(0.1, InferenceTestKit.MeanError(outcome.Mean, mean, sd), mode.ToString());
-            var viaDecide = AfinInference.Decide(narrow, problem, null, mode, QuickNuts);
+            var viaDecide = AfinInference.Decide(narrow, problem, null, mode, InferenceTestKit.QuickNuts);
             CollectionAssert.AreEqual(outcome.Mean, viaDecide.Mean, mode.ToString());
         }
     }
@@ -157,7 +153,7 @@ public sealed class AfinInferenceTests
     {
         var problem = InferenceTestKit.SmallLogistic(5);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var narrow = Correction.CorrectionTestKit.Gaussian(mean.Select((m, i) => m + 3 * sd[i]).ToArray(), new double[,] { { 0.01 * sd[0] * sd[0], 0 }, { 0, 0.01 * sd[1] * sd[1] } });
+        var narrow = InferenceTestKit.Placed(mean, sd, shiftInSd: 3, scale: 0.1);
         var outcome = AfinInference.Decide(_model, problem, narrow, InferenceMode.Amortized);
 
         Assert.AreEqual(InferenceMethod.Amortized, outcome.Method);
@@ -176,8 +172,7 @@ public sealed class AfinInferenceTests
         // weights that PSIS trusts, so only the estimated mean error can tell the two apart.
         var problem = InferenceTestKit.SmallLogistic(5);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var q = Correction.CorrectionTestKit.Gaussian(mean.Select((m, i) => m + shiftInSd * sd[i]).ToArray(),
-            new double[,] { { 1.21 * sd[0] * sd[0], 0 }, { 0, 1.21 * sd[1] * sd[1] } });
+        var q = InferenceTestKit.Placed(mean, sd, shiftInSd, scale: 1.1);
         var outcome = AfinInference.Decide(_model, problem, q, InferenceMode.Amortized, new AutoInferenceOptions { Seed = 3 });
         TestContext.WriteLine(outcome.Reason);
 
@@ -197,7 +192,7 @@ public sealed class AfinInferenceTests
         var narrow = new AfinModel(_model.Network, _model.Tasks with { MaxDimension = 1 });
         var problem = InferenceTestKit.SmallLogistic(5);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var good = Correction.CorrectionTestKit.Gaussian(mean, new double[,] { { 1.21 * sd[0] * sd[0], 0 }, { 0, 1.21 * sd[1] * sd[1] } });
+        var good = InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 1.1);
 
         var vouched = AfinInference.Decide(narrow, problem, good, InferenceMode.Amortized, new AutoInferenceOptions { Seed = 3 });
         Assert.IsFalse(vouched.InTrainingRange);
@@ -233,7 +228,7 @@ public sealed class AfinInferenceTests
         Assert.AreEqual(InferenceMethod.ImportanceSampling, shifted.Method, shifted.Reason);
         StringAssert.Contains(shifted.Reason, "Monte Carlo standard errors");
 
-        var hopeless = AfinInference.Run(_model, problem, InferenceMode.Auto, QuickNuts with { AmortizedMinEssRatio = 1, CorrectedMinEss = 1e9 });
+        var hopeless = AfinInference.Run(_model, problem, InferenceMode.Auto, InferenceTestKit.QuickNuts with { AmortizedMinEssRatio = 1, CorrectedMinEss = 1e9 });
         Assert.AreEqual(InferenceMethod.Nuts, hopeless.Method, hopeless.Reason);
         StringAssert.Contains(hopeless.Reason, "ESS >= 1000000000");
         Assert.IsNotNull(hopeless.NutsSummary);
@@ -249,7 +244,7 @@ public sealed class AfinInferenceTests
         var narrow = new AfinModel(_model.Network, _model.Tasks with { MaxDimension = 1 });
         var problem = InferenceTestKit.SmallLogistic(7);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var q = CorrectionTestKit.Gaussian(mean, new double[,] { { 1.21 * sd[0] * sd[0], 0 }, { 0, 1.21 * sd[1] * sd[1] } });
+        var q = InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 1.1);
         var lenient = new AutoInferenceOptions { AmortizedMaxParetoK = 10, AmortizedMinEssRatio = 0, AmortizedMaxMeanShift = 1e9, CorrectedMaxParetoK = 10, MaxMonteCarloError = 10 };
 
         var guarded = AfinInference.Decide(narrow, problem, q, InferenceMode.Auto, lenient);

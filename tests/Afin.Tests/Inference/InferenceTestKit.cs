@@ -1,11 +1,26 @@
+using Afin.Inference;
 using Afin.Modelling;
+using Afin.Network;
 using Afin.References;
+using Afin.Tests.Correction;
 
 namespace Afin.Tests.Inference;
 
 /// <summary>Problems inside and far outside the shipped model's training range, and error measures.</summary>
 internal static class InferenceTestKit
 {
+    /// <summary>A short NUTS fallback: enough for means to a few hundredths of a posterior sd, fast enough for a test.</summary>
+    internal static readonly AutoInferenceOptions QuickNuts = new() { Nuts = new NutsOptions { Draws = 300, Warmup = 300, Chains = 2 } };
+
+    /// <summary>
+    /// A Gaussian AFIN posterior placed by hand for a d = 2 problem: independent coordinates at <paramref name="mean"/>
+    /// moved by <paramref name="shiftInSd"/> sds, with the sds <paramref name="sd"/> scaled by <paramref name="scale"/>.
+    /// </summary>
+    internal static GaussianAfinPosterior Placed(double[] mean, double[] sd, double shiftInSd, double scale) =>
+        CorrectionTestKit.Gaussian(
+            mean.Select((m, i) => m + shiftInSd * sd[i]).ToArray(),
+            new double[,] { { scale * scale * sd[0] * sd[0], 0 }, { 0, scale * scale * sd[1] * sd[1] } });
+
     /// <summary>
     /// An easy conjugate problem well inside the training range: d = 3, 20 linear-Gaussian sites
     /// simulated from the model with designs and noise as the training simulator makes them.

@@ -13,8 +13,6 @@ namespace Afin.Tests.Inference;
 [TestClass]
 public sealed class ProposalChoiceTests
 {
-    private static readonly AutoInferenceOptions QuickNuts = new() { Nuts = new NutsOptions { Draws = 300, Warmup = 300, Chains = 2 } };
-
     private static AfinModel _model = null!;
 
     public TestContext TestContext { get; set; } = null!;
@@ -30,7 +28,7 @@ public sealed class ProposalChoiceTests
     {
         var problem = InferenceTestKit.SmallLogistic(1);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var outcome = Decide(problem, Placed(mean, sd, shiftInSd: 0, scale: 1.1), InferenceMode.Corrected);
+        var outcome = Decide(problem, InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 1.1), InferenceMode.Corrected);
 
         Assert.AreEqual(ImportanceProposal.Afin, outcome.Proposal, outcome.Reason);
         Assert.HasCount(1, outcome.ProposalTrials);
@@ -44,7 +42,7 @@ public sealed class ProposalChoiceTests
     {
         var problem = InferenceTestKit.SmallLogistic(2);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var outcome = Decide(problem, Placed(mean, sd, shiftInSd: 3, scale: 0.5), InferenceMode.Corrected);
+        var outcome = Decide(problem, InferenceTestKit.Placed(mean, sd, shiftInSd: 3, scale: 0.5), InferenceMode.Corrected);
 
         Assert.AreNotEqual(ImportanceProposal.Afin, outcome.Proposal, outcome.Reason);
         CollectionAssert.AreEqual(new[] { ImportanceProposal.Afin, ImportanceProposal.LaplaceStudentT, ImportanceProposal.Mixture },
@@ -60,7 +58,7 @@ public sealed class ProposalChoiceTests
     {
         var problem = InferenceTestKit.SmallLogistic(3);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var outcome = Decide(problem, Placed(mean, sd, shiftInSd: 3, scale: 0.5), InferenceMode.Auto, QuickNuts);
+        var outcome = Decide(problem, InferenceTestKit.Placed(mean, sd, shiftInSd: 3, scale: 0.5), InferenceMode.Auto, InferenceTestKit.QuickNuts);
         TestContext.WriteLine(outcome.Reason);
 
         Assert.AreEqual(InferenceMethod.ImportanceSampling, outcome.Method, outcome.Reason);
@@ -77,7 +75,7 @@ public sealed class ProposalChoiceTests
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
         // A q twice as wide: bounded ratios (k-hat low) but only about a third of the draws count.
         var options = new AutoInferenceOptions { ProposalDraws = 200, MaxMonteCarloError = 0.03 };
-        var outcome = Decide(problem, Placed(mean, sd, shiftInSd: 0, scale: 2), InferenceMode.Auto, options);
+        var outcome = Decide(problem, InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 2), InferenceMode.Auto, options);
         TestContext.WriteLine(outcome.Reason);
 
         Assert.AreEqual(InferenceMethod.ImportanceSampling, outcome.Method, outcome.Reason);
@@ -92,15 +90,15 @@ public sealed class ProposalChoiceTests
     {
         var problem = InferenceTestKit.SmallLogistic(5);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var options = QuickNuts with { MaxMonteCarloError = 1e-4 };
-        var outcome = Decide(problem, Placed(mean, sd, shiftInSd: 0, scale: 1.1), InferenceMode.Auto, options);
+        var options = InferenceTestKit.QuickNuts with { MaxMonteCarloError = 1e-4 };
+        var outcome = Decide(problem, InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 1.1), InferenceMode.Auto, options);
 
         Assert.AreEqual(InferenceMethod.Nuts, outcome.Method, outcome.Reason);
         StringAssert.Contains(outcome.Reason, "Monte Carlo error <= 0.000 sd within 16000 draws");
         StringAssert.Contains(outcome.Reason, "started at the AFIN mean");
         Assert.IsLessThan(0.3, InferenceTestKit.MeanError(outcome.Mean, mean, sd));
 
-        var corrected = Decide(problem, Placed(mean, sd, shiftInSd: 0, scale: 1.1), InferenceMode.Corrected, options);
+        var corrected = Decide(problem, InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 1.1), InferenceMode.Corrected, options);
         Assert.AreEqual(InferenceMethod.ImportanceSampling, corrected.Method);
         StringAssert.Contains(corrected.Reason, "warning: the Monte Carlo error reaches");
     }
@@ -110,7 +108,7 @@ public sealed class ProposalChoiceTests
     {
         var problem = InferenceTestKit.SmallLogistic(6);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
-        var outcome = Decide(problem, Placed(mean, sd, shiftInSd: 3, scale: 0.5), InferenceMode.Corrected);
+        var outcome = Decide(problem, InferenceTestKit.Placed(mean, sd, shiftInSd: 3, scale: 0.5), InferenceMode.Corrected);
         var chosen = outcome.ProposalTrials.Last(t => t.Proposal == outcome.Proposal);
 
         Assert.AreEqual(outcome.ImportanceSampling!.MaxRelativeMonteCarloError, outcome.MonteCarloError);
@@ -121,10 +119,4 @@ public sealed class ProposalChoiceTests
 
     private static InferenceOutcome Decide(Afin.Modelling.BayesianProblem problem, AfinPosterior q, InferenceMode mode, AutoInferenceOptions? options = null) =>
         AfinInference.Decide(_model, problem, q, mode, options);
-
-    /// <summary>A Gaussian q with independent coordinates at the exact mean moved by <paramref name="shiftInSd"/> sds and sds scaled by <paramref name="scale"/>.</summary>
-    private static GaussianAfinPosterior Placed(double[] mean, double[] sd, double shiftInSd, double scale) =>
-        CorrectionTestKit.Gaussian(
-            mean.Select((m, i) => m + shiftInSd * sd[i]).ToArray(),
-            new double[,] { { scale * scale * sd[0] * sd[0], 0 }, { 0, scale * scale * sd[1] * sd[1] } });
 }
