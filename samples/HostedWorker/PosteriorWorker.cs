@@ -18,7 +18,7 @@ internal sealed class PosteriorWorker(IAfinPosteriorEngine engine, IOptions<Afin
         {
             var settings = options.Value;
             Console.WriteLine($"HostedWorker: model {(string.IsNullOrWhiteSpace(settings.ModelPath) ? "default (embedded in Afin.dll)" : settings.ModelPath)}, " +
-                $"device {settings.Device}, batch size {settings.BatchSize}, {settings.SampleCount} samples per result");
+                $"batch size {settings.BatchSize}, {settings.SampleCount} samples per result");
             var problems = Problems(8);
 
             // Concurrent single-problem requests: the engine gathers them into shared forward passes.

@@ -1,5 +1,5 @@
 // A user's app built against the Afin packages: per-customer logistic regressions through ML.NET
-// (Fit, Transform, Save, Load in a fresh MLContext) and one problem through dependency injection.
+// (Fit, Transform, Save, Load in a fresh MLContext), one problem through dependency injection, and Fit with fine-tuning.
 using Afin.Extensions.DependencyInjection;
 using Afin.MLNet;
 using Afin.Modelling;
@@ -32,7 +32,7 @@ IDataView problems = ml.Data.GroupObservations(ml.Data.LoadFromEnumerable(visits
     PriorLoc = [0.0],
     PriorScale = [1.0],
 });
-using var transformer = ml.Transforms.AfinPosterior().Fit(problems);
+var transformer = ml.Transforms.AfinPosterior().Fit(problems);
 var posteriors = ml.Data.ReadGroupPosteriors<string>(transformer.Transform(problems), nameof(Visit.Customer));
 Console.WriteLine($"PackageConsumer: {posteriors.Count} posteriors; {posteriors[0].Key}: mean [{string.Join(", ", posteriors[0].Mean.Select(m => m.ToString("F4")))}]");
 
@@ -58,6 +58,11 @@ for (int n = 0; n < first.Length; n++)
 }
 var result = await engine.InferAsync(BayesianProblem.Create(new GaussianPrior(0.0, 1.0), [new BernoulliLogitBlock(x0, first.Select(v => (double)v.Bought).ToArray())]));
 Console.WriteLine($"DI engine: c0 mean [{string.Join(", ", result.Mean.Select(m => m.ToString("F4")))}] by {result.Method}");
+
+// Fine-tuning on the customers' own designs trains the network with TorchSharp (libtorch comes with Afin.MLNet).
+var tuning = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { FineTuneSteps = 3 });
+var tuned = ml.Data.ReadGroupPosteriors<string>(tuning.Fit(problems).Transform(problems), nameof(Visit.Customer));
+Console.WriteLine($"Fine-tuned {tuning.LastFineTuneReport!.Steps} steps: {tuned.Count} posteriors");
 if (!(difference <= 1e-6))
 {
     Console.Error.WriteLine("reloaded outputs differ");

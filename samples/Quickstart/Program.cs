@@ -101,7 +101,6 @@ double maxDifference = posteriors.Zip(again).Max(p =>
 bool sameKeys = posteriors.Select(p => p.Key).SequenceEqual(again.Select(p => p.Key));
 Console.WriteLine($"Saved {new FileInfo(zip).Length / 1024} KiB to {zip}; reloaded: max |difference| = {maxDifference:G3}");
 (reloaded as IDisposable)?.Dispose();
-transformer.Dispose();
 File.Delete(zip);
 if (!sameKeys || !(maxDifference <= 1e-6))
 {

@@ -1,5 +1,4 @@
 using Afin.Cli;
-using Afin.Network;
 
-TorchRuntime.EnsureReproducible();
+// Nothing of TorchSharp here: commands that only infer never load it (TorchRuntime prepares it where a command trains).
 return AfinCommandLine.Run(args, Console.Out, Console.Error);

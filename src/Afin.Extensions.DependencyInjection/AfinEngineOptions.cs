@@ -10,7 +10,7 @@ namespace Afin.Extensions.DependencyInjection;
 /// </summary>
 /// <example>
 /// <code>
-/// "Afin": { "ModelPath": null, "Device": "cpu", "BatchSize": 256, "SampleCount": 0, "Seed": 0, "MaxBatchDelayMilliseconds": 0, "Mode": "Auto", "ProposalDraws": 2000 }
+/// "Afin": { "ModelPath": null, "BatchSize": 256, "SampleCount": 0, "Seed": 0, "MaxBatchDelayMilliseconds": 0, "Mode": "Auto", "ProposalDraws": 2000 }
 /// </code>
 /// </example>
 public sealed class AfinEngineOptions
@@ -20,9 +20,6 @@ public sealed class AfinEngineOptions
 
     /// <summary>An AFIN model file (relative paths are resolved against the current directory); null or empty: the default model shipped in Afin.dll.</summary>
     public string? ModelPath { get; set; }
-
-    /// <summary><c>cpu</c> (default), <c>cuda</c> or <c>auto</c>: where the network runs.</summary>
-    public string Device { get; set; } = "cpu";
 
     /// <summary>The most problems gathered into one forward pass (from one or several concurrent requests).</summary>
     public int BatchSize { get; set; } = 256;
@@ -81,15 +78,14 @@ public sealed class AfinEngineOptions
         {
             errors.Add($"{nameof(ProposalDraws)}: expected >= 25, got {ProposalDraws}");
         }
-        if (Device?.ToLowerInvariant() is not ("cpu" or "cuda" or "auto"))
-        {
-            errors.Add($"{nameof(Device)}: expected cpu, cuda or auto, got '{Device}'");
-        }
         return errors;
     }
 
-    /// <summary>Loads the model these settings name (<see cref="ModelPath"/> or the shipped default) on <see cref="Device"/>.</summary>
-    /// <exception cref="ArgumentException">The settings are invalid or the device is unavailable.</exception>
+    /// <summary>
+    /// Loads the model these settings name (<see cref="ModelPath"/> or the shipped default). Its forward pass runs on the
+    /// managed engine on the CPU, so a service that only infers needs no libtorch.
+    /// </summary>
+    /// <exception cref="ArgumentException">The settings are invalid.</exception>
     /// <exception cref="FileNotFoundException">The model file does not exist.</exception>
     public AfinModel LoadModel()
     {
@@ -98,8 +94,7 @@ public sealed class AfinEngineOptions
         {
             throw new ArgumentException("AfinEngineOptions: " + string.Join("; ", errors));
         }
-        var device = DeviceSelection.Resolve(Device);
-        return string.IsNullOrWhiteSpace(ModelPath) ? AfinModel.LoadDefault(device) : AfinModel.Load(ModelPath, device);
+        return string.IsNullOrWhiteSpace(ModelPath) ? AfinModel.LoadDefault() : AfinModel.Load(ModelPath);
     }
 
     internal AfinEngineOptions Copy() => (AfinEngineOptions)MemberwiseClone();

@@ -13,12 +13,11 @@ namespace Afin.Extensions.DependencyInjection;
 /// approximations on the calling thread, with no queue and no worker.
 /// </summary>
 /// <remarks>
-/// <para>Forward passes go through <see cref="AfinModel.Infer(IReadOnlyList{BayesianProblem}, int)"/>, which is thread-safe (the
-/// managed engine runs concurrent calls in parallel, the TorchSharp engine serialises them), so the engine may share its model
+/// <para>Forward passes go through <see cref="AfinModel.Infer(IReadOnlyList{BayesianProblem})"/>, which is thread-safe (the
+/// managed engine runs concurrent calls, and the problems of one large pass, in parallel), so the engine may share its model
 /// with ML.NET transformers and other callers.</para>
 /// <para>A failing combined pass is retried request by request, so one bad request does not fail the others.</para>
-/// <para>The engine does not own the model: dispose the model separately (the DI container does so for a registered model).
-/// <see cref="Dispose"/> stops the worker and cancels requests still queued.</para>
+/// <para><see cref="Dispose"/> stops the worker and cancels requests still queued.</para>
 /// </remarks>
 public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
 {
@@ -278,7 +277,7 @@ public sealed class AfinPosteriorEngine : IAfinPosteriorEngine, IDisposable
         {
             return result;
         }
-        var passed = Model.Infer(needed.Select(i => problems[i]).ToArray(), _options.BatchSize);
+        var passed = Model.Infer(needed.Select(i => problems[i]).ToArray());
         for (int j = 0; j < needed.Length; j++)
         {
             result[needed[j]] = passed[j];

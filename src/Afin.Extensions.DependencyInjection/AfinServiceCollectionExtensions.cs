@@ -11,7 +11,7 @@ public static class AfinServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="AfinEngineOptions"/> (configured by <paramref name="configure"/>), the <see cref="AfinModel"/> as a lazy singleton
-    /// (loaded once, on first use, from <see cref="AfinEngineOptions.ModelPath"/> or the shipped default; disposed with the container) and
+    /// (loaded once, on first use, from <see cref="AfinEngineOptions.ModelPath"/> or the shipped default; it runs on the managed engine) and
     /// <see cref="IAfinPosteriorEngine"/> as a singleton (a micro-batching <see cref="AfinPosteriorEngine"/>). With
     /// <see cref="AfinEngineOptions.Mode"/> Laplace the engine needs no network, and the model is loaded only if something asks for it.
     /// </summary>

@@ -1,3 +1,4 @@
+using Afin.Platform;
 using Afin.MLNet.Mapping;
 using Afin.MLNet.Persistence;
 using Afin.Modelling;
@@ -60,30 +61,18 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
         var layout = OutputLayout.Create(input.Schema, Options);
         if (Options.Mode == Afin.Inference.InferenceMode.Laplace)
         {
-            return new AfinPosteriorTransformer(null, ownsModel: false, Options);
+            return new AfinPosteriorTransformer(null, Options);
         }
-        var device = DeviceSelection.Resolve(Options.Device);
-        bool owns = Options.Model is null;
-        var model = Options.Model ?? (Options.ModelPath is { } path ? AfinModel.Load(path, device) : AfinModel.LoadDefault(device));
+        var model = Options.Model ?? (Options.ModelPath is { } path ? AfinModel.Load(path) : AfinModel.LoadDefault());
         if (Options.FineTuneSteps == 0)
         {
-            return new AfinPosteriorTransformer(model, owns, Options);
+            return new AfinPosteriorTransformer(model, Options);
         }
         using var channel = _environment?.Start("AfinPosterior");
         var problems = ReadProblems(input, layout, channel);
         var tasks = MatchTasks(problems, model.Tasks);
         LastFineTuneTasks = tasks;
-        try
-        {
-            return new AfinPosteriorTransformer(FineTune(model, problems, tasks, channel), ownsModel: true, Options);
-        }
-        finally
-        {
-            if (owns)
-            {
-                model.Dispose();
-            }
-        }
+        return new AfinPosteriorTransformer(FineTune(model, problems, tasks, channel), Options);
     }
 
     /// <summary>
@@ -101,7 +90,7 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
         HeldOutScores? before;
         AfinModel tuned;
         // The trainer first: it refuses families the network has no adapter for, with the message that names the option.
-        using (var trainer = AfinTrainer.FineTune(model, source, range, training))
+        using (var trainer = StartFineTuning(model, source, range, training))
         {
             before = Measure(model, heldOut, 0, training.Steps, "before", channel);
             tuned = trainer.Train(null, new ForwardingProgress(Options.Progress, channel));
@@ -109,6 +98,20 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
         var after = Measure(tuned, heldOut, training.Steps, training.Steps, "after", channel);
         LastFineTuneReport = new AfinFineTuneReport(problems.Count, training.Steps, clock.Elapsed.TotalSeconds, before, after);
         return tuned;
+    }
+
+    /// <summary>The fine-tuning run; where TorchSharp cannot load, an error that names the option that asked for it.</summary>
+    private AfinTrainer StartFineTuning(AfinModel model, ITrainingTaskSource source, TaskDistribution range, TrainingOptions training)
+    {
+        try
+        {
+            return AfinTrainer.FineTune(model, source, range, training);
+        }
+        catch (TorchSharpNativeLibraryException e)
+        {
+            throw new InvalidOperationException($"AfinPosterior: {nameof(AfinPosteriorOptions.FineTuneSteps)} = {Options.FineTuneSteps} asks for fine-tuning, " +
+                $"which trains the network with TorchSharp, and TorchSharp cannot run here: {e.Message}", e);
+        }
     }
 
     private TrainingOptions TrainingOptions()

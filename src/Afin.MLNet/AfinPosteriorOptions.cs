@@ -141,7 +141,7 @@ public sealed record AfinPosteriorOptions
     [JsonIgnore]
     public AfinModel? Model { get; init; }
 
-    /// <summary><c>cpu</c>, <c>cuda</c> or <c>auto</c>: where the network runs (also for fine-tuning).</summary>
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>auto</c>: where fine-tuning trains the network (inference always runs on the managed engine, on the CPU).</summary>
     public string Device { get; init; } = "cpu";
 
     /// <summary>

@@ -17,19 +17,17 @@ namespace Afin.MLNet;
 /// runs one forward pass per row.</para>
 /// <para>Thread-safety: the transformer is immutable and may be shared by threads; each thread must use its own cursors and its own
 /// <see cref="PredictionEngine{TSrc, TDst}"/> (ML.NET's rule). Concurrent cursors are safe: the model's managed engine runs their
-/// forward passes in parallel (a model on the TorchSharp engine serialises them).</para>
+/// forward passes in parallel.</para>
 /// <para>Saved into an ML.NET model zip with <c>mlContext.Model.Save</c> (AFIN weights and options included; only the options
 /// in Laplace mode) and loaded by <c>mlContext.Model.Load</c> with no registration call.</para>
 /// </remarks>
-public sealed class AfinPosteriorTransformer : ITransformer, IDisposable
+public sealed class AfinPosteriorTransformer : ITransformer
 {
-    private readonly bool _ownsModel;
     private readonly PosteriorComputer _computer;
 
-    internal AfinPosteriorTransformer(AfinModel? model, bool ownsModel, AfinPosteriorOptions options)
+    internal AfinPosteriorTransformer(AfinModel? model, AfinPosteriorOptions options)
     {
         Model = model;
-        _ownsModel = ownsModel;
         Options = options with { Model = null, Progress = null, FineTuneTemplate = null };
         Options.Validate();
         _computer = new PosteriorComputer(model, Options);
@@ -67,13 +65,4 @@ public sealed class AfinPosteriorTransformer : ITransformer, IDisposable
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => AfinTransformerSerializer.Save(this, ctx);
-
-    /// <summary>Releases the model when the transformer loaded or fine-tuned it (not a model passed in through <see cref="AfinPosteriorOptions.Model"/>).</summary>
-    public void Dispose()
-    {
-        if (_ownsModel)
-        {
-            Model?.Dispose();
-        }
-    }
 }

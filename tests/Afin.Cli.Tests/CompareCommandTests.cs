@@ -20,10 +20,8 @@ public sealed class CompareCommandTests
         // The default model's AFIN and SNIS curves lie on the exact ones for this conjugate problem and hide behind them;
         // the earlier, less accurate faithful model keeps all four apart, so the picture shows every method.
         string model = CliRunner.TempFile(".afin");
-        using (var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful))
-        {
-            faithful.Save(model);
-        }
+        var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful);
+        faithful.Save(model);
         var result = CliRunner.Run(["compare", "--problem", CliRunner.Problem("linear-regression.json"), "--model", model, "--plot", png, "--json", json, .. Quick]);
         File.Delete(model);
         Assert.AreEqual(0, result.ExitCode, result.Error);

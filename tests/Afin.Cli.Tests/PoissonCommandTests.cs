@@ -80,11 +80,9 @@ public sealed class PoissonCommandTests
         var train = CliRunner.Run("train", "--out", model, "--steps", "2", "--width", "8", "--hidden", "12", "--merge-blocks", "1",
             "--d-max", "4", "--n-max", "32", "--batch-size", "4", "--validate-every", "0");
         Assert.AreEqual(0, train.ExitCode, train.Error);
-        using (var trained = AfinModel.Load(model))
-        {
-            Assert.AreEqual(3, trained.Network.Options.FeatureVersion);
-            CollectionAssert.Contains(trained.Tasks.LikelihoodFamilies.ToArray(), "poisson_log");
-        }
+        var trained = AfinModel.Load(model);
+        Assert.AreEqual(3, trained.Options.FeatureVersion);
+        CollectionAssert.Contains(trained.Tasks.LikelihoodFamilies.ToArray(), "poisson_log");
         var infer = CliRunner.Run("infer", "--problem", Sample, "--model", model);
         Assert.AreEqual(0, infer.ExitCode, infer.Error);
         using (var json = JsonDocument.Parse(infer.Output))

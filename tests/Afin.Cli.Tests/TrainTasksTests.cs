@@ -12,12 +12,10 @@ public sealed class TrainTasksTests
         var train = CliRunner.Run(["train", "--out", model, "--steps", "1", "--tasks", "realistic", "--width", "8", "--hidden", "12", "--merge-blocks", "1",
             "--d-max", "4", "--n-max", "24", "--batch-size", "2", "--micro-batches", "1", "--validate-every", "5"]);
         Assert.AreEqual(0, train.ExitCode, train.Error);
-        using (var trained = AfinModel.Load(model))
-        {
-            Assert.IsNotNull(trained.Tasks.UserTasks);
-            Assert.AreEqual(4, trained.Tasks.MaxDimension);
-            Assert.AreEqual(24, trained.Tasks.MaxSites);
-        }
+        var trained = AfinModel.Load(model);
+        Assert.IsNotNull(trained.Tasks.UserTasks);
+        Assert.AreEqual(4, trained.Tasks.MaxDimension);
+        Assert.AreEqual(24, trained.Tasks.MaxSites);
         File.Delete(model);
         File.Delete(model + ".ckpt");
     }

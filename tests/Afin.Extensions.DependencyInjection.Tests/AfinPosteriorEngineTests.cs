@@ -167,7 +167,7 @@ public sealed class AfinPosteriorEngineTests
             AssertClose(expected.Mean, results[i].Mean, $"problem {i} mean");
         }
 
-        using var model = AfinModel.Load(TestModel.Path);
+        var model = AfinModel.Load(TestModel.Path);
         using var amortized = new AfinPosteriorEngine(model, new AfinEngineOptions { Mode = InferenceMode.Amortized });
         var plain = amortized.Infer(problems[0]);
         Assert.AreEqual(InferenceMethod.Amortized, plain.Method);
@@ -182,7 +182,7 @@ public sealed class AfinPosteriorEngineTests
         {
             ["Afin:ModelPath"] = TestModel.Path,
             ["Afin:BatchSize"] = "0",
-            ["Afin:Device"] = "tpu",
+            ["Afin:SampleCount"] = "-1",
             ["Afin:ProposalDraws"] = "3",
         }).Build();
         var services = new ServiceCollection();
@@ -190,14 +190,14 @@ public sealed class AfinPosteriorEngineTests
         using var provider = services.BuildServiceProvider();
         var error = Assert.ThrowsExactly<OptionsValidationException>(() => provider.GetRequiredService<IAfinPosteriorEngine>());
         StringAssert.Contains(error.Message, "BatchSize");
-        StringAssert.Contains(error.Message, "Device");
+        StringAssert.Contains(error.Message, "SampleCount");
         StringAssert.Contains(error.Message, "ProposalDraws");
     }
 
     [TestMethod]
     public void ModelRegisteredBeforehandIsUsed()
     {
-        using var model = AfinModel.Load(TestModel.Path);
+        var model = AfinModel.Load(TestModel.Path);
         var services = new ServiceCollection();
         services.AddSingleton(model);
         services.AddAfinPosterior();
@@ -212,7 +212,7 @@ public sealed class AfinPosteriorEngineTests
     [TestMethod]
     public void DefaultEngineAnswersPerGroupLinearRegressionsExactlyWithoutAForwardPass()
     {
-        using var model = AfinModel.Load(TestModel.Path);
+        var model = AfinModel.Load(TestModel.Path);
         using var engine = new AfinPosteriorEngine(model);
         var problems = Problems(6, 4);
         var results = engine.InferBatch(problems);
@@ -233,7 +233,7 @@ public sealed class AfinPosteriorEngineTests
     [TestMethod]
     public void BatchRequestRunsInOneForwardPass()
     {
-        using var model = AfinModel.Load(TestModel.Path);
+        var model = AfinModel.Load(TestModel.Path);
         using var engine = new AfinPosteriorEngine(model, new AfinEngineOptions { BatchSize = 64, Mode = InferenceMode.Amortized });
         var results = engine.InferBatch(Problems(10, 2));
         Assert.HasCount(10, results);
@@ -304,7 +304,7 @@ public sealed class AfinPosteriorEngineTests
     [TestMethod]
     public async Task CancelledAndDisposedRequestsFail()
     {
-        using var model = AfinModel.Load(TestModel.Path);
+        var model = AfinModel.Load(TestModel.Path);
         var engine = new AfinPosteriorEngine(model);
         var problem = Problems(1, 3)[0];
         using var cancelled = new CancellationTokenSource();

@@ -49,7 +49,6 @@ public sealed class AfinPosteriorTransformerTests
         StringAssert.Contains(transformError.Message, "'PriorLoc'");
         var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => transformer.GetOutputSchema(ml.Data.LoadFromEnumerable(new[] { new NoLocRow() }).Schema));
         StringAssert.Contains(missing.Message, "'PriorLoc'");
-        transformer.Dispose();
     }
 
     [TestMethod]
@@ -63,7 +62,7 @@ public sealed class AfinPosteriorTransformerTests
         {
             Assert.IsTrue(shape.Any(c => c.Name == name), name);
         }
-        using var transformer = estimator.Fit(data);
+        var transformer = estimator.Fit(data);
         var schema = transformer.GetOutputSchema(data.Schema);
         Assert.IsNotNull(schema.GetColumnOrNull("PosteriorSamples"));
         Assert.IsNotNull(schema.GetColumnOrNull("Error"));
@@ -74,8 +73,8 @@ public sealed class AfinPosteriorTransformerTests
     {
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(12, 7);
-        using var model = Support.LoadTestModel();
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, SampleCount = 4, SampleSeed = 100, Mode = InferenceMode.Amortized })
+        var model = Support.LoadTestModel();
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, SampleCount = 4, SampleSeed = 100, Mode = InferenceMode.Amortized })
             .Fit(ml.Data.LoadFromEnumerable(rows));
         var output = transformer.Transform(ml.Data.LoadFromEnumerable(rows));
         var means = Support.Column(output, "PosteriorMean");
@@ -98,9 +97,9 @@ public sealed class AfinPosteriorTransformerTests
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(5, 13);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var model = Support.LoadTestModel();
+        var model = Support.LoadTestModel();
         var options = new AfinPosteriorOptions { ModelPath = TestModel.Path, Mode = InferenceMode.Corrected, ProposalDraws = 400, SampleSeed = 7 };
-        using var transformer = ml.Transforms.AfinPosterior(options).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(options).Fit(data);
         var output = transformer.Transform(data);
         var means = Support.Column(output, "PosteriorMean");
         var paretoK = output.GetColumn<double>("ParetoK").ToArray();
@@ -122,7 +121,6 @@ public sealed class AfinPosteriorTransformerTests
         var loaded = new MLContext(seed: 2).Model.Load(zip, out _);
         Assert.AreEqual(InferenceMode.Corrected, ((AfinPosteriorTransformer)loaded).Options.Mode);
         CollectionAssert.AreEqual(paretoK, loaded.Transform(data).GetColumn<double>("ParetoK").ToArray());
-        ((IDisposable)loaded).Dispose();
         File.Delete(zip);
 
         var amortized = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Mode = InferenceMode.Amortized })
@@ -138,9 +136,9 @@ public sealed class AfinPosteriorTransformerTests
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(11, 3);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var model = Support.LoadTestModel();
-        using var big = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model }).Fit(data);
-        using var small = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, BatchSize = 3 }).Fit(data);
+        var model = Support.LoadTestModel();
+        var big = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model }).Fit(data);
+        var small = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, BatchSize = 3 }).Fit(data);
         var smallOutput = small.Transform(data);
         Support.AssertSameOutputs(big.Transform(data), smallOutput, 1e-5);
         var ys = smallOutput.GetColumn<float[]>("Y").ToArray();
@@ -161,7 +159,7 @@ public sealed class AfinPosteriorTransformerTests
         rows[3].Y = [1f, 2f];
         rows[3].LikelihoodFamily = ["linear_gaussian"];
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(data);
         var output = transformer.Transform(data);
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(output, "PosteriorMean"));
         StringAssert.Contains(error.Message, "row 3");
@@ -175,7 +173,7 @@ public sealed class AfinPosteriorTransformerTests
         var rows = ProblemRow.Generate(5, 2);
         rows[2].PriorFamily = "cauchy";
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(TestModel.Path, failurePolicy: AfinFailurePolicy.Flag).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(TestModel.Path, failurePolicy: AfinFailurePolicy.Flag).Fit(data);
         var output = transformer.Transform(data);
         var means = Support.Column(output, "PosteriorMean");
         var errors = output.GetColumn<string>("Error").ToArray();
@@ -200,8 +198,8 @@ public sealed class AfinPosteriorTransformerTests
     {
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(6, 5);
-        using var model = Support.LoadTestModel();
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, Mode = InferenceMode.Amortized }).Fit(ml.Data.LoadFromEnumerable(rows));
+        var model = Support.LoadTestModel();
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, Mode = InferenceMode.Amortized }).Fit(ml.Data.LoadFromEnumerable(rows));
         using var engine = ml.Model.CreatePredictionEngine<ProblemRow, PosteriorOutput>(transformer);
         for (int i = 0; i < rows.Length; i++)
         {
@@ -224,8 +222,8 @@ public sealed class AfinPosteriorTransformerTests
         {
             ModelPath = TestModel.Path, FineTuneSteps = 2, FineTuneBatchSize = 4, FineTuneTemplate = TestModel.Training(2), Progress = progress,
         });
-        using var transformer = estimator.Fit(ml.Data.LoadFromEnumerable(rows));
-        using var original = Support.LoadTestModel();
+        var transformer = estimator.Fit(ml.Data.LoadFromEnumerable(rows));
+        var original = Support.LoadTestModel();
         CollectionAssert.AreNotEqual(TestModel.Weights(original), TestModel.Weights(transformer.Model!));
         Assert.IsNotEmpty(progress.Reports);
         Assert.AreEqual(2, progress.Reports[^1].Step);
@@ -254,7 +252,7 @@ public sealed class AfinPosteriorTransformerTests
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(16, 9);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, BatchSize = 5 }).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, BatchSize = 5 }).Fit(data);
         var sequential = Support.Column(transformer.Transform(data), "PosteriorMean");
         var results = new double[4][][];
         Parallel.For(0, results.Length, k => results[k] = Support.Column(transformer.Transform(data), "PosteriorMean"));

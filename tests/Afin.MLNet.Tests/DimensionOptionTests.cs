@@ -30,7 +30,7 @@ public sealed class DimensionOptionTests
         // The behaviour the option exists for: inference alone cannot see the mistake.
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Table(withBadRow: true));
-        using var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(data);
         var means = Support.Column(transformer.Transform(data), "PosteriorMean");
         Assert.HasCount(3, means[BadRow]);
         Assert.HasCount(D, means[0]);
@@ -41,7 +41,7 @@ public sealed class DimensionOptionTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Table(withBadRow: true));
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = D }).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = D }).Fit(data);
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(transformer.Transform(data), "PosteriorMean"));
         Assert.AreEqual($"AfinPosterior: row {BadRow}: X: expected N*d = 40*4 = 160 values (N = 40, the length of Y; d = 4, the Dimension option), got 120", error.Message);
     }
@@ -52,7 +52,7 @@ public sealed class DimensionOptionTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Table(withBadRow: true));
         var options = new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = D, FailurePolicy = AfinFailurePolicy.Flag };
-        using var transformer = ml.Transforms.AfinPosterior(options).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(options).Fit(data);
         var rows = ml.Data.CreateEnumerable<FlaggedOutput>(transformer.Transform(data), reuseRowObject: false).ToArray();
         for (int i = 0; i < rows.Length; i++)
         {
@@ -71,11 +71,11 @@ public sealed class DimensionOptionTests
         var rows = Table(withBadRow: false);
         rows[1].PriorLoc = [0f, 0f, 0f];
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var fixedD = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = D }).Fit(data);
+        var fixedD = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = D }).Fit(data);
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(fixedD.Transform(data), "PosteriorMean"));
         Assert.AreEqual("AfinPosterior: row 1: PriorLoc: expected 1 or d = 4 values (d = 4, the Dimension option), got 3", error.Message);
 
-        using var inferred = ml.Transforms.AfinPosterior(TestModel.Path).Fit(data);
+        var inferred = ml.Transforms.AfinPosterior(TestModel.Path).Fit(data);
         error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(inferred.Transform(data), "PosteriorMean"));
         Assert.AreEqual("AfinPosterior: row 1: PriorLoc: expected 1 or d = 4 values (d = 4 from X: 160 values for N = 40 sites), got 3", error.Message);
     }
@@ -85,18 +85,18 @@ public sealed class DimensionOptionTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Table(withBadRow: false));
-        using var model = Support.LoadTestModel();
+        var model = Support.LoadTestModel();
         var estimator = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, Dimension = D, SampleCount = 2 });
         var shape = estimator.GetOutputSchema(MLNetInternalAccess.Shape(data.Schema));
         Assert.AreEqual(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "PosteriorMean").Kind);
-        using var transformer = estimator.Fit(data);
+        var transformer = estimator.Fit(data);
         var output = transformer.Transform(data);
         Assert.AreEqual(D, ((VectorDataViewType)output.Schema["PosteriorMean"].Type).Size);
         Assert.AreEqual(D, ((VectorDataViewType)output.Schema["PosteriorStdDev"].Type).Size);
         Assert.AreEqual(D * D, ((VectorDataViewType)output.Schema["PosteriorCovariance"].Type).Size);
         Assert.AreEqual(2 * D, ((VectorDataViewType)output.Schema["PosteriorSamples"].Type).Size);
 
-        using var unfixed = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, SampleCount = 2 }).Fit(data);
+        var unfixed = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Model = model, SampleCount = 2 }).Fit(data);
         var expected = unfixed.Transform(data);
         Assert.IsFalse(((VectorDataViewType)expected.Schema["PosteriorMean"].Type).IsKnownSize, "without the option d may differ between rows");
         Support.AssertSameOutputs(expected, output, 1e-9);

@@ -24,7 +24,7 @@ public sealed class LaplaceModeTests
         // Rows 0, 2, 4, ... of the generator are linear or direct Gaussian under a Gaussian prior: conjugate.
         var rows = ProblemRow.Generate(12, 31).Where((_, i) => i % 2 == 0).ToArray();
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(Laplace).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(Laplace).Fit(data);
         Assert.IsNull(transformer.Model);
         var output = transformer.Transform(data);
         var means = Support.Column(output, "PosteriorMean");
@@ -51,7 +51,7 @@ public sealed class LaplaceModeTests
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(8, 32);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(Laplace with { BatchSize = 3 }).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(Laplace with { BatchSize = 3 }).Fit(data);
         var samples = Support.Column(transformer.Transform(data), "PosteriorSamples");
         var means = Support.Column(transformer.Transform(data), "PosteriorMean");
         using var engine = ml.Model.CreatePredictionEngine<ProblemRow, PosteriorOutput>(transformer);
@@ -70,7 +70,7 @@ public sealed class LaplaceModeTests
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(6, 33);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(Laplace).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(Laplace).Fit(data);
         string zip = TestModel.TempPath(".zip");
         ml.Model.Save(transformer, data.Schema, zip);
         using (var archive = ZipFile.OpenRead(zip))
@@ -92,7 +92,6 @@ public sealed class LaplaceModeTests
         {
             Support.AssertClose(e[i], a[i], 0, $"samples {i}");
         }
-        loaded.Dispose();
         File.Delete(zip);
     }
 

@@ -62,7 +62,7 @@ public sealed class ObservationGroupingTests
             new[] { "Store", "ObservationCount", "PriorFamily", "PriorLoc", "PriorScale", "LikelihoodFamily", "X", "Y", "NoiseScale" },
             problems.Schema.Select(c => c.Name).ToArray());
 
-        using var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(problems);
+        var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(problems);
         var output = transformer.Transform(problems);
         var stores = output.GetColumn<string>("Store").ToArray();
         CollectionAssert.AreEqual(new[] { "north", "south", "east" }, stores);
@@ -102,7 +102,7 @@ public sealed class ObservationGroupingTests
         var x = problems.GetColumn<double[]>("X").ToArray();
         Assert.HasCount(18, x[0]);
         CollectionAssert.AreEqual(new[] { 1.0, 0.0, 0.0 }, x[0].Take(3).ToArray());
-        using var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(problems);
+        var transformer = ml.Transforms.AfinPosterior(TestModel.Path).Fit(problems);
         var posteriors = ml.Data.ReadGroupPosteriors<int>(transformer.Transform(problems), "Segment");
         CollectionAssert.AreEqual(new[] { 10, 11 }, posteriors.Select(p => p.Key).ToArray());
         Assert.IsTrue(posteriors.All(p => p.Dimension == 3 && p.Mean.All(double.IsFinite)));

@@ -101,7 +101,7 @@ public sealed class OffsetColumnTests
         var ml = new MLContext(seed: 1);
         var rows = new[] { new LogitRow { LikelihoodFamily = "linear_gaussian", X = [1f, 2f], Y = [0.5f, 0.1f], Offset = [0f, 0.5f] } };
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path }).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path }).Fit(data);
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(transformer.Transform(data), "PosteriorMean"));
         StringAssert.StartsWith(error.Message, "AfinPosterior: row 0: Offset: likelihood family linear_gaussian takes no offset");
 
@@ -124,12 +124,12 @@ public sealed class OffsetColumnTests
         }).ToArray();
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var model = Support.LoadTestModel();
+        var model = Support.LoadTestModel();
         var options = new AfinPosteriorOptions { Model = model, Mode = InferenceMode.Corrected, ProposalDraws = 400, SampleSeed = 3 };
-        using var transformer = ml.Transforms.AfinPosterior(options).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(options).Fit(data);
         var means = Support.Column(transformer.Transform(data), "PosteriorMean");
 
-        using var withoutOffset = ml.Transforms.AfinPosterior(options with { OffsetColumn = "NoSuchColumn" }).Fit(data);
+        var withoutOffset = ml.Transforms.AfinPosterior(options with { OffsetColumn = "NoSuchColumn" }).Fit(data);
         var meansWithout = Support.Column(withoutOffset.Transform(data), "PosteriorMean");
         for (int i = 0; i < rows.Length; i++)
         {
@@ -161,7 +161,7 @@ public sealed class OffsetColumnTests
         CollectionAssert.AreEqual(new[] { -1.0, 0.0, 1.0, 2.0 }, offsets[0]);
         CollectionAssert.AreEqual(new[] { -0.5, 0.5, 1.5 }, offsets[1]);
 
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path }).Fit(problems);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path }).Fit(problems);
         var posteriors = ml.Data.ReadGroupPosteriors<string>(transformer.Transform(problems), "Patient");
         Assert.IsTrue(posteriors.All(p => p.Dimension == 1 && double.IsFinite(p.Mean[0])));
 

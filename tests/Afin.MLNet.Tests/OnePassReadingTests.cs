@@ -19,9 +19,6 @@ public sealed class OnePassReadingTests
     [ClassInitialize]
     public static void LoadModel(TestContext _) => _model = Support.LoadTestModel();
 
-    [ClassCleanup]
-    public static void DisposeModel() => _model?.Dispose();
-
     [TestMethod]
     public void SeparateGetColumnCallsRunInferenceOncePerColumn()
     {

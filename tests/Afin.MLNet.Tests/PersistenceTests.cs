@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Afin.MLNet.LoadCheck;
 using Microsoft.ML;
@@ -34,7 +33,7 @@ public sealed class PersistenceTests
         var ml = new MLContext(seed: 1);
         var rows = ProblemRow.Generate(9, 21);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, SampleCount = 3, SampleSeed = 5 }).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, SampleCount = 3, SampleSeed = 5 }).Fit(data);
         string zip = TestModel.TempPath(".zip");
         ml.Model.Save(transformer, data.Schema, zip);
 
@@ -52,7 +51,6 @@ public sealed class PersistenceTests
         {
             Support.AssertClose(e[i], a[i], 1e-6, $"samples {i}");
         }
-        ((IDisposable)loaded).Dispose();
         File.Delete(zip);
     }
 
@@ -61,7 +59,7 @@ public sealed class PersistenceTests
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(DimensionOptionTests.Table(withBadRow: true));
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = 4 }).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Dimension = 4 }).Fit(data);
         string zip = TestModel.TempPath(".zip");
         ml.Model.Save(transformer, data.Schema, zip);
 
@@ -73,7 +71,6 @@ public sealed class PersistenceTests
         Assert.AreEqual(4, ((VectorDataViewType)output.Schema["PosteriorMean"].Type).Size);
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(output, "PosteriorMean"));
         StringAssert.StartsWith(error.Message, "AfinPosterior: row 2: X: expected N*d = 40*4 = 160 values");
-        ((IDisposable)loaded).Dispose();
     }
 
     [TestMethod]
@@ -134,30 +131,7 @@ public sealed class PersistenceTests
     /// <summary>Runs the load-check app in a fresh process on a zip and a rows file; extra arguments select its mode.</summary>
     internal static void RunLoadCheck(params string[] arguments)
     {
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments.Prepend(LoadCheckPath()))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the load-check process timed out");
-        Assert.AreEqual(0, process.ExitCode, stdout.Result + stderr);
-    }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    /// <summary>The load-check app built next to this test project (same configuration and target framework).</summary>
-    private static string LoadCheckPath()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        var tests = output.Parent!.Parent!.Parent!.Parent!;
-        string path = Path.Combine(tests.FullName, "Afin.MLNet.LoadCheck", "bin", configuration, framework, "Afin.MLNet.LoadCheck.dll");
-        Assert.IsTrue(File.Exists(path), $"load-check app not built at {path}");
-        return path;
+        var (exitCode, output, error) = CheckApps.Run(CheckApps.Path("Afin.MLNet.LoadCheck"), arguments);
+        Assert.AreEqual(0, exitCode, output + error);
     }
 }

@@ -100,7 +100,7 @@ public sealed class PoissonFamilyTests
         var ml = new MLContext(seed: 1);
         var rows = Rows(4, 71);
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Mode = InferenceMode.Laplace }).Fit(data);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Mode = InferenceMode.Laplace }).Fit(data);
         var means = Support.Column(transformer.Transform(data), "PosteriorMean");
         for (int i = 0; i < rows.Length; i++)
         {
@@ -108,7 +108,7 @@ public sealed class PoissonFamilyTests
             Support.AssertClose(laplace.Mode, means[i], 1e-12, $"mean {i}");
         }
         // The offsets matter: without them the intercept absorbs the mean log exposure, and the answer moves.
-        using var withoutOffset = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Mode = InferenceMode.Laplace, OffsetColumn = "NoSuchColumn" }).Fit(data);
+        var withoutOffset = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Mode = InferenceMode.Laplace, OffsetColumn = "NoSuchColumn" }).Fit(data);
         var meansWithout = Support.Column(withoutOffset.Transform(data), "PosteriorMean");
         Assert.IsTrue(means.Zip(meansWithout).All(p => Math.Abs(p.First[0] - p.Second[0]) > 1e-3));
     }
@@ -120,7 +120,7 @@ public sealed class PoissonFamilyTests
         var counts = Rows(2, 72);
         var labels = new CountRow { LikelihoodFamily = "bernoulli_logit", X = [1f, 0.5f, 1f, -0.5f], Y = [1f, 0f], Offset = [0.2f, -0.1f] };
         var data = ml.Data.LoadFromEnumerable(new[] { counts[0], labels, counts[1] });
-        using var flagged = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, FailurePolicy = AfinFailurePolicy.Flag, Mode = InferenceMode.Amortized }).Fit(data);
+        var flagged = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, FailurePolicy = AfinFailurePolicy.Flag, Mode = InferenceMode.Amortized }).Fit(data);
         var output = flagged.Transform(data);
         var errors = output.GetColumn<string>("Error").ToArray();
         var means = Support.Column(output, "PosteriorMean");
@@ -130,12 +130,12 @@ public sealed class PoissonFamilyTests
         Assert.IsTrue(string.IsNullOrEmpty(errors[1]), errors[1]);
         Assert.IsTrue(means[1].All(double.IsFinite));
 
-        using var throwing = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Mode = InferenceMode.Amortized }).Fit(ml.Data.LoadFromEnumerable(counts));
+        var throwing = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, Mode = InferenceMode.Amortized }).Fit(ml.Data.LoadFromEnumerable(counts));
         var error = Assert.ThrowsExactly<InvalidOperationException>(() => Support.Column(throwing.Transform(ml.Data.LoadFromEnumerable(counts)), "PosteriorMean"));
         StringAssert.StartsWith(error.Message, "AfinPosterior: row 0: AFIN networks of feature version 1 have no adapter");
 
         // The default mode does not run a network on families it never saw: it weighs draws from the Laplace-t proposal.
-        using var auto = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, ProposalDraws = 400 }).Fit(data);
+        var auto = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { ModelPath = TestModel.Path, ProposalDraws = 400 }).Fit(data);
         // The default failure policy throws on a failed row, so reading the column at all says every row was answered.
         Assert.IsTrue(Support.Column(auto.Transform(data), "PosteriorMean").All(m => m.All(double.IsFinite)));
     }
@@ -150,10 +150,10 @@ public sealed class PoissonFamilyTests
         StringAssert.Contains(refused.Message, "networks of feature version 1 have no adapter for 'poisson_log'");
 
         using (var trainer = new AfinTrainer(TestModel.Network with { FeatureVersion = 3 }, TestModel.Tasks with { LikelihoodFamilies = TaskDistribution.AllLikelihoodFamilies }, TestModel.Training(1)))
-        using (var model = trainer.Train())
         {
+            var model = trainer.Train();
             var estimator = ml.Transforms.AfinPosterior(options with { ModelPath = null, Model = model });
-            using var transformer = estimator.Fit(data);
+            var transformer = estimator.Fit(data);
             CollectionAssert.AreEqual(new[] { "poisson_log" }, estimator.LastFineTuneTasks!.LikelihoodFamilies.ToArray());
             Assert.IsTrue(Support.Column(transformer.Transform(data), "PosteriorMean").All(m => m.All(double.IsFinite)));
         }
@@ -176,7 +176,7 @@ public sealed class PoissonFamilyTests
         var problems = ml.Data.GroupObservations(data, options);
         var offsets = problems.GetColumn<double[]>("Offset").ToArray();
         Assert.AreEqual(Math.Log(4), offsets[0][1], 1e-6);
-        using var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Mode = InferenceMode.Laplace }).Fit(problems);
+        var transformer = ml.Transforms.AfinPosterior(new AfinPosteriorOptions { Mode = InferenceMode.Laplace }).Fit(problems);
         var posteriors = ml.Data.ReadGroupPosteriors<string>(transformer.Transform(problems), "Region");
         var north = claims.Where(c => c.Region == "north").ToArray();
         var x = new double[north.Length, 2];

@@ -24,7 +24,7 @@ internal static class TestModel
     private static readonly Lazy<string> LazyPath = new(() =>
     {
         using var trainer = new AfinTrainer(Network, Tasks, Training(2));
-        using var model = trainer.Train();
+        var model = trainer.Train();
         string path = TempPath(".afin");
         model.Save(path);
         return path;
@@ -52,6 +52,9 @@ internal static class TestModel
         return path;
     }
 
-    internal static float[] Weights(AfinModel model) =>
-        model.Network.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+    internal static float[] Weights(AfinModel model)
+    {
+        using var network = AfinNetwork.FromModel(model);
+        return network.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+    }
 }

@@ -8,7 +8,7 @@ namespace Afin.Packaging.Tests;
 /// Apps outside the repository, as users build them, with no manual step: one references the library projects by
 /// ProjectReference, one consumes the packages that <c>dotnet pack Afin.MLNet.sln</c> makes from a local folder feed
 /// (samples/PackageConsumer), and the <c>afin</c> tool is installed from the same feed. Each runs ML.NET's Fit,
-/// Transform, Save and Load, and DI. On a machine whose libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build-time
+/// Transform, Save and Load, DI, and Fit with fine-tuning (the one step that loads TorchSharp's native library). On a machine whose libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build-time
 /// fix must have patched each app's copy of TorchSharp's library, and an unpatched copy must still run through the
 /// run-time fix.
 /// </summary>
@@ -50,9 +50,9 @@ public sealed class OutsideConsumerTests
     }
 
     [TestMethod]
-    public void SolutionPackMakesTheFourPackagesWithMetadataDocsAndSymbols()
+    public void SolutionPackMakesTheFivePackagesWithMetadataDocsAndSymbols()
     {
-        foreach (string id in new[] { "Afin", "Afin.MLNet", "Afin.Extensions.DependencyInjection" })
+        foreach (string id in new[] { "Afin", "Afin.Torch", "Afin.MLNet", "Afin.Extensions.DependencyInjection" })
         {
             Assert.IsTrue(File.Exists(Path.Combine(_feed, $"{id}.{_version}.snupkg")), $"{id} has no symbol package");
             using var package = ZipFile.OpenRead(Path.Combine(_feed, $"{id}.{_version}.nupkg"));
@@ -60,15 +60,19 @@ public sealed class OutsideConsumerTests
             CollectionAssert.Contains(entries, $"lib/net10.0/{id}.dll");
             CollectionAssert.Contains(entries, $"lib/net10.0/{id}.xml");
             CollectionAssert.Contains(entries, "README.md");
-            string nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
+            string nuspec = Nuspec(package);
             StringAssert.Contains(nuspec, "<license type=\"expression\">MIT</license>");
             StringAssert.Contains(nuspec, "<readme>README.md</readme>");
             StringAssert.Contains(nuspec, "<tags>");
             StringAssert.Contains(nuspec, "<description>");
         }
+        using var torch = ZipFile.OpenRead(Path.Combine(_feed, $"Afin.Torch.{_version}.nupkg"));
+        CollectionAssert.IsSubsetOf(new[] { "buildTransitive/Afin.Torch.targets", "buildTransitive/TorchSharpNativeFix.targets", "buildTransitive/ElfVersionNeeds.cs" },
+            torch.Entries.Select(e => e.FullName).ToList());
+        StringAssert.Contains(Nuspec(torch), "id=\"TorchSharp-cpu\"");
         using var afin = ZipFile.OpenRead(Path.Combine(_feed, $"Afin.{_version}.nupkg"));
-        var afinEntries = afin.Entries.Select(e => e.FullName).ToList();
-        CollectionAssert.IsSubsetOf(new[] { "buildTransitive/Afin.targets", "buildTransitive/TorchSharpNativeFix.targets", "buildTransitive/ElfVersionNeeds.cs" }, afinEntries);
+        Assert.DoesNotContain("TorchSharp", Nuspec(afin), "the core package infers without TorchSharp");
+        Assert.DoesNotContain("buildTransitive/", string.Join("\n", afin.Entries.Select(e => e.FullName)), "the core package needs no native fix");
         using var dll = new MemoryStream();
         afin.GetEntry("lib/net10.0/Afin.dll")!.Open().CopyTo(dll);
         Assert.IsTrue(dll.ToArray().AsSpan().IndexOf("afin-default.afin"u8) >= 0, "the shipped model travels inside Afin.dll");
@@ -150,6 +154,9 @@ public sealed class OutsideConsumerTests
         StringAssert.Contains(fallback.StandardError, RuntimeFixLine + Path.Combine(Path.GetTempPath(), "afin-torchsharp-"));
     }
 
+    private static string Nuspec(ZipArchive package) =>
+        new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
+
     private static string BuildProjectReferenceConsumer()
     {
         string project = Path.Combine(_work, "project-reference-consumer");
@@ -188,6 +195,7 @@ public sealed class OutsideConsumerTests
         StringAssert.Contains(run.StandardOutput, "PackageConsumer: 6 posteriors");
         StringAssert.Contains(run.StandardOutput, "Saved and reloaded: max |mean difference| = ");
         StringAssert.Contains(run.StandardOutput, "DI engine: c0 mean [");
+        StringAssert.Contains(run.StandardOutput, "Fine-tuned 3 steps: 6 posteriors");
         StringAssert.Contains(run.StandardOutput, "PackageConsumer: done");
     }
 

@@ -32,6 +32,19 @@ public sealed class SampleTests
     }
 
     [TestMethod]
+    public void HostedWorkerShipsNoTorchSharp()
+    {
+        // The worker only infers (through the DI engine), so its build output holds neither TorchSharp nor libtorch.
+        string folder = Path.GetDirectoryName(SamplePath("HostedWorker"))!;
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "Afin.dll")), folder);
+        var torch = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(Path.GetFileName)
+            .Where(name => name!.Contains("torch", StringComparison.OrdinalIgnoreCase) || name.StartsWith("libc10", StringComparison.Ordinal))
+            .ToArray();
+        Assert.IsEmpty(torch, $"TorchSharp or libtorch files in the worker's output: {string.Join(", ", torch.Take(5))}");
+    }
+
+    [TestMethod]
     public void SimulationQuickstartTrainsInfersAndReloads()
     {
         var (exitCode, output) = Run("SimulationQuickstart", "--quick");
@@ -50,7 +63,7 @@ public sealed class SampleTests
         string path = Path.Combine(Path.GetDirectoryName(SamplePath("HostedWorker"))!, "appsettings.json");
         using var settings = JsonDocument.Parse(File.ReadAllText(path));
         var afin = settings.RootElement.GetProperty("Afin");
-        foreach (var key in new[] { "ModelPath", "Device", "BatchSize", "SampleCount", "Seed", "MaxBatchDelayMilliseconds", "Mode", "ProposalDraws" })
+        foreach (var key in new[] { "ModelPath", "BatchSize", "SampleCount", "Seed", "MaxBatchDelayMilliseconds", "Mode", "ProposalDraws" })
         {
             Assert.IsTrue(afin.TryGetProperty(key, out _), $"appsettings.json lacks Afin:{key}");
         }

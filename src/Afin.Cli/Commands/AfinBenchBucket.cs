@@ -98,7 +98,7 @@ internal sealed class AfinBenchBucket(string name, string likelihood, int d, int
         afin.Infer(batchProblems);
         double batchMs = MedianOf(3, () => afin.Infer(batchProblems));
         double latencyMs = Median(latency);
-        double gigaflops = 2.0 * NetworkCost.MultiplyAdds(afin.Network.Options, d, n) / (latencyMs * 1e-3) / 1e9;
+        double gigaflops = 2.0 * NetworkCost.MultiplyAdds(afin.Options, d, n) / (latencyMs * 1e-3) / 1e9;
         return new AfinBenchRow(modelName, name, d, n, Median(sme), Median(kl), Median(references.Select(r => r.NutsSme).Where(double.IsFinite).ToList()),
             Median(w2Ratio), latencyMs, Median(references.Select(r => r.NutsMs).ToList()), batch / (batchMs / 1000), gigaflops);
     }

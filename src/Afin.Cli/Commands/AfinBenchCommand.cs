@@ -37,26 +37,15 @@ internal static class AfinBenchCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var files = parse.GetValue(models) is { Length: > 0 } given ? given.Select(f => (FileInfo?)f).ToArray() : [null];
-            var loaded = files.Select(f => InferCommand.LoadModel(f)).ToArray();
-            try
+            var named = files.Select(f => new BenchModel(f?.Name ?? AfinModel.DefaultModelName, InferCommand.LoadModel(f))).ToArray();
+            var settings = new AfinBenchSettings(Math.Max(1, parse.GetValue(problems)), parse.GetValue(batch), parse.GetValue(all));
+            var report = Run(io, named, settings, parse.GetValue(trainingSteps), cancellationToken);
+            if (parse.GetValue(json) is { } file)
             {
-                var named = loaded.Select((m, i) => new BenchModel(files[i]?.Name ?? AfinModel.DefaultModelName, m)).ToArray();
-                var settings = new AfinBenchSettings(Math.Max(1, parse.GetValue(problems)), parse.GetValue(batch), parse.GetValue(all));
-                var report = Run(io, named, settings, parse.GetValue(trainingSteps), cancellationToken);
-                if (parse.GetValue(json) is { } file)
+                File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions
                 {
-                    File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions
-                    {
-                        WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-                    }));
-                }
-            }
-            finally
-            {
-                foreach (var model in loaded)
-                {
-                    model.Dispose();
-                }
+                    WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                }));
             }
             return Task.FromResult(ExitCodes.Success);
         });
@@ -105,23 +94,23 @@ internal static class AfinBenchCommand
     private static ModelDescription Describe(BenchModel model, int trainingSteps, CancellationToken cancellationToken)
     {
         var afin = model.Model;
-        var options = afin.Network.Options;
+        var options = afin.Options;
         double stepsPerSecond = trainingSteps > 0 && afin.Training.Options is { } recipe
             ? TrainingStepsPerSecond(afin, recipe, trainingSteps, cancellationToken)
             : double.NaN;
-        string text = $"{model.Name}: {options.Architecture} {options.Family}, C = {options.FeatureWidth}, {afin.Network.ParameterCount:N0} parameters, " +
+        string text = $"{model.Name}: {options.Architecture} {options.Family}, C = {options.FeatureWidth}, {afin.ParameterCount:N0} parameters, " +
             $"trained d {afin.Tasks.MinDimension}..{afin.Tasks.MaxDimension}, N {afin.Tasks.MinSites}..{afin.Tasks.MaxSites} for {afin.Training.Steps} steps " +
             $"({afin.Training.WallSeconds:F0} s recorded)" + (double.IsNaN(stepsPerSecond) ? "" : $"; {stepsPerSecond:F2} training steps/s measured now");
-        return new ModelDescription(model.Name, options.Architecture.ToString(), afin.Network.ParameterCount, afin.Training.Steps, afin.Training.WallSeconds, stepsPerSecond, text);
+        return new ModelDescription(model.Name, options.Architecture.ToString(), afin.ParameterCount, afin.Training.Steps, afin.Training.WallSeconds, stepsPerSecond, text);
     }
 
     /// <summary>Times <paramref name="steps"/> steps of a fresh network with the model's architecture, task distribution and recipe.</summary>
     private static double TrainingStepsPerSecond(AfinModel afin, TrainingOptions recipe, int steps, CancellationToken cancellationToken)
     {
         var options = recipe with { Steps = steps + 3, ValidationEvery = 0, CheckpointEvery = 0 };
-        using var trainer = new AfinTrainer(afin.Network.Options, afin.Tasks, options);
+        using var trainer = new AfinTrainer(afin.Options, afin.Tasks, options);
         var timer = new StepTimer(2, steps + 2);
-        using var trained = trainer.Train(progress: timer, cancellationToken: cancellationToken);
+        var trained = trainer.Train(progress: timer, cancellationToken: cancellationToken);
         return timer.StepsPerSecond;
     }
 

@@ -37,11 +37,8 @@ internal static class CompareCommand
             var spec = CommandIO.ReadProblem(problemFile);
             var settings = Settings(parse.GetValue(draws), parse.GetValue(seed), parse.GetValue(nutsDraws), parse.GetValue(nutsWarmup), parse.GetValue(chains), spec.Dimension);
             int shown = PlotCoordinates(parse.GetValue(coordinates), spec.Dimension);
-            IReadOnlyList<MethodResult> methods;
-            using (var afin = InferCommand.LoadModel(parse.GetValue(model)))
-            {
-                methods = ComparisonRunner.Run(spec, afin, settings, io.Error, cancellationToken);
-            }
+            var afin = InferCommand.LoadModel(parse.GetValue(model));
+            var methods = ComparisonRunner.Run(spec, afin, settings, io.Error, cancellationToken);
             var report = new ComparisonReport(problemFile.Name, spec, methods, settings);
             if (parse.GetValue(plot) is { } plotFile)
             {

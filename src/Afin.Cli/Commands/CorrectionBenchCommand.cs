@@ -38,10 +38,10 @@ internal static class CorrectionBenchCommand
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            using var afin = InferCommand.LoadModel(parse.GetValue(model));
+            var afin = InferCommand.LoadModel(parse.GetValue(model));
             int count = Math.Max(1, parse.GetValue(problems));
             int drawCount = Math.Max(25, parse.GetValue(draws));
-            io.Output.WriteLine($"{afin.Network.Options.Architecture} AFIN ({afin.Network.ParameterCount:N0} parameters); {count} problems per bucket; {drawCount} proposal draws; " +
+            io.Output.WriteLine($"{afin.Options.Architecture} AFIN ({afin.ParameterCount:N0} parameters); {count} problems per bucket; {drawCount} proposal draws; " +
                 $"NUTS 4 x 1000 + 1000; references exact (conjugate) or NUTS 4 x 5000; {BenchEnvironment.Describe()}");
             io.Output.WriteLine();
             io.Output.WriteLine("| family | d | N | method | SME (median) | W2 / W2 of NUTS (median) | ms (median) | time / NUTS time (median) | notes |");

@@ -59,7 +59,7 @@ internal static class FitBenchCommand
                 FineTuneBatchSize = parse.GetValue(batch), FineTuneLearningRate = parse.GetValue(rate), FineTuneRegionScale = parse.GetValue(region), FineTuneSeed = parse.GetValue(seed),
             };
             tuning.Validate();
-            using var baseModel = InferCommand.LoadModel(parse.GetValue(model));
+            var baseModel = InferCommand.LoadModel(parse.GetValue(model));
             string environment = BenchEnvironment.Describe();
             io.Output.WriteLine($"Fit on the user's designs: {groups.Sum(g => g.Count)} groups in {groups.Count} data sets; model {parse.GetValue(model)?.Name ?? "shipped default"}; " +
                 $"batch {tuning.FineTuneBatchSize}, lr {tuning.FineTuneLearningRate}, region scale {tuning.FineTuneRegionScale}; {environment}");

@@ -49,7 +49,7 @@ internal static class InferCommand
             // Laplace mode and exact answers need no network: unless one is named, no model is loaded, so neither is libtorch.
             var withoutModel = inferenceMode == InferenceMode.Laplace ? null : AfinInference.RunWithoutModel(spec, inferenceMode, options, cancellationToken);
             bool modelNamed = parse.GetValue(model) is not null || parse.GetValue(architecture) is not null;
-            using var afin = inferenceMode == InferenceMode.Laplace
+            var afin = inferenceMode == InferenceMode.Laplace
                 ? NoModel(parse.GetValue(model), parse.GetValue(architecture))
                 : withoutModel is null || modelNamed ? LoadModel(parse.GetValue(model), parse.GetValue(architecture)) : null;
             var outcome = withoutModel
@@ -84,7 +84,7 @@ internal static class InferCommand
     /// </summary>
     private static void CheckAdapters(AfinModel afin, BayesianProblem spec)
     {
-        int version = afin.Network.Options.FeatureVersion;
+        int version = afin.Options.FeatureVersion;
         var families = AfinNetworkOptions.LikelihoodFamiliesOf(version);
         for (int i = 0; i < spec.Blocks.Count; i++)
         {

@@ -77,7 +77,7 @@ internal static class InferenceReport
         ["estimated_mean_error"] = NumberOrNull(outcome.Check?.MeanError ?? double.NaN),
         ["training_range"] = $"d {model.Tasks.MinDimension}..{model.Tasks.MaxDimension}, N {model.Tasks.MinSites}..{model.Tasks.MaxSites}",
         ["model_steps"] = model.Training.Steps,
-        ["model_architecture"] = model.Network.Options.Architecture.ToString(),
+        ["model_architecture"] = model.Options.Architecture.ToString(),
     };
 
     /// <summary>The fields every mode has: what was asked and returned, why, the importance diagnostics and the stage times.</summary>

@@ -51,38 +51,38 @@ internal static class LatencyBenchCommand
             int batchSize = Math.Max(1, parse.GetValue(batch));
             var engines = parse.GetValue(engine) switch
             {
-                EngineChoice.Managed => new[] { InferenceEngine.Managed },
-                EngineChoice.Torch => [InferenceEngine.TorchSharp],
-                _ => [InferenceEngine.Managed, InferenceEngine.TorchSharp],
+                EngineChoice.Managed => new[] { EngineChoice.Managed },
+                EngineChoice.Torch => [EngineChoice.Torch],
+                _ => [EngineChoice.Managed, EngineChoice.Torch],
             };
             int cores = get_num_threads();
             double matmul = MachineRate.MatmulGigaflops();
             io.Output.WriteLine($"{BenchEnvironment.Describe()}; large fp32 matmul {matmul:F0} GFLOP/s (torch, {cores} threads); median of {count}; linear-Gaussian problems");
             io.Output.WriteLine($"canonical = the Laplace frame of a model in Laplace coordinates; forward = the network alone (torch: on 1 and on {cores} intra-op threads; managed: one thread per problem); " +
-                $"total = AfinModel.Infer end to end; batched = {batchSize} problems in one AfinModel.Infer call");
+                $"total = AfinModel.Infer (managed) or AfinNetwork.Infer (torch) end to end; batched = {batchSize} problems in one such call");
             io.Output.WriteLine();
             io.Output.WriteLine($"| model | engine | d | N | canonical ms | featurise ms | forward ms, 1 thread | forward ms, {cores} threads | total ms | arithmetic ms at matmul rate | arithmetic share of forward | batched problems/s |");
             io.Output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var file in files)
             {
-                using var afin = InferCommand.LoadModel(file);
+                var afin = InferCommand.LoadModel(file);
+                using var network = engines.Contains(EngineChoice.Torch) ? AfinNetwork.FromModel(afin) : null;
                 string name = file?.Name ?? AfinModel.DefaultModelName;
                 foreach (var (d, n) in Shapes)
                 {
                     var problem = Problem(d, n);
-                    double arithmetic = 2.0 * NetworkCost.MultiplyAdds(afin.Network.Options, d, n) / (matmul * 1e9) * 1e3;
+                    double arithmetic = 2.0 * NetworkCost.MultiplyAdds(afin.Options, d, n) / (matmul * 1e9) * 1e3;
                     foreach (var chosen in engines)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var row = chosen == InferenceEngine.Managed ? MeasureManaged(afin, problem, count) : MeasureTorch(afin, problem, count, cores);
-                        afin.Engine = chosen;
-                        row = row with { ProblemsPerSecond = Throughput(afin, problem, batchSize) };
-                        string engineName = chosen == InferenceEngine.Managed ? "managed" : "torch";
+                        var row = chosen == EngineChoice.Managed
+                            ? MeasureManaged(afin, problem, count) with { ProblemsPerSecond = Throughput(afin.Infer, problem, batchSize) }
+                            : MeasureTorch(afin, network!, problem, count, cores) with { ProblemsPerSecond = Throughput(ps => network!.Infer(ps), problem, batchSize) };
+                        string engineName = chosen == EngineChoice.Managed ? "managed" : "torch";
                         io.Output.WriteLine($"| {name} | {engineName} | {d} | {n} | {row.Canonical:F3} | {Cell(row.Featurise)} | {row.Forward:F3} | {Cell(row.ForwardAllThreads)} | {row.Total:F3} | " +
                             $"{arithmetic:F3} | {arithmetic / row.Forward:P0} | {row.ProblemsPerSecond:N0} |");
                     }
                 }
-                afin.Engine = InferenceEngine.Managed;
             }
             return Task.FromResult(ExitCodes.Success);
         });
@@ -103,7 +103,7 @@ internal static class LatencyBenchCommand
     /// <summary>The problem the network itself sees (its canonical twin in Laplace coordinates) and the median time to build it.</summary>
     private static (BayesianProblem Input, double Milliseconds) Canonical(AfinModel afin, BayesianProblem problem, int repeats)
     {
-        var coordinates = afin.Network.Options.Coordinates;
+        var coordinates = afin.Options.Coordinates;
         if (coordinates == LatentCoordinates.Original)
         {
             return (problem, 0);
@@ -114,7 +114,6 @@ internal static class LatencyBenchCommand
 
     private static StageTimes MeasureManaged(AfinModel afin, BayesianProblem problem, int repeats)
     {
-        afin.Engine = InferenceEngine.Managed;
         var (input, canonical) = Canonical(afin, problem, repeats);
         var managed = afin.ManagedNetwork;
         double forward = MedianOf(repeats, () => managed.InferAsStated(input));
@@ -122,16 +121,13 @@ internal static class LatencyBenchCommand
         return new StageTimes(canonical, null, forward, null, total);
     }
 
-    /// <summary>Featurise and forward on 1 and on <paramref name="cores"/> intra-op threads, then the end-to-end time with the model's own thread choice.</summary>
-    private static StageTimes MeasureTorch(AfinModel afin, BayesianProblem problem, int repeats, int cores)
+    /// <summary>Featurise and forward on 1 and on <paramref name="cores"/> intra-op threads, then the end-to-end time with the network's own thread choice.</summary>
+    private static StageTimes MeasureTorch(AfinModel afin, AfinNetwork network, BayesianProblem problem, int repeats, int cores)
     {
-        afin.Engine = InferenceEngine.TorchSharp;
         var (input, canonical) = Canonical(afin, problem, repeats);
-        var network = afin.Network;
-        network.eval();
         var (_, single) = OnThreads(1, () => TorchPass(network, input, repeats));
         var (featurise, multi) = OnThreads(cores, () => TorchPass(network, input, repeats));
-        double total = MedianOf(repeats, () => afin.Infer(problem));
+        double total = MedianOf(repeats, () => network.Infer([problem]));
         return new StageTimes(canonical, featurise, single, multi, total);
     }
 
@@ -174,11 +170,11 @@ internal static class LatencyBenchCommand
         return (NutsBenchCommand.Median(featurise), NutsBenchCommand.Median(forward));
     }
 
-    /// <summary>Problems per second of one <see cref="AfinModel.Infer(IReadOnlyList{BayesianProblem})"/> call on <paramref name="batch"/> copies of the problem (median of 3 after a warm-up).</summary>
-    private static double Throughput(AfinModel afin, BayesianProblem problem, int batch)
+    /// <summary>Problems per second of one <paramref name="infer"/> call on <paramref name="batch"/> copies of the problem (median of 3 after a warm-up).</summary>
+    private static double Throughput(Func<IReadOnlyList<BayesianProblem>, IReadOnlyList<AfinPosterior>> infer, BayesianProblem problem, int batch)
     {
         var problems = Enumerable.Repeat(problem, batch).ToArray();
-        double ms = MedianOf(3, () => afin.Infer(problems));
+        double ms = MedianOf(3, () => infer(problems));
         return batch / (ms / 1e3);
     }
 

@@ -32,7 +32,7 @@ internal static class MlnetBenchCommand
 
             var mlContext = new MLContext(seed: 0);
             var data = mlContext.Data.LoadFromEnumerable(rows);
-            using var transformer = mlContext.Transforms.AfinPosterior().Fit(data);
+            var transformer = mlContext.Transforms.AfinPosterior().Fit(data);
             using var engine = new AfinPosteriorEngine(transformer.Model!); // the default (amortized) mode binds a model
             engine.InferBatch(specs.Take(16).ToArray());
 

@@ -62,13 +62,10 @@ internal static class TrainCommand
                     LossCurvePlot.Write(parse.GetValue(o.PlotLoss), history, $"{plotTitle} (cancelled at step {trainer.Step})", io.Error);
                     throw;
                 }
-                using (model)
-                {
-                    outFile.Directory?.Create();
-                    model.Save(outFile.FullName);
-                    io.Error.WriteLine($"saved {outFile.FullName}: {model.Network.ParameterCount:N0} parameters, {model.Training.Steps} steps, {model.Training.WallSeconds:F0} s" +
-                        (model.Training.Validation is { } v ? $", validation median SME {v.MedianStandardisedMeanError:F3}, median KL/d {v.MedianKlPerDimension:F4}" : ""));
-                }
+                outFile.Directory?.Create();
+                model.Save(outFile.FullName);
+                io.Error.WriteLine($"saved {outFile.FullName}: {model.ParameterCount:N0} parameters, {model.Training.Steps} steps, {model.Training.WallSeconds:F0} s" +
+                    (model.Training.Validation is { } v ? $", validation median SME {v.MedianStandardisedMeanError:F3}, median KL/d {v.MedianKlPerDimension:F4}" : ""));
                 LossCurvePlot.Write(parse.GetValue(o.PlotLoss), history, plotTitle, io.Error);
             }
             return Task.FromResult(ExitCodes.Success);

@@ -87,12 +87,12 @@ namespace Afin.MLNet.Persistence
             var model = ModelZipSections.Read(ctx, ModelStreamName, "AfinPosterior", json =>
             {
                 options = JsonSerializer.Deserialize<AfinPosteriorOptions>(json, Json) ?? throw new InvalidDataException("AfinPosterior: the saved options are empty");
-            }, stream => AfinModel.Load(stream, DeviceSelection.Resolve(options!.Device)));
+            }, AfinModel.Load);
             if ((model is null) != (options!.Mode == Afin.Inference.InferenceMode.Laplace))
             {
                 throw new InvalidDataException($"AfinPosterior: the saved transformer's Mode is {options.Mode} but it {(model is null ? "holds no" : "holds a")} model");
             }
-            return new AfinPosteriorTransformer(model, ownsModel: true, options);
+            return new AfinPosteriorTransformer(model, options);
         }
     }
 

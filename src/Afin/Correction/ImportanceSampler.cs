@@ -11,7 +11,7 @@ namespace Afin.Correction;
 public static class ImportanceSampler
 {
     /// <summary>Draws from the proposal, evaluates the target at every draw and weights the draws.</summary>
-    /// <param name="proposal">The approximation q to draw from, for instance the output of <see cref="AfinNetwork.Infer"/>.</param>
+    /// <param name="proposal">The approximation q to draw from, for instance the output of <c>AfinNetwork.Infer</c>.</param>
     /// <param name="target">The unnormalised log posterior log p; only values are used, never gradients.</param>
     /// <param name="draws">The number of draws n, at least 2.</param>
     /// <param name="seed">Seeds the proposal's sampler; the same seed gives the same result.</param>

@@ -10,7 +10,7 @@ namespace Afin.Engine;
 /// A trained AFIN evaluated in managed code: the same computation as the torch network's forward pass, read from
 /// its state-dict bytes, with no native library. Family adapters (and site refiners) → box encoder → factor-attention
 /// merge → sum pooling → Gaussian decoder, or flow context, final affine and RealNVP couplings. A network in Laplace
-/// coordinates is given each problem's canonical twin and its answer is mapped back, as <see cref="AfinNetwork.Infer"/> does.
+/// coordinates is given each problem's canonical twin and its answer is mapped back, as <c>AfinNetwork.Infer</c> does.
 /// </summary>
 /// <remarks>
 /// Immutable after construction and thread-safe: every pass works in the calling thread's <see cref="ScratchArena{T}"/>,
@@ -69,7 +69,7 @@ internal sealed class ManagedAfinNetwork
     /// <summary>The options the network was trained with.</summary>
     public AfinNetworkOptions Options { get; }
 
-    /// <summary>The flow strength s of every flow posterior (1 for a trained model; see <see cref="AfinNetwork.FlowStrength"/>).</summary>
+    /// <summary>The flow strength s of every flow posterior (1 for a trained model; see <c>AfinNetwork.FlowStrength</c>).</summary>
     public double FlowStrength { get; }
 
     /// <summary>The posterior of one problem.</summary>

@@ -12,7 +12,7 @@ namespace Afin.Engine;
 /// posterior gives for the same seed; the transform of given base draws and the density agree with the torch flow to
 /// float32 rounding. <see cref="Mean"/> and <see cref="Covariance"/> are Monte Carlo estimates from
 /// <see cref="MomentSampleCount"/> draws with seed <see cref="MomentSeed"/> (covariance with divisor n - 1), as for
-/// <see cref="FlowAfinPosterior"/>, computed once and cached.
+/// <c>FlowAfinPosterior</c>, computed once and cached.
 /// </remarks>
 public sealed class ManagedFlowPosterior : AfinPosterior
 {

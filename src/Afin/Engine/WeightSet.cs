@@ -21,6 +21,14 @@ internal sealed class WeightSet
     /// <summary>The parameter names, in no particular order.</summary>
     public IEnumerable<string> Names => _tensors.Keys;
 
+    /// <summary>
+    /// How many parameters the weights hold. A TorchSharp module registered both under its field's name (<c>_mlp</c>) and
+    /// under another (<c>mlp</c>) is written twice; such an alias counts once, as <c>Module.parameters()</c> counts it.
+    /// </summary>
+    public long ParameterCount => _tensors.Where(t => !IsAlias(t.Key)).Sum(t => (long)t.Value.Values.Length);
+
+    private bool IsAlias(string name) => name.Contains("._", StringComparison.Ordinal) && _tensors.ContainsKey(name.Replace("._", ".", StringComparison.Ordinal));
+
     /// <summary>The values of parameter <paramref name="name"/>, which must have exactly <paramref name="shape"/>.</summary>
     /// <exception cref="InvalidDataException">The parameter is missing or has another shape; the message names it and both shapes.</exception>
     public float[] Take(string name, params int[] shape)

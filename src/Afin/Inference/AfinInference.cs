@@ -72,7 +72,7 @@ public static class AfinInference
         options ??= new AutoInferenceOptions();
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        var range = new TrainingRange(model.Tasks, model.Network.Options.Coordinates);
+        var range = new TrainingRange(model.Tasks, model.Options.Coordinates);
         var outcomes = new InferenceOutcome[problems.Count];
         // Never pay for what will be discarded: conjugate problems are answered exactly, and problems the network cannot
         // reach get no forward pass; only the rest share the batched pass.
@@ -248,7 +248,7 @@ public static class AfinInference
         {
             return ExactInference.Run(mode, problem);
         }
-        var verdict = RangeVerdict.Of(new TrainingRange(model.Tasks, model.Network.Options.Coordinates), model.RangeBounds, problem, options, cancellationToken);
+        var verdict = RangeVerdict.Of(new TrainingRange(model.Tasks, model.Options.Coordinates), model.RangeBounds, problem, options, cancellationToken);
         var context = new InferenceContext(mode, problem, needsNetwork ? posterior : null, verdict.Reasons, verdict.Laplace, verdict.Elapsed,
             needsNetwork ? amortizedTime : TimeSpan.Zero, options, cancellationToken);
         return InferencePolicy.Decide(context);

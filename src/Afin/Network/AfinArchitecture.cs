@@ -1,6 +1,6 @@
 namespace Afin.Network;
 
-/// <summary>How an <see cref="AfinNetwork"/> turns likelihood sites into the tokens its encoder and merge blocks see.</summary>
+/// <summary>How an <c>AfinNetwork</c> turns likelihood sites into the tokens its encoder and merge blocks see.</summary>
 public enum AfinArchitecture
 {
     /// <summary>

@@ -3,7 +3,7 @@ using Afin.Canonical;
 namespace Afin.Network;
 
 /// <summary>
-/// Sizes and constants of an <see cref="AfinNetwork"/>. The defaults describe a small model that trains on a CPU;
+/// Sizes and constants of an <c>AfinNetwork</c>. The defaults describe a small model that trains on a CPU;
 /// <see cref="Reference"/> is the configuration of the published 5M-parameter checkpoints.
 /// </summary>
 public sealed record AfinNetworkOptions

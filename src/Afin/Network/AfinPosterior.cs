@@ -1,8 +1,8 @@
 namespace Afin.Network;
 
 /// <summary>
-/// A posterior approximation q(z) returned by <see cref="AfinNetwork.Infer"/>. Outputs are double precision and
-/// detached from torch's autograd.
+/// A posterior approximation q(z) returned by <see cref="Persistence.AfinModel.Infer(Modelling.BayesianProblem)"/>.
+/// Outputs are double precision and hold no native resources.
 /// </summary>
 public abstract class AfinPosterior : Correction.IImportanceProposal
 {
@@ -41,18 +41,5 @@ public abstract class AfinPosterior : Correction.IImportanceProposal
     private protected static void CheckCount(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-    }
-
-    /// <summary>Standard normal draws (count x d) from a CPU torch generator seeded with <paramref name="seed"/>.</summary>
-    private protected static double[] StandardNormal(int count, int d, int seed)
-    {
-        if (count == 0 || d == 0)
-        {
-            return [];
-        }
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        using var generator = new TorchSharp.torch.Generator(unchecked((ulong)seed), TorchSharp.torch.CPU);
-        var eps = TorchSharp.torch.randn([count, d], dtype: TorchSharp.torch.ScalarType.Float64, device: TorchSharp.torch.CPU, generator: generator);
-        return eps.data<double>().ToArray();
     }
 }

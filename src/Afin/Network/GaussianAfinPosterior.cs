@@ -2,9 +2,9 @@ namespace Afin.Network;
 
 /// <summary>
 /// q(z) = N(μ, Λ⁻¹) with Λ = L·Lᵀ, held entirely in managed float64 arrays (no torch resources), so it is immutable,
-/// thread-safe and needs no disposal. Sampling uses z = μ + L⁻ᵀ·ε with ε seeded per call: from a CPU torch generator
-/// for posteriors of the TorchSharp engine, from a managed generator for those of the managed engine (which therefore
-/// draw other samples for the same seed, from the same distribution).
+/// thread-safe and needs no disposal. Sampling uses z = μ + L⁻ᵀ·ε with ε seeded per call: from a managed generator
+/// (the same draws on every machine), or from a CPU torch generator for posteriors of the TorchSharp forward pass
+/// (which therefore draw other samples for the same seed, from the same distribution).
 /// </summary>
 public sealed class GaussianAfinPosterior : AfinPosterior
 {
@@ -16,14 +16,14 @@ public sealed class GaussianAfinPosterior : AfinPosterior
 
     /// <summary>
     /// The posterior with precision factor <paramref name="precisionCholesky"/>; <paramref name="standardNormal"/>
-    /// (count, d, seed → count x d draws) supplies the base draws of <see cref="Sample"/>, a torch generator when null.
+    /// (count, d, seed → count x d draws) supplies the base draws of <see cref="Sample"/>, the managed generator when null.
     /// </summary>
     internal GaussianAfinPosterior(double[] mean, double[,] precisionCholesky, Func<int, int, int, double[]>? standardNormal = null) : base(mean.Length)
     {
         _mean = mean;
         _chol = precisionCholesky;
         _covariance = new Lazy<double[,]>(ComputeCovariance);
-        _standardNormal = standardNormal ?? StandardNormal;
+        _standardNormal = standardNormal ?? Engine.ManagedStandardNormal.Draw;
     }
 
     /// <inheritdoc />

@@ -1,6 +1,6 @@
 namespace Afin.Network;
 
-/// <summary>The variational family an <see cref="AfinNetwork"/> decodes to.</summary>
+/// <summary>The variational family an <c>AfinNetwork</c> decodes to.</summary>
 public enum PosteriorFamily
 {
     /// <summary>A full-covariance Gaussian parameterised by its mean and a diagonally dominant precision matrix.</summary>

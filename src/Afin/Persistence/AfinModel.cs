@@ -1,21 +1,20 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Afin.Engine;
 using Afin.Modelling;
 using Afin.Network;
 using Afin.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Afin.Persistence;
 
 /// <summary>
-/// A trained AFIN: the network, the task distribution it was trained on (so inference can say
-/// whether a problem lies inside its training range) and a summary of its training. Saved as one
-/// versioned, hashed file.
+/// A trained AFIN: the network's weights and configuration, the task distribution it was trained on (so inference can
+/// say whether a problem lies inside its training range) and a summary of its training. Saved as one versioned, hashed
+/// file. Inference runs on the managed engine in plain .NET code: loading a model and computing
+/// posteriors never loads libtorch. Training and fine-tuning (the Afin.Torch package) turn a model into a TorchSharp
+/// network and back.
 /// </summary>
-public sealed class AfinModel : IDisposable
+public sealed class AfinModel
 {
     /// <summary>The file name of the model shipped inside this library.</summary>
     public const string DefaultModelName = "afin-default.afin";
@@ -26,83 +25,43 @@ public sealed class AfinModel : IDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private readonly object _engineLock = new();
-    private ManagedAfinNetwork? _managed;
-
-    /// <summary>The state-dict bytes the network was loaded from, read by the managed engine until the weights may have changed.</summary>
-    private byte[]? _loadedWeights;
+    private readonly ManagedAfinNetwork _engine;
 
     /// <summary>
-    /// Wraps a network with the distribution it was trained on. <see cref="Engine"/> starts as
-    /// <see cref="InferenceEngine.Managed"/> for a float32 network on the CPU, else <see cref="InferenceEngine.TorchSharp"/>.
+    /// A model from a network's configuration and its weights in TorchSharp's state-dict format, checked and read into
+    /// the managed engine at once, so that weights that do not match the configuration never make a half-usable model.
     /// </summary>
-    public AfinModel(AfinNetwork network, TaskDistribution tasks, TrainingSummary? training = null)
+    /// <exception cref="InvalidDataException">A parameter the configuration needs is missing or has another shape.</exception>
+    internal AfinModel(AfinNetworkOptions options, byte[] weights, TaskDistribution tasks, TrainingSummary? training = null,
+        StatisticBounds? bounds = null, double flowStrength = 1.0, string source = "model weights")
     {
-        Network = network ?? throw new ArgumentNullException(nameof(network));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Weights = weights ?? throw new ArgumentNullException(nameof(weights));
         Tasks = tasks ?? throw new ArgumentNullException(nameof(tasks));
         Training = training ?? new TrainingSummary();
-        Engine = network.Device.type == DeviceType.CPU && network.ParameterType == torch.ScalarType.Float32 ? InferenceEngine.Managed : InferenceEngine.TorchSharp;
+        _bounds = bounds;
+        var weightSet = StateDictReader.Read(weights, source);
+        ParameterCount = weightSet.ParameterCount;
+        _engine = new ManagedAfinNetwork(options, weightSet, flowStrength);
     }
 
-    /// <summary>The network (the TorchSharp modules that training and fine-tuning update).</summary>
-    /// <remarks>
-    /// The managed engine is built from the network's weights on first use. Code that changes the weights or the flow
-    /// strength of a model's network in place must call <see cref="RefreshInferenceEngine"/> afterwards; training and
-    /// fine-tuning never do so (they return a new model).
-    /// </remarks>
-    public AfinNetwork Network { get; }
+    /// <summary>The number of parameters, including those of the decoder the posterior family does not use.</summary>
+    public long ParameterCount { get; }
 
-    /// <summary>
-    /// Which engine <see cref="Infer(BayesianProblem)"/> runs: <see cref="InferenceEngine.Managed"/> by default,
-    /// <see cref="InferenceEngine.TorchSharp"/> to run the network's own forward pass (see <see cref="InferenceEngine"/>).
-    /// </summary>
-    /// <exception cref="ArgumentException">Managed is asked for a network on a GPU or not in float32.</exception>
-    public InferenceEngine Engine
-    {
-        get => _engine;
-        set
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentException($"{nameof(Engine)} has the undefined value {(int)value}.", nameof(value));
-            }
-            if (value == InferenceEngine.Managed && (Network.Device.type != DeviceType.CPU || Network.ParameterType != torch.ScalarType.Float32))
-            {
-                throw new ArgumentException($"the managed engine runs float32 networks on the CPU; this network is {Network.ParameterType} on {Network.Device.type}", nameof(value));
-            }
-            _engine = value;
-        }
-    }
+    /// <summary>The network's architecture, sizes, posterior family and coordinates.</summary>
+    public AfinNetworkOptions Options { get; }
 
-    private InferenceEngine _engine;
+    /// <summary>The weights, in TorchSharp's state-dict format (the model file's one source of weights).</summary>
+    internal byte[] Weights { get; }
 
-    /// <summary>Rebuilds the managed engine from the network's current weights and flow strength (after they were changed in place).</summary>
-    public void RefreshInferenceEngine()
-    {
-        lock (_engineLock)
-        {
-            _loadedWeights = null;
-            _managed = null;
-        }
-    }
+    /// <summary>The flow strength s of the network the weights came from (1 for every model read from a file).</summary>
+    internal double FlowStrength => _engine.FlowStrength;
 
-    /// <summary>The managed engine of this model, built from its weights on first use.</summary>
-    internal ManagedAfinNetwork ManagedNetwork
-    {
-        get
-        {
-            var built = Volatile.Read(ref _managed);
-            if (built is not null)
-            {
-                return built;
-            }
-            lock (_engineLock)
-            {
-                _managed ??= ManagedAfinNetwork.FromStateDict(Network.Options, _loadedWeights ?? WeightBytes(Network), "model weights", Network.FlowStrength);
-                return _managed;
-            }
-        }
-    }
+    /// <summary>The managed engine that runs this model's forward pass.</summary>
+    internal ManagedAfinNetwork ManagedNetwork => _engine;
+
+    /// <summary>The same network and training summary with another recorded training range (<paramref name="tasks"/>).</summary>
+    internal AfinModel WithTasks(TaskDistribution tasks) => new(Options, Weights, tasks, Training, bounds: null, FlowStrength);
 
     /// <summary>The distribution of simulated tasks the network was trained on.</summary>
     public TaskDistribution Tasks { get; }
@@ -125,48 +84,21 @@ public sealed class AfinModel : IDisposable
         return Tasks.Covers(problem.Dimension, problem.ObservationCount, problem.Prior.Family, problem.Blocks.Select(b => b.Family));
     }
 
-    /// <summary>
-    /// Posteriors for many problems, in order, on <see cref="Engine"/> (for the TorchSharp engine in batched forward
-    /// passes, see <see cref="AfinNetwork.Infer"/>). Thread-safe; the managed engine runs concurrent calls in parallel.
-    /// </summary>
+    /// <summary>Posteriors for many problems, in order. Thread-safe; from 8 problems on, they are spread over the cores.</summary>
     /// <exception cref="NotSupportedException">A problem has a prior or likelihood family the network has no adapter for.</exception>
-    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems) => Infer(problems, DefaultBatchSize);
-
-    /// <summary>
-    /// As <see cref="Infer(IReadOnlyList{BayesianProblem})"/>, with at most <paramref name="maxBatchSize"/> problems per
-    /// forward pass (the managed engine runs every problem as its own pass, which always satisfies it).
-    /// </summary>
-    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems, int maxBatchSize)
+    public IReadOnlyList<AfinPosterior> Infer(IReadOnlyList<BayesianProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        if (Engine == InferenceEngine.Managed)
-        {
-            return ManagedNetwork.Infer(problems);
-        }
-        lock (_engineLock)
-        {
-            return Network.Infer(problems, maxBatchSize);
-        }
+        return _engine.Infer(problems);
     }
 
-    /// <summary>The posterior of one problem, on <see cref="Engine"/>. Thread-safe.</summary>
+    /// <summary>The posterior of one problem. Thread-safe: concurrent calls on one model run in parallel.</summary>
     /// <exception cref="NotSupportedException">The problem has a prior or likelihood family the network has no adapter for.</exception>
     public AfinPosterior Infer(BayesianProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (Engine == InferenceEngine.Managed)
-        {
-            return ManagedNetwork.Infer(problem);
-        }
-        lock (_engineLock)
-        {
-            return Network.Infer([problem])[0];
-        }
+        return _engine.Infer(problem);
     }
-
-    /// <summary>The TorchSharp engine's default largest batch (<see cref="AfinNetwork.Infer"/>'s).</summary>
-    private const int DefaultBatchSize = 256;
 
     /// <summary>Writes the model file (atomically: a failed write leaves any previous file intact).</summary>
     public void Save(string path)
@@ -178,29 +110,29 @@ public sealed class AfinModel : IDisposable
     public void Save(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var header = new ModelHeader(Network.Options, Tasks, Training, RangeBounds);
-        AfinFileFormat.Write(destination, AfinFileKind.Model, JsonSerializer.Serialize(header, HeaderJson), [("weights", WeightBytes(Network))]);
+        var header = new ModelHeader(Options, Tasks, Training, RangeBounds);
+        AfinFileFormat.Write(destination, AfinFileKind.Model, JsonSerializer.Serialize(header, HeaderJson), [("weights", Weights)]);
     }
 
     /// <summary>Reads a model written by <see cref="Save(Stream)"/> (or a model file's bytes) from a stream.</summary>
     /// <exception cref="InvalidDataException">The content is truncated, corrupt, of another version or not a model; the message says which.</exception>
-    public static AfinModel Load(Stream source, torch.Device? device = null)
+    public static AfinModel Load(Stream source)
     {
         ArgumentNullException.ThrowIfNull(source);
         using var memory = new MemoryStream();
         source.CopyTo(memory);
-        return FromBytes(memory.ToArray(), "model stream", device);
+        return FromBytes(memory.ToArray(), "model stream");
     }
 
     /// <summary>Reads a model file.</summary>
     /// <exception cref="InvalidDataException">The file is truncated, corrupt, of another version or not a model file; the message says which.</exception>
-    public static AfinModel Load(string path, torch.Device? device = null)
+    public static AfinModel Load(string path)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"model file '{path}' does not exist", path);
         }
-        return FromBytes(File.ReadAllBytes(path), path, device);
+        return FromBytes(File.ReadAllBytes(path), path);
     }
 
     /// <summary>The file name of the earlier default model, faithful architecture in the problems' own coordinates, still shipped inside this library.</summary>
@@ -211,64 +143,45 @@ public sealed class AfinModel : IDisposable
     /// coordinates (<see cref="Canonical.LatentCoordinates.Full"/>), at least as accurate as the Laplace approximation on
     /// realistic regressions (docs/models.md).
     /// </summary>
-    public static AfinModel LoadDefault(torch.Device? device = null) => LoadEmbedded(DefaultModelName, device);
+    public static AfinModel LoadDefault() => LoadEmbedded(DefaultModelName);
 
     /// <summary>
     /// Loads the model of <paramref name="architecture"/> shipped inside the library: Pooled is the default model;
     /// Faithful is the earlier default (one token per site, the problems' own coordinates), kept for comparison and for
     /// configurations that name it: on realistic regressions it is about 40x less accurate than the default (docs/benchmarks.md).
     /// </summary>
-    public static AfinModel LoadDefault(AfinArchitecture architecture, torch.Device? device = null) => architecture switch
+    public static AfinModel LoadDefault(AfinArchitecture architecture) => architecture switch
     {
-        AfinArchitecture.Faithful => LoadEmbedded(FaithfulModelName, device),
-        AfinArchitecture.Pooled => LoadEmbedded(DefaultModelName, device),
+        AfinArchitecture.Faithful => LoadEmbedded(FaithfulModelName),
+        AfinArchitecture.Pooled => LoadEmbedded(DefaultModelName),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "no model of this architecture is shipped"),
     };
 
-    private static AfinModel LoadEmbedded(string name, torch.Device? device)
+    private static AfinModel LoadEmbedded(string name)
     {
         var assembly = typeof(AfinModel).Assembly;
         using var stream = assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"the shipped model {name} is not embedded in {assembly.GetName().Name}");
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
-        return FromBytes(memory.ToArray(), $"embedded {name}", device);
+        return FromBytes(memory.ToArray(), $"embedded {name}");
     }
 
-    internal static AfinModel FromBytes(byte[] bytes, string source, torch.Device? device)
+    internal static AfinModel FromBytes(byte[] bytes, string source)
     {
         var content = AfinFileFormat.Read(bytes, AfinFileKind.Model, source);
         var header = JsonSerializer.Deserialize<ModelHeader>(content.HeaderJson, HeaderJson)
             ?? throw new InvalidDataException($"{source}: corrupt: empty header");
-        var network = new AfinNetwork(header.Network, device);
-        var weights = content.Section("weights", source);
-        LoadWeights(network, weights, source);
-        network.eval();
-        return new AfinModel(network, header.Tasks, header.Training) { _bounds = header.Bounds, _loadedWeights = weights };
-    }
-
-    internal static byte[] WeightBytes(torch.nn.Module module)
-    {
-        using var memory = new MemoryStream();
-        module.save(memory);
-        return memory.ToArray();
-    }
-
-    internal static void LoadWeights(torch.nn.Module module, byte[] bytes, string source)
-    {
         try
         {
-            using var memory = new MemoryStream(bytes);
-            module.load(memory);
+            header.Network.Validate();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or KeyNotFoundException)
+        catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{source}: corrupt: the weights do not match the recorded configuration ({e.Message})", e);
+            throw new InvalidDataException($"{source}: corrupt: the recorded network configuration is invalid ({e.Message})", e);
         }
+        return new AfinModel(header.Network, content.Section("weights", source), header.Tasks, header.Training, header.Bounds, source: source);
     }
-
-    /// <inheritdoc />
-    public void Dispose() => Network.Dispose();
 
     /// <summary>The model file's header; <paramref name="Bounds"/> is absent from files written before it was recorded.</summary>
     private sealed record ModelHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingSummary Training, StatisticBounds? Bounds = null);

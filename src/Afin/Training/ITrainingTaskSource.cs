@@ -1,7 +1,7 @@
 namespace Afin.Training;
 
 /// <summary>
-/// Where a training run gets its tasks: <see cref="AfinTrainer"/> asks for one micro-batch at a time. A run from a
+/// Where a training run gets its tasks: <c>AfinTrainer</c> asks for one micro-batch at a time. A run from a
 /// <see cref="TaskDistribution"/> draws with <see cref="TaskSampler"/>; fine-tuning on a user's own problems draws with
 /// <see cref="DesignTaskSource"/>.
 /// </summary>

@@ -4,7 +4,7 @@ namespace Afin.Training;
 
 /// <summary>
 /// A problem with a trusted posterior summary (exact, or a long NUTS run), against which a network in training is scored
-/// (<see cref="AfinTrainer.ReferenceProblems"/>).
+/// (<c>AfinTrainer.ReferenceProblems</c>).
 /// </summary>
 /// <param name="Name">A label for reports.</param>
 /// <param name="Problem">The problem.</param>

@@ -70,7 +70,10 @@ public sealed record TrainingOptions
             throw new ArgumentException("WarmupSteps, ValidationEvery, CheckpointEvery, FlowWarmupSteps and EmaStartStep must be >= 0");
         }
         Positive(nameof(ValidationProblems), ValidationProblems);
-        _ = DeviceSelection.Resolve(Device);
+        if (Device?.ToLowerInvariant() is not ("cpu" or "cuda" or "auto"))
+        {
+            throw new ArgumentException($"{nameof(Device)}: expected cpu, cuda or auto, got '{Device}'");
+        }
     }
 
     /// <summary>The learning rate at a step: linear warm-up from 1%, then cosine decay to the final fraction.</summary>

@@ -1,6 +1,6 @@
 namespace Afin.Training;
 
-/// <summary>A progress report from <see cref="AfinTrainer"/>.</summary>
+/// <summary>A progress report from <c>AfinTrainer</c>.</summary>
 /// <param name="Step">Steps completed.</param>
 /// <param name="TotalSteps">Steps planned.</param>
 /// <param name="Loss">Mean training loss (-log q(z0) / d) since the previous report.</param>
@@ -8,7 +8,7 @@ namespace Afin.Training;
 /// <param name="LearningRate">The current learning rate.</param>
 /// <param name="Validation">Scores when this report follows a validation, else null.</param>
 /// <param name="SkippedSteps">Steps skipped so far because their numerics failed.</param>
-/// <param name="ReferenceValidation">Scores on <see cref="AfinTrainer.ReferenceProblems"/> when this report follows a validation and there are some, else null.</param>
+/// <param name="ReferenceValidation">Scores on <c>AfinTrainer.ReferenceProblems</c> when this report follows a validation and there are some, else null.</param>
 public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, double StepsPerSecond, double LearningRate, ValidationScores? Validation, int SkippedSteps = 0,
     ValidationScores? ReferenceValidation = null)
 {
@@ -18,6 +18,6 @@ public sealed record TrainingProgress(int Step, int TotalSteps, double Loss, dou
     /// </summary>
     public HeldOutScores? HeldOut { get; init; }
 
-    /// <summary>Tasks left out so far because their Laplace frame was broken (<see cref="AfinTrainer.DiscardedTasks"/>).</summary>
+    /// <summary>Tasks left out so far because their Laplace frame was broken (<c>AfinTrainer.DiscardedTasks</c>).</summary>
     public int DiscardedTasks { get; init; }
 }

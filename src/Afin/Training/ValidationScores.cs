@@ -2,7 +2,7 @@ namespace Afin.Training;
 
 /// <summary>
 /// Accuracy on the held-out conjugate validation suite, scored against the exact posterior, or on reference problems
-/// (<see cref="AfinTrainer.ReferenceProblems"/>), scored against their references.
+/// (<c>AfinTrainer.ReferenceProblems</c>), scored against their references.
 /// </summary>
 /// <param name="Step">The step at which the scores were taken.</param>
 /// <param name="MedianStandardisedMeanError">Median over problems of the mean over coordinates of |mean error| / exact sd.</param>

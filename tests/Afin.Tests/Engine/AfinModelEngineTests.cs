@@ -8,30 +8,31 @@ using static TorchSharp.torch;
 
 namespace Afin.Tests.Engine;
 
+/// <summary>A model made from a TorchSharp network, or read from a file, infers on the managed engine as the network does.</summary>
 [TestClass]
 public sealed class AfinModelEngineTests
 {
     [TestMethod]
-    public void ModelsRunTheManagedEngineByDefaultAndTheTorchNetworkOnRequest()
+    public void ModelOfANetworkGivesTheNetworksPosteriorOnTheManagedEngine()
     {
-        using var model = new AfinModel(RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Gaussian, LatentCoordinates.Original, seed: 51), new TaskDistribution());
-        Assert.AreEqual(InferenceEngine.Managed, model.Engine);
+        using var network = RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Gaussian, LatentCoordinates.Original, seed: 51);
+        var model = network.ToModel(new TaskDistribution());
         var problem = RandomProblem(new Random(52), 3, 7);
         var managed = model.Infer(problem);
-        model.Engine = InferenceEngine.TorchSharp;
-        var torch = model.Infer(problem);
+        var torch = network.Infer([problem])[0];
         AssertClose(RelativeError(managed.Mean, torch.Mean), "mean");
         AssertClose(RelativeError(managed.Covariance, torch.Covariance), "covariance");
-        // Both engines draw from the same distribution but from different generators.
+        // Both draw from the same distribution but from different generators.
         CollectionAssert.AreNotEqual(Flatten(managed.Sample(3, seed: 1)), Flatten(torch.Sample(3, seed: 1)));
         CollectionAssert.AreEqual(Flatten(managed.Sample(3, seed: 1)), Flatten(managed.Sample(3, seed: 1)), "a seed gives the same draws");
+        Assert.AreEqual(network.ParameterCount, model.ParameterCount);
     }
 
     [TestMethod]
-    public void RefreshRebuildsTheManagedEngineAfterTheWeightsChangeInPlace()
+    public void ModelHoldsACopyOfTheWeightsTheNetworkHadWhenItWasMade()
     {
-        var network = RandomNetwork(AfinArchitecture.Faithful, PosteriorFamily.Gaussian, LatentCoordinates.Original, seed: 53);
-        using var model = new AfinModel(network, new TaskDistribution());
+        using var network = RandomNetwork(AfinArchitecture.Faithful, PosteriorFamily.Gaussian, LatentCoordinates.Original, seed: 53);
+        var model = network.ToModel(new TaskDistribution());
         var problem = RandomProblem(new Random(54), 4, 5);
         var before = model.Infer(problem).Mean;
         using (no_grad())
@@ -41,44 +42,41 @@ public sealed class AfinModelEngineTests
                 p.mul_(1.1);
             }
         }
-        // The engine was built from the earlier weights and keeps them until told (documented on AfinModel.Network).
-        CollectionAssert.AreEqual(before, model.Infer(problem).Mean);
-        model.RefreshInferenceEngine();
-        var after = model.Infer(problem).Mean;
-        model.Engine = InferenceEngine.TorchSharp;
-        var torch = model.Infer(problem).Mean;
-        AssertClose(RelativeError(after, torch), "mean after the refresh");
+        CollectionAssert.AreEqual(before, model.Infer(problem).Mean, "training the network further leaves a model made earlier alone");
+        var after = network.ToModel(new TaskDistribution()).Infer(problem).Mean;
+        var torch = network.Infer([problem])[0].Mean;
+        AssertClose(RelativeError(after, torch), "mean of a model made after the change");
         Assert.IsGreaterThan(1e-3, RelativeError(before, torch), "the weight change must move the mean for this test to mean anything");
     }
 
     [TestMethod]
-    public void NetworksNotInFloat32StayOnTheTorchNetwork()
+    public void Float64NetworkBecomesAFloat32Model()
     {
-        var network = RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Gaussian, LatentCoordinates.Original, seed: 55);
+        using var network = RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Gaussian, LatentCoordinates.Original, seed: 55);
+        var problem = RandomProblem(new Random(56), 3, 2);
+        var float32 = network.Infer([problem])[0].Mean;
         network.to(ScalarType.Float64);
-        using var model = new AfinModel(network, new TaskDistribution());
-        Assert.AreEqual(InferenceEngine.TorchSharp, model.Engine);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => model.Engine = InferenceEngine.Managed);
-        StringAssert.Contains(e.Message, "float32");
-        Assert.AreEqual(3, model.Infer(RandomProblem(new Random(56), 3, 2)).Dimension);
+        var model = network.ToModel(new TaskDistribution());
+        AssertClose(RelativeError(model.Infer(problem).Mean, float32), "mean of the float32 copy");
+        using var back = AfinNetwork.FromModel(model);
+        Assert.AreEqual(ScalarType.Float32, back.parameters().First().dtype);
     }
 
     [TestMethod]
-    public void ModelFilesRoundTripThroughTheManagedEngine()
+    public void ModelFilesRoundTripThroughTheManagedEngineAndBackToTorch()
     {
-        var network = RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Flow, LatentCoordinates.Full, seed: 57, siteLayers: 1);
-        using var saved = new AfinModel(network, new TaskDistribution());
+        using var network = RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Flow, LatentCoordinates.Full, seed: 57, siteLayers: 1);
         string path = Path.Combine(Path.GetTempPath(), $"engine-{Guid.NewGuid():N}.afin");
         try
         {
-            saved.Save(path);
-            using var loaded = AfinModel.Load(path);
-            Assert.AreEqual(InferenceEngine.Managed, loaded.Engine);
+            network.ToModel(new TaskDistribution()).Save(path);
+            var loaded = AfinModel.Load(path);
             var problem = RandomProblem(new Random(58), 5, 7);
             var points = TestProblems.RandomMatrix(new Random(59), 4, 5);
-            var fromFile = loaded.Infer(problem);
-            saved.Engine = InferenceEngine.TorchSharp;
-            AssertClose(RelativeError(fromFile.LogDensity(points), saved.Infer(problem).LogDensity(points)), "log density of the loaded model");
+            var expected = network.Infer([problem])[0].LogDensity(points);
+            AssertClose(RelativeError(loaded.Infer(problem).LogDensity(points), expected), "log density of the loaded model");
+            using var rebuilt = AfinNetwork.FromModel(loaded);
+            AssertClose(RelativeError(rebuilt.Infer([problem])[0].LogDensity(points), expected), "log density of the network rebuilt from the file");
         }
         finally
         {

@@ -74,7 +74,7 @@ internal static class EngineTestKit
 
     /// <summary>The managed twin of <paramref name="network"/>, read from its saved weights.</summary>
     internal static ManagedAfinNetwork Managed(AfinNetwork network) =>
-        ManagedAfinNetwork.FromStateDict(network.Options, AfinModel.WeightBytes(network), "test network", network.FlowStrength);
+        ManagedAfinNetwork.FromStateDict(network.Options, ModuleWeights.Save(network), "test network", network.FlowStrength);
 
     /// <summary>
     /// A random problem: a random prior family and <paramref name="sites"/> sites spread over one to three random

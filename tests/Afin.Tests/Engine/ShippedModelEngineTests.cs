@@ -14,8 +14,8 @@ public sealed class ShippedModelEngineTests
     [DataRow(AfinArchitecture.Faithful)]
     public void ShippedModelGivesTheSamePosteriorThroughBothEngines(AfinArchitecture architecture)
     {
-        using var model = AfinModel.LoadDefault(architecture);
-        Assert.AreEqual(InferenceEngine.Managed, model.Engine, "a CPU float32 model runs the managed engine by default");
+        var model = AfinModel.LoadDefault(architecture);
+        using var network = AfinNetwork.FromModel(model);
         var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "problems"), "*.json").Order().ToArray();
         Assert.IsGreaterThanOrEqualTo(4, files.Length);
         var rng = new Random(8);
@@ -23,22 +23,19 @@ public sealed class ShippedModelEngineTests
         foreach (var file in files)
         {
             var problem = ProblemJson.Load(file);
-            string where = $"{model.Network.Options.Architecture} model, {Path.GetFileName(file)}";
-            model.Engine = InferenceEngine.TorchSharp;
+            string where = $"{model.Options.Architecture} model, {Path.GetFileName(file)}";
             AfinPosterior torch;
             try
             {
-                torch = model.Infer(problem);
+                torch = network.Infer([problem])[0];
             }
             catch (NotSupportedException torchRefusal)
             {
                 // A family the model's feature version has no adapter for: both engines refuse it with the same message.
-                model.Engine = InferenceEngine.Managed;
                 var managedRefusal = Assert.ThrowsExactly<NotSupportedException>(() => model.Infer(problem), where);
                 Assert.AreEqual(torchRefusal.Message, managedRefusal.Message, where);
                 continue;
             }
-            model.Engine = InferenceEngine.Managed;
             var managed = model.Infer(problem);
             AssertClose(RelativeError(managed.Mean, torch.Mean), $"{where}: mean");
             AssertClose(RelativeError(managed.Covariance, torch.Covariance), $"{where}: covariance");

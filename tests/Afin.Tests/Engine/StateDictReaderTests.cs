@@ -14,7 +14,7 @@ public sealed class StateDictReaderTests
     public void ReadsEveryParameterOfASavedNetwork()
     {
         using var net = RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Flow, Afin.Canonical.LatentCoordinates.Original, seed: 3, siteLayers: 1);
-        var weights = StateDictReader.Read(AfinModel.WeightBytes(net), "test");
+        var weights = StateDictReader.Read(ModuleWeights.Save(net), "test");
         var stateDict = net.state_dict();
         CollectionAssert.AreEquivalent(stateDict.Keys.ToArray(), weights.Names.ToArray());
         foreach (var (name, tensor) in stateDict)
@@ -28,7 +28,7 @@ public sealed class StateDictReaderTests
     public void TruncatedBytesAreRefusedAsTruncated()
     {
         using var net = RandomNetwork(AfinArchitecture.Faithful, PosteriorFamily.Gaussian, Afin.Canonical.LatentCoordinates.Original, seed: 4);
-        var bytes = AfinModel.WeightBytes(net);
+        var bytes = ModuleWeights.Save(net);
         foreach (int length in new[] { 0, 1, 2, 10, 57, bytes.Length / 2, bytes.Length - 1 })
         {
             var e = Assert.ThrowsExactly<InvalidDataException>(() => StateDictReader.Read(bytes.AsSpan(0, length), "cut weights"));
@@ -62,7 +62,7 @@ public sealed class StateDictReaderTests
     public void MissingOrMisshapenParametersAreNamedWithBothShapes()
     {
         using var net = RandomNetwork(AfinArchitecture.Pooled, PosteriorFamily.Gaussian, Afin.Canonical.LatentCoordinates.Original, seed: 5);
-        var bytes = AfinModel.WeightBytes(net);
+        var bytes = ModuleWeights.Save(net);
         var wider = net.Options with { FeatureWidth = net.Options.FeatureWidth + 8 };
         var shape = Assert.ThrowsExactly<InvalidDataException>(() => ManagedAfinNetwork.FromStateDict(wider, bytes, "model weights"));
         // Tiny networks: C = 8, adapter hidden 16; the first layer that C shapes is the prior adapter's output layer.

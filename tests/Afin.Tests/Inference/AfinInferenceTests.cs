@@ -16,9 +16,6 @@ public sealed class AfinInferenceTests
     [ClassInitialize]
     public static void LoadModel(TestContext context) => _model = AfinModel.LoadDefault();
 
-    [ClassCleanup]
-    public static void DisposeModel() => _model.Dispose();
-
     [TestMethod]
     public void AutoKeepsAfinOrCorrectsItOnAnEasyInRangeProblem()
     {
@@ -65,7 +62,7 @@ public sealed class AfinInferenceTests
     public void ProblemTheNetworkCannotReachSkipsTheForwardPass()
     {
         // The shipped network, claimed to be trained on linear-Gaussian sites only, so that a logistic problem is unseen.
-        var narrow = new AfinModel(_model.Network, _model.Tasks with { LikelihoodFamilies = ["linear_gaussian"] });
+        var narrow = _model.WithTasks(_model.Tasks with { LikelihoodFamilies = ["linear_gaussian"] });
         var problem = InferenceTestKit.SmallLogistic(3);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
 
@@ -189,7 +186,7 @@ public sealed class AfinInferenceTests
     public void AnAmortizedAnswerOutsideTheTrainingRangeIsFlaggedUnlessTheCheckBoundsItsError()
     {
         // The shipped network, claimed to be trained on d = 1 only, so that a d = 2 problem is out of range.
-        var narrow = new AfinModel(_model.Network, _model.Tasks with { MaxDimension = 1 });
+        var narrow = _model.WithTasks(_model.Tasks with { MaxDimension = 1 });
         var problem = InferenceTestKit.SmallLogistic(5);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
         var good = InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 1.1);
@@ -241,7 +238,7 @@ public sealed class AfinInferenceTests
     {
         // The shipped network, claimed to be trained on d = 1 only, so that a d = 2 problem is out of range (but within
         // reach); its answer is placed by hand at the exact moments (sds 10% wide), so that only the range decides.
-        var narrow = new AfinModel(_model.Network, _model.Tasks with { MaxDimension = 1 });
+        var narrow = _model.WithTasks(_model.Tasks with { MaxDimension = 1 });
         var problem = InferenceTestKit.SmallLogistic(7);
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
         var q = InferenceTestKit.Placed(mean, sd, shiftInSd: 0, scale: 1.1);

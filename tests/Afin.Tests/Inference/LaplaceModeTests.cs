@@ -15,9 +15,6 @@ public sealed class LaplaceModeTests
     [ClassInitialize]
     public static void LoadModel(TestContext context) => _model = AfinModel.LoadDefault();
 
-    [ClassCleanup]
-    public static void DisposeModel() => _model.Dispose();
-
     [TestMethod]
     public void RunSkipsTheNetworkAndReturnsTheExactPosteriorOfConjugateProblems()
     {

@@ -20,9 +20,6 @@ public sealed class ProposalChoiceTests
     [ClassInitialize]
     public static void LoadModel(TestContext context) => _model = AfinModel.LoadDefault();
 
-    [ClassCleanup]
-    public static void DisposeModel() => _model.Dispose();
-
     [TestMethod]
     public void GoodAfinPosteriorIsUsedAloneWithoutTryingOtherProposals()
     {

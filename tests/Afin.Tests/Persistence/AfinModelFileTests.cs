@@ -20,27 +20,24 @@ public sealed class AfinModelFileTests
     public void RoundTripGivesTheSameModelAndPosteriors()
     {
         string path = SavedModel(out var model);
-        using (model)
-        using (var loaded = AfinModel.Load(path))
-        {
-            Assert.AreEqual(model.Network.Options, loaded.Network.Options);
-            Assert.AreEqual(model.Tasks.MaxSites, loaded.Tasks.MaxSites);
-            Assert.AreEqual(2, loaded.Training.Steps);
-            var problem = new TaskSampler(TinyTraining.Tasks, 3).SampleTask(2, 3).Problem;
-            CollectionAssert.AreEqual(model.Infer(problem).Mean, loaded.Infer(problem).Mean);
-        }
+        var loaded = AfinModel.Load(path);
+        Assert.AreEqual(model.Options, loaded.Options);
+        Assert.AreEqual(model.Tasks.MaxSites, loaded.Tasks.MaxSites);
+        Assert.AreEqual(2, loaded.Training.Steps);
+        var problem = new TaskSampler(TinyTraining.Tasks, 3).SampleTask(2, 3).Problem;
+        CollectionAssert.AreEqual(model.Infer(problem).Mean, loaded.Infer(problem).Mean);
         File.Delete(path);
     }
 
     [TestMethod]
     public void PooledArchitectureIsSavedAndRestored()
     {
-        using var model = new AfinTrainer(TinyTraining.Network with { Architecture = Afin.Network.AfinArchitecture.Pooled }, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
+        var model = new AfinTrainer(TinyTraining.Network with { Architecture = Afin.Network.AfinArchitecture.Pooled }, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
         using var stream = new MemoryStream();
         model.Save(stream);
         stream.Position = 0;
-        using var loaded = AfinModel.Load(stream);
-        Assert.AreEqual(Afin.Network.AfinArchitecture.Pooled, loaded.Network.Options.Architecture);
+        var loaded = AfinModel.Load(stream);
+        Assert.AreEqual(Afin.Network.AfinArchitecture.Pooled, loaded.Options.Architecture);
         var problem = new TaskSampler(TinyTraining.Tasks, 4).SampleTask(3, 6).Problem;
         CollectionAssert.AreEqual(model.Infer(problem).Mean, loaded.Infer(problem).Mean);
     }
@@ -49,7 +46,6 @@ public sealed class AfinModelFileTests
     public void TruncatedFileIsReportedAsTruncated()
     {
         string path = SavedModel(out var model);
-        model.Dispose();
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var e = Assert.ThrowsExactly<InvalidDataException>(() => AfinModel.Load(path));
@@ -64,7 +60,6 @@ public sealed class AfinModelFileTests
     public void FlippedByteIsReportedAsCorrupt()
     {
         string path = SavedModel(out var model);
-        model.Dispose();
         var bytes = File.ReadAllBytes(path);
         bytes[bytes.Length / 2] ^= 0x40;
         File.WriteAllBytes(path, bytes);
@@ -77,7 +72,6 @@ public sealed class AfinModelFileTests
     public void OtherVersionIsReportedAsWrongVersion()
     {
         string path = SavedModel(out var model);
-        model.Dispose();
         var bytes = File.ReadAllBytes(path);
         bytes[8] = 99;
         File.WriteAllBytes(path, bytes);
@@ -108,13 +102,10 @@ public sealed class AfinModelFileTests
     public void CoversReportsTheTrainingRange()
     {
         string path = SavedModel(out var model);
-        using (model)
-        {
-            var inside = new TaskSampler(TinyTraining.Tasks, 1).SampleTask(2, 4).Problem;
-            var outside = BayesianProblem.Create(new GaussianPrior(0, 1), dimension: 7);
-            Assert.IsTrue(model.Covers(inside));
-            Assert.IsFalse(model.Covers(outside));
-        }
+        var inside = new TaskSampler(TinyTraining.Tasks, 1).SampleTask(2, 4).Problem;
+        var outside = BayesianProblem.Create(new GaussianPrior(0, 1), dimension: 7);
+        Assert.IsTrue(model.Covers(inside));
+        Assert.IsFalse(model.Covers(outside));
         File.Delete(path);
     }
 }

@@ -14,11 +14,11 @@ public sealed class DefaultModelTests
     [TestMethod]
     public void LoadsFromTheLibraryWithItsTrainingRecord()
     {
-        using var model = AfinModel.LoadDefault();
+        var model = AfinModel.LoadDefault();
         Assert.IsTrue(model.Training.Steps >= 10_000, $"steps {model.Training.Steps}");
         Assert.IsNotNull(model.Training.Validation);
         // The campaign's model (docs/models.md): every likelihood family, Poisson included, and the realistic task mix.
-        Assert.AreEqual(3, model.Network.Options.FeatureVersion);
+        Assert.AreEqual(3, model.Options.FeatureVersion);
         Assert.AreEqual(6, model.Tasks.LikelihoodFamilies.Count);
         Assert.AreEqual(4, model.Tasks.PriorFamilies.Count);
         Assert.IsNotNull(model.Tasks.UserTasks, "trained on the realistic preset's user-like tasks");
@@ -27,27 +27,27 @@ public sealed class DefaultModelTests
     [TestMethod]
     public void BothShippedArchitecturesLoadAsTheyAreNamed()
     {
-        using var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful);
-        using var pooled = AfinModel.LoadDefault(AfinArchitecture.Pooled);
-        Assert.AreEqual(AfinArchitecture.Faithful, faithful.Network.Options.Architecture);
-        Assert.AreEqual(AfinArchitecture.Pooled, pooled.Network.Options.Architecture);
+        var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful);
+        var pooled = AfinModel.LoadDefault(AfinArchitecture.Pooled);
+        Assert.AreEqual(AfinArchitecture.Faithful, faithful.Options.Architecture);
+        Assert.AreEqual(AfinArchitecture.Pooled, pooled.Options.Architecture);
         // The default is the pooled network in Laplace coordinates; the faithful one is the first default, as it was.
-        using var standard = AfinModel.LoadDefault();
-        Assert.AreEqual(AfinArchitecture.Pooled, standard.Network.Options.Architecture);
-        Assert.AreEqual(LatentCoordinates.Full, standard.Network.Options.Coordinates);
-        Assert.AreEqual(LatentCoordinates.Original, faithful.Network.Options.Coordinates);
-        Assert.AreEqual(1, faithful.Network.Options.FeatureVersion);
+        var standard = AfinModel.LoadDefault();
+        Assert.AreEqual(AfinArchitecture.Pooled, standard.Options.Architecture);
+        Assert.AreEqual(LatentCoordinates.Full, standard.Options.Coordinates);
+        Assert.AreEqual(LatentCoordinates.Original, faithful.Options.Coordinates);
+        Assert.AreEqual(1, faithful.Options.FeatureVersion);
     }
 
     [TestMethod]
     public void ThePreviousDefaultStillLoadsFromItsFileAndWasTrainedAtTheFaithfulModelsBudget()
     {
         // The default of 2026-12-07 before the campaign's model replaced it: a model file of an older feature version.
-        using var synthetic = AfinModel.Load(RepositoryFiles.Model("afin-synthetic.afin"));
-        using var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful);
-        Assert.AreEqual(AfinArchitecture.Pooled, synthetic.Network.Options.Architecture);
-        Assert.AreEqual(LatentCoordinates.Full, synthetic.Network.Options.Coordinates);
-        Assert.AreEqual(2, synthetic.Network.Options.FeatureVersion);
+        var synthetic = AfinModel.Load(RepositoryFiles.Model("afin-synthetic.afin"));
+        var faithful = AfinModel.LoadDefault(AfinArchitecture.Faithful);
+        Assert.AreEqual(AfinArchitecture.Pooled, synthetic.Options.Architecture);
+        Assert.AreEqual(LatentCoordinates.Full, synthetic.Options.Coordinates);
+        Assert.AreEqual(2, synthetic.Options.FeatureVersion);
         // The two were trained on the same task distribution for the same number of steps: the comparison in
         // docs/benchmarks.md ("Canonical coordinates") is at equal budget.
         Assert.AreEqual((faithful.Tasks.MinDimension, faithful.Tasks.MaxDimension, faithful.Tasks.MinSites, faithful.Tasks.MaxSites),
@@ -65,7 +65,7 @@ public sealed class DefaultModelTests
     {
         // Fresh problems (a seed the training never used) scored against the exact posterior; the
         // bound is loose so it guards against a broken or swapped model, not against noise.
-        using var model = AfinModel.LoadDefault(architecture);
+        var model = AfinModel.LoadDefault(architecture);
         var tasks = model.Tasks with { PriorFamilies = ["gaussian", "full_rank_gaussian"], LikelihoodFamilies = ["linear_gaussian", "direct_gaussian"], HardCaseProbability = 0 };
         var sampler = new TaskSampler(tasks, 424242);
         var problems = Enumerable.Range(0, 40).Select(_ =>
@@ -110,7 +110,7 @@ public sealed class DefaultModelTests
             y[r] = eta + 0.5 * TestProblems.Normal(rng);
         }
         var problem = Afin.Modelling.BayesianProblem.Create(new Afin.Modelling.GaussianPrior(0, 10), [new Afin.Modelling.LinearGaussianBlock(x, y, 0.5)]);
-        using var model = AfinModel.LoadDefault();
+        var model = AfinModel.LoadDefault();
         var posterior = model.Infer(problem);
         var exact = ExactPosterior.Compute(problem);
         var sd = exact.StdDev;

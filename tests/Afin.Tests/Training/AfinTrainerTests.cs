@@ -9,9 +9,9 @@ public sealed class AfinTrainerTests
     [TestMethod]
     public void SameSeedGivesTheSameModel()
     {
-        using var a = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
-        using var b = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
-        CollectionAssert.AreEqual(TinyTraining.Weights(a.Network), TinyTraining.Weights(b.Network));
+        var a = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
+        var b = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
+        CollectionAssert.AreEqual(TinyTraining.Weights(a), TinyTraining.Weights(b));
     }
 
     [TestMethod]
@@ -20,7 +20,7 @@ public sealed class AfinTrainerTests
         // Interrupt a 6-step run after step 3 (cancellation writes the checkpoint), resume it, and
         // compare with the run that was never interrupted: tasks, optimiser state and EMA must all carry over.
         string checkpoint = TinyTraining.TempPath(".ckpt");
-        using var uninterrupted = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(6)).Train();
+        var uninterrupted = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(6)).Train();
         using (var cancel = new CancellationTokenSource())
         using (var first = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(6)))
         {
@@ -28,9 +28,9 @@ public sealed class AfinTrainerTests
         }
         using var resumed = AfinTrainer.Resume(checkpoint);
         Assert.AreEqual(3, resumed.Step);
-        using var model = resumed.Train();
+        var model = resumed.Train();
         Assert.AreEqual(6, model.Training.Steps);
-        CollectionAssert.AreEqual(TinyTraining.Weights(uninterrupted.Network), TinyTraining.Weights(model.Network));
+        CollectionAssert.AreEqual(TinyTraining.Weights(uninterrupted), TinyTraining.Weights(model));
         File.Delete(checkpoint);
     }
 
@@ -50,7 +50,7 @@ public sealed class AfinTrainerTests
         var reports = new List<TrainingProgress>();
         using (var trainer = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, options) { ReferenceProblems = references })
         {
-            using var model = trainer.Train(checkpoint, new Recorder(reports));
+            var model = trainer.Train(checkpoint, new Recorder(reports));
             Assert.AreEqual(2, trainer.ReferenceHistory.Count);
         }
         var scored = reports.Where(r => r.ReferenceValidation is not null).Select(r => r.ReferenceValidation!).ToArray();
@@ -88,7 +88,7 @@ public sealed class AfinTrainerTests
     {
         var reports = new List<TrainingProgress>();
         using var trainer = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(4) with { ValidationEvery = 2 });
-        using var model = trainer.Train(progress: new Collect(reports));
+        var model = trainer.Train(progress: new Collect(reports));
         Assert.IsTrue(reports.Count >= 2);
         Assert.IsTrue(reports.All(r => double.IsFinite(r.Loss) && r.StepsPerSecond > 0 && r.LearningRate > 0));
         Assert.IsTrue(reports.Any(r => r.Validation is { Step: 2 }));
@@ -110,7 +110,7 @@ public sealed class AfinTrainerTests
         var options = TinyTraining.Options(150) with { LearningRate = 5e-3, WarmupSteps = 10, ValidationProblems = 24, EmaDecay = 0.8 };
         using var trainer = new AfinTrainer(TinyTraining.Network with { Architecture = architecture }, tasks, options);
         var before = trainer.Validate()!;
-        using var model = trainer.Train();
+        var model = trainer.Train();
         var after = model.Training.Validation!;
         Assert.IsTrue(after.MedianKlPerDimension < 0.5 * before.MedianKlPerDimension, $"KL/d {before.MedianKlPerDimension} -> {after.MedianKlPerDimension}");
     }
@@ -118,23 +118,25 @@ public sealed class AfinTrainerTests
     [TestMethod]
     public void FineTuningStartsFromTheModelsWeights()
     {
-        using var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
+        var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
         using var tuner = AfinTrainer.FineTune(model, TinyTraining.Tasks with { MaxSites = 3 }, TinyTraining.Options(1) with { Seed = 99 });
-        using var start = tuner.ToModel();
-        CollectionAssert.AreEqual(TinyTraining.Weights(model.Network), TinyTraining.Weights(start.Network));
-        using var tuned = tuner.Train();
-        CollectionAssert.AreNotEqual(TinyTraining.Weights(model.Network), TinyTraining.Weights(tuned.Network));
+        var start = tuner.ToModel();
+        CollectionAssert.AreEqual(TinyTraining.Weights(model), TinyTraining.Weights(start));
+        var tuned = tuner.Train();
+        CollectionAssert.AreNotEqual(TinyTraining.Weights(model), TinyTraining.Weights(tuned));
         Assert.AreEqual(3, tuned.Tasks.MaxSites);
     }
 
     [TestMethod]
     public void NumericallyFailingStepsAreSkippedUntilTooManyInARow()
     {
-        using var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
+        var trained = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
+        using var network = AfinNetwork.FromModel(trained);
         using (TorchSharp.torch.no_grad())
         {
-            model.Network.named_parameters().First(p => p.name.StartsWith("decoder.mean_head")).parameter.fill_(float.NaN);
+            network.named_parameters().First(p => p.name.StartsWith("decoder.mean_head")).parameter.fill_(float.NaN);
         }
+        var model = network.ToModel(trained.Tasks);
         using var tuner = AfinTrainer.FineTune(model, TinyTraining.Tasks, TinyTraining.Options(40));
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => tuner.Train());
         StringAssert.Contains(e.Message, $"{AfinTrainer.MaxConsecutiveSkips} consecutive steps failed");
@@ -144,9 +146,9 @@ public sealed class AfinTrainerTests
     [TestMethod]
     public void FlowFamilyTrains()
     {
-        using var model = new AfinTrainer(TinyTraining.Network with { Family = PosteriorFamily.Flow }, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
-        Assert.AreEqual(PosteriorFamily.Flow, model.Network.Options.Family);
-        Assert.IsTrue(TinyTraining.Weights(model.Network).All(float.IsFinite));
+        var model = new AfinTrainer(TinyTraining.Network with { Family = PosteriorFamily.Flow }, TinyTraining.Tasks, TinyTraining.Options(3)).Train();
+        Assert.AreEqual(PosteriorFamily.Flow, model.Options.Family);
+        Assert.IsTrue(TinyTraining.Weights(model).All(float.IsFinite));
     }
 
     [TestMethod]
@@ -155,7 +157,7 @@ public sealed class AfinTrainerTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(0)));
         StringAssert.Contains(e.Message, "Steps");
         e = Assert.ThrowsExactly<ArgumentException>(() => new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(2) with { Device = "tpu" }));
-        StringAssert.Contains(e.Message, "device");
+        StringAssert.Contains(e.Message, "Device");
     }
 
     [TestMethod]

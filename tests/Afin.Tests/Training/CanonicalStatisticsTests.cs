@@ -57,7 +57,7 @@ public sealed class CanonicalStatisticsTests
     [TestMethod]
     public void TrainingTasksLieInsideTheBoundsAndASeparatedProblemOutside()
     {
-        using var model = AfinModel.LoadDefault();
+        var model = AfinModel.LoadDefault();
         var bounds = model.RangeBounds;
         Assert.AreSame(bounds, model.RangeBounds, "read or measured once per model");
 
@@ -89,12 +89,12 @@ public sealed class CanonicalStatisticsTests
             var header = AfinFileFormat.Read(File.ReadAllBytes(path), AfinFileKind.Model, path).HeaderJson;
             StringAssert.Contains(header, "\"Bounds\"", $"{name} records its statistic bounds");
         }
-        using var model = AfinModel.LoadDefault();
+        var model = AfinModel.LoadDefault();
         string saved = Path.Combine(Path.GetTempPath(), $"bounds-{Guid.NewGuid():N}.afin");
         try
         {
             model.Save(saved);
-            using var again = AfinModel.Load(saved);
+            var again = AfinModel.Load(saved);
             Assert.AreEqual(model.RangeBounds, again.RangeBounds);
         }
         finally

@@ -12,7 +12,7 @@ public sealed class DesignFineTuningTests
     [TestMethod]
     public void FineTuningDrawsEveryMicroBatchFromTheSource()
     {
-        using var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
+        var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
         var source = new RecordingSource(new DesignTaskSource([Template]));
         using var tuner = AfinTrainer.FineTune(model, source, TinyTraining.Tasks, TinyTraining.Options(3));
         tuner.Train();
@@ -24,7 +24,7 @@ public sealed class DesignFineTuningTests
     [TestMethod]
     public void ARunOnASourceRefusesCheckpoints()
     {
-        using var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
+        var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
         using var tuner = AfinTrainer.FineTune(model, new DesignTaskSource([Template]), TinyTraining.Tasks, TinyTraining.Options(1));
         string path = TinyTraining.TempPath(".ckpt");
         StringAssert.Contains(Assert.ThrowsExactly<NotSupportedException>(() => tuner.Train(path)).Message, "checkpoint");
@@ -35,13 +35,13 @@ public sealed class DesignFineTuningTests
     [TestMethod]
     public void FineTuningOnTheDesignsLowersTheHeldOutScore()
     {
-        using var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
+        var model = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(2)).Train();
         var source = new DesignTaskSource([Template]);
         var heldOut = Enumerable.Range(0, 200).Select(k => source.SampleBatch(1, 1_000_000 + k)[0]).ToArray();
         var before = HeldOutScores.Measure(model, heldOut);
         var options = TinyTraining.Options(80) with { LearningRate = 3e-3, BatchSize = 16, MicroBatches = 1, EmaStartStep = 0, EmaDecay = 0.8, WarmupSteps = 5 };
         using var tuner = AfinTrainer.FineTune(model, source, TinyTraining.Tasks, options);
-        using var tuned = tuner.Train();
+        var tuned = tuner.Train();
         var after = HeldOutScores.Measure(tuned, heldOut);
         Assert.AreEqual(200, after.Tasks);
         Assert.AreEqual(before.LaplaceNegativeLogDensityPerDimension, after.LaplaceNegativeLogDensityPerDimension, "the yardstick does not depend on the network");
@@ -52,7 +52,7 @@ public sealed class DesignFineTuningTests
     public void ATaskWhoseTruthLiesFarOutsideItsLaplaceFrameIsLeftOutOfTheStep()
     {
         var network = TinyTraining.Network with { Coordinates = Afin.Canonical.LatentCoordinates.Full, FeatureVersion = Afin.Network.AfinNetworkOptions.LatestFeatureVersion };
-        using var model = new AfinTrainer(network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
+        var model = new AfinTrainer(network, TinyTraining.Tasks, TinyTraining.Options(1)).Train();
         var good = new DesignTaskSource([Template]);
         var source = new BrokenTruthSource(good);
         using var tuner = AfinTrainer.FineTune(model, source, TinyTraining.Tasks, TinyTraining.Options(2) with { MicroBatches = 1 });

@@ -69,7 +69,7 @@ public sealed class TaskDistributionTests
     public void TheShippedModelWasTrainedOnTheCampaignsDistribution()
     {
         // The realistic preset limited to d <= 12 and N <= 128, every family of feature version 3 (docs/models.md, "The training campaign").
-        using var model = AfinModel.LoadDefault();
+        var model = AfinModel.LoadDefault();
         Assert.AreEqual((TaskDistribution.Realistic with { MaxDimension = 12, MaxSites = 128, LikelihoodFamilies = TaskDistribution.AllLikelihoodFamilies }).ToString(), model.Tasks.ToString());
     }
 

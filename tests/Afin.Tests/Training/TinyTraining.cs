@@ -24,4 +24,10 @@ internal static class TinyTraining
 
     internal static float[] Weights(AfinNetwork network) =>
         network.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+
+    internal static float[] Weights(Afin.Persistence.AfinModel model)
+    {
+        using var network = AfinNetwork.FromModel(model);
+        return Weights(network);
+    }
 }

@@ -33,17 +33,14 @@ internal sealed class FitBenchRunner(AfinModel model, AfinPosteriorOptions tunin
         yield return Report(Row("laplace", 0, clock.Elapsed.TotalSeconds, laplace));
 
         clock.Restart();
-        using (var bound = ml.Transforms.AfinPosterior(tuning with { Model = model, FineTuneSteps = 0, Progress = null }).Fit(data))
-        {
-            var scores = Score(ml, bound, data, references);
-            yield return Report(Row("default", 0, clock.Elapsed.TotalSeconds, scores));
-        }
+        var bound = ml.Transforms.AfinPosterior(tuning with { Model = model, FineTuneSteps = 0, Progress = null }).Fit(data);
+        yield return Report(Row("default", 0, clock.Elapsed.TotalSeconds, Score(ml, bound, data, references)));
         foreach (int steps in budgets)
         {
             cancellationToken.ThrowIfCancellationRequested();
             clock.Restart();
             var estimator = ml.Transforms.AfinPosterior(tuning with { Model = model, FineTuneSteps = steps });
-            using var tuned = estimator.Fit(data);
+            var tuned = estimator.Fit(data);
             double seconds = clock.Elapsed.TotalSeconds;
             var report = estimator.LastFineTuneReport!;
             yield return Report(Row("fit", steps, seconds, Score(ml, tuned, data, references)) with

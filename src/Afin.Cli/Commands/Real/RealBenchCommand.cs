@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Afin.Cli.Benchmarks.Real;
 using Afin.Persistence;
-using static TorchSharp.torch;
 
 namespace Afin.Cli.Commands.Real;
 
@@ -62,24 +61,11 @@ internal static class RealBenchCommand
             int threads = options.ThreadCount(parse);
             var items = WithReferences(options.Select(parse), parse.GetValue(references)!);
             var loaded = LoadModels(kinds, parse.GetValue(models));
-            int original = get_num_threads();
-            try
+            var methodList = RealMethods.Create(kinds, loaded, threads, parse.GetValue(seed));
+            var report = Run(io, items, methodList, loaded, threads, cancellationToken);
+            if (parse.GetValue(output) is { } file)
             {
-                set_num_threads(threads);
-                var methodList = RealMethods.Create(kinds, loaded, threads, parse.GetValue(seed));
-                var report = Run(io, items, methodList, loaded, threads, cancellationToken);
-                if (parse.GetValue(output) is { } file)
-                {
-                    io.WriteResult(JsonSerializer.Serialize(report, JsonOptions) + Environment.NewLine, file);
-                }
-            }
-            finally
-            {
-                set_num_threads(original);
-                foreach (var (_, model) in loaded)
-                {
-                    model.Dispose();
-                }
+                io.WriteResult(JsonSerializer.Serialize(report, JsonOptions) + Environment.NewLine, file);
             }
             return Task.FromResult(ExitCodes.Success);
         });

@@ -19,7 +19,7 @@ internal sealed class RealSuiteOptions
 
     internal Option<int> Threads { get; } = new("--threads")
     {
-        Description = "Threads to use at most (NUTS chains at once, importance-sampling workers, TorchSharp intra-op threads).",
+        Description = "Threads to use at most (NUTS chains at once, importance-sampling workers).",
         DefaultValueFactory = _ => Math.Min(2, Environment.ProcessorCount),
     };
 

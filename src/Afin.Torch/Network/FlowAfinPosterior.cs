@@ -65,7 +65,7 @@ public sealed class FlowAfinPosterior : AfinPosterior
     {
         CheckCount(count);
         int d = Dimension;
-        var eps = StandardNormal(count, d, seed);
+        var eps = TorchStandardNormal.Draw(count, d, seed);
         var z = new double[count, d];
         var logq = new double[count];
         lock (_network.FlowLock)

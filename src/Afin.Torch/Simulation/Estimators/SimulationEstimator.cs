@@ -126,7 +126,7 @@ public abstract class SimulationEstimator : IDisposable
         ArgumentNullException.ThrowIfNull(destination);
         var header = new EstimatorHeader(Kind, ParameterCount, Shape.Layout, Shape.Rows, Shape.Columns, OptionsJson,
             State.Prior is null ? null : PriorDescription.Describe(State.Prior), State.Parameters, State.Data, State.Training);
-        AfinFileFormat.Write(destination, AfinFileKind.SimulationModel, JsonSerializer.Serialize(header, SimulationJson.Options), [("weights", AfinModel.WeightBytes(Network))]);
+        AfinFileFormat.Write(destination, AfinFileKind.SimulationModel, JsonSerializer.Serialize(header, SimulationJson.Options), [("weights", ModuleWeights.Save(Network))]);
     }
 
     /// <summary>Reads an estimator file of any kind.</summary>
@@ -174,7 +174,7 @@ public abstract class SimulationEstimator : IDisposable
             EstimatorKind.NeuralPosterior => NeuralPosteriorEstimator.Restore(state, header.OptionsJson, customSummary),
             _ => NeuralRatioEstimator.Restore(state, header.OptionsJson, customSummary),
         };
-        AfinModel.LoadWeights(estimator.Network, content.Section("weights", source), source);
+        ModuleWeights.Load(estimator.Network, content.Section("weights", source), source);
         estimator.Network.eval();
         return estimator;
     }

@@ -45,6 +45,8 @@ public sealed class AfinTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(options);
+        // Before the first tensor call (the seed below), so an app without libtorch gets one clear message.
+        TorchRuntime.EnsureNativeLoaded();
         network.Validate();
         tasks.Validate();
         options.Validate();
@@ -188,10 +190,7 @@ public sealed class AfinTrainer : IDisposable
     /// <summary>A model holding a copy of the current EMA weights.</summary>
     public AfinModel ToModel()
     {
-        var network = new AfinNetwork(NetworkOptions, _device);
-        AfinModel.LoadWeights(network, AfinModel.WeightBytes(_ema), "EMA weights");
-        network.eval();
-        return new AfinModel(network, Tasks, new TrainingSummary
+        return _ema.ToModel(Tasks, new TrainingSummary
         {
             Steps = Step, WallSeconds = Math.Round(_wallSeconds, 1), Seed = Options.Seed, Options = Options, Validation = LastValidation,
         });
@@ -209,7 +208,7 @@ public sealed class AfinTrainer : IDisposable
             _optimizer.save_state_dict(writer);
         }
         AtomicFile.Write(path, file => AfinFileFormat.Write(file, AfinFileKind.Checkpoint, JsonSerializer.Serialize(header, AfinModel.HeaderJson),
-            [("weights", AfinModel.WeightBytes(_network)), ("ema", AfinModel.WeightBytes(_ema)), ("optimizer", optimizerState.ToArray())]));
+            [("weights", ModuleWeights.Save(_network)), ("ema", ModuleWeights.Save(_ema)), ("optimizer", optimizerState.ToArray())]));
     }
 
     /// <summary>
@@ -219,16 +218,15 @@ public sealed class AfinTrainer : IDisposable
     public static AfinTrainer FineTune(AfinModel model, TaskDistribution tasks, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var trainer = new AfinTrainer(model.Network.Options, tasks, options);
+        var trainer = new AfinTrainer(model.Options, tasks, options);
         trainer.StartFrom(model);
         return trainer;
     }
 
     private void StartFrom(AfinModel model)
     {
-        var weights = AfinModel.WeightBytes(model.Network);
-        AfinModel.LoadWeights(_network, weights, "fine-tuning start");
-        AfinModel.LoadWeights(_ema, weights, "fine-tuning start");
+        ModuleWeights.Load(_network, model.Weights, "fine-tuning start");
+        ModuleWeights.Load(_ema, model.Weights, "fine-tuning start");
     }
 
     /// <summary>A checkpoint resumes by drawing from its <see cref="TaskDistribution"/>, so a run on another source would resume on other tasks.</summary>
@@ -250,7 +248,7 @@ public sealed class AfinTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
-        var trainer = new AfinTrainer(model.Network.Options, range, source, options);
+        var trainer = new AfinTrainer(model.Options, range, source, options);
         trainer.StartFrom(model);
         return trainer;
     }
@@ -264,8 +262,8 @@ public sealed class AfinTrainer : IDisposable
             ?? throw new InvalidDataException($"{path}: corrupt: empty header");
         var options = steps is null ? header.Options : header.Options with { Steps = steps.Value };
         var trainer = new AfinTrainer(header.Network, header.Tasks, options);
-        AfinModel.LoadWeights(trainer._network, content.Section("weights", path), path);
-        AfinModel.LoadWeights(trainer._ema, content.Section("ema", path), path);
+        ModuleWeights.Load(trainer._network, content.Section("weights", path), path);
+        ModuleWeights.Load(trainer._ema, content.Section("ema", path), path);
         using (var reader = new BinaryReader(new MemoryStream(content.Section("optimizer", path))))
         {
             trainer._optimizer.load_state_dict(reader);

@@ -184,6 +184,10 @@ internal static partial class TorchSharpNativeFix
     /// </summary>
     internal static TorchSharpNativeLibraryException Explain(Exception failure)
     {
+        if (!AppHasLibTorch())
+        {
+            return new TorchSharpNativeLibraryException(AbsentMessage(failure), failure);
+        }
         if (Unfixable is { } unfixable)
         {
             return new TorchSharpNativeLibraryException(unfixable.Message, failure);
@@ -192,6 +196,31 @@ internal static partial class TorchSharpNativeFix
             ? "Afin checked that libLibTorchSharp.so itself loads; the failure came later."
             : $"Afin's resolver for TorchSharp was not asked for {LibraryName} (another resolver is registered, or {OptOutVariable}=false), so Afin checked nothing.");
         return new TorchSharpNativeLibraryException(TorchSharpMessage(failure).TrimEnd() + Environment.NewLine + checkedText, failure);
+    }
+
+    /// <summary>
+    /// Whether libtorch's own library (torch_cpu or torch_cuda, not TorchSharp's binding) lies where a build deploys
+    /// native files: the app's folder or its runtimes/ tree. None means the app was built without libtorch, as an app
+    /// that only infers may be. (TorchSharp's last-resort copy from the NuGet cache into a cpu/ subfolder does not count.)
+    /// </summary>
+    internal static bool AppHasLibTorch(string? folder = null)
+    {
+        string root = folder ?? AppContext.BaseDirectory;
+        string runtimes = Path.Combine(root, "runtimes");
+        return new[] { "*torch_cpu.*", "*torch_cuda.*" }.Any(pattern =>
+            (Directory.Exists(root) && Directory.EnumerateFiles(root, pattern).Any())
+            || (Directory.Exists(runtimes) && Directory.EnumerateFiles(runtimes, pattern, SearchOption.AllDirectories).Any()));
+    }
+
+    internal static string AbsentMessage(Exception failure) =>
+        "libtorch, TorchSharp's native backend, is not part of this app, so it cannot train or fine-tune networks: add the package " +
+        "TorchSharp-cpu (or TorchSharp-cuda-linux for a GPU) to the app. Inference needs no libtorch: AfinModel.Infer, the inference " +
+        "modes, the ML.NET transformer and the DI engine run on the managed engine. TorchSharp said: " + FirstSentence(TorchSharpMessage(failure));
+
+    private static string FirstSentence(string text)
+    {
+        string line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? text;
+        return line.EndsWith('.') ? line : line + ".";
     }
 
     /// <summary>TorchSharp's own message, from inside the type-initializer exception it arrives in.</summary>

@@ -64,6 +64,8 @@ public static partial class TorchRuntime
         {
             return;
         }
+        // MKL reads its reproducibility mode when it first runs, which loading the backend may be.
+        EnsureReproducible();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);

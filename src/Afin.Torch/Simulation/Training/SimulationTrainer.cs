@@ -57,7 +57,7 @@ internal sealed class SimulationTrainer
             }
             progress?.Report(new SimulationTrainingProgress(state.Epoch, _options.Epochs, trainingLoss, validationLoss, state.BestLoss, state.SinceBest, state.Elapsed));
         }
-        AfinModel.LoadWeights(_module, state.BestWeights!, "best weights");
+        ModuleWeights.Load(_module, state.BestWeights!, "best weights");
         _module.eval();
         return new SimulationTrainingSummary(state.Epoch, state.BestEpoch, state.BestLoss, state.Epoch < _options.Epochs, 0, state.Elapsed, _options.Seed);
     }
@@ -122,7 +122,7 @@ internal sealed class SimulationTrainer
         var header = new CheckpointHeader(_configuration, _options.Seed, state.Epoch, state.BestEpoch, state.BestLoss, state.SinceBest, state.Elapsed);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, file => AfinFileFormat.Write(file, AfinFileKind.SimulationCheckpoint, JsonSerializer.Serialize(header, SimulationJson.Options),
-                [("weights", AfinModel.WeightBytes(_module)), ("best", state.BestWeights!), ("optimizer", optimizerState.ToArray())]));
+                [("weights", ModuleWeights.Save(_module)), ("best", state.BestWeights!), ("optimizer", optimizerState.ToArray())]));
     }
 
     private TrainingState Resume(string path, OptimizerHelper optimizer)
@@ -134,7 +134,7 @@ internal sealed class SimulationTrainer
         {
             throw new InvalidOperationException($"{path} is a checkpoint of another estimator, training set or training settings (seed, batch size, learning rate); delete it or choose another CheckpointPath");
         }
-        AfinModel.LoadWeights(_module, content.Section("weights", path), path);
+        ModuleWeights.Load(_module, content.Section("weights", path), path);
         using (var reader = new BinaryReader(new MemoryStream(content.Section("optimizer", path))))
         {
             optimizer.load_state_dict(reader);
@@ -149,7 +149,7 @@ internal sealed class SimulationTrainer
     {
         internal TrainingState After(double validationLoss, nn.Module module, double elapsed) =>
             validationLoss < BestLoss
-                ? new TrainingState(Epoch + 1, Epoch + 1, validationLoss, 0, elapsed, AfinModel.WeightBytes(module))
+                ? new TrainingState(Epoch + 1, Epoch + 1, validationLoss, 0, elapsed, ModuleWeights.Save(module))
                 : this with { Epoch = Epoch + 1, SinceBest = SinceBest + 1, Elapsed = elapsed };
     }
 }

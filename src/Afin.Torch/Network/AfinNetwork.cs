@@ -1,6 +1,8 @@
 using Afin.Canonical;
 using Afin.Modelling;
 using Afin.Network.Modules;
+using Afin.Persistence;
+using Afin.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -55,6 +57,48 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
         {
             this.to(device);
         }
+    }
+
+    /// <summary>
+    /// The network of a trained model, with its weights and flow strength, in evaluation mode, on <paramref name="device"/>
+    /// (CPU when null): for fine-tuning, for the TorchSharp forward pass, or for inference on a GPU.
+    /// </summary>
+    public static AfinNetwork FromModel(AfinModel model, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var network = new AfinNetwork(model.Options);
+        ModuleWeights.Load(network, model.Weights, "model weights");
+        network.FlowStrength = model.FlowStrength;
+        network.eval();
+        return device is null || device.type == DeviceType.CPU ? network : network.MoveTo(device);
+    }
+
+    /// <summary>
+    /// A model of this network's current weights (a float32 CPU copy, which the managed engine runs and model files hold)
+    /// and flow strength, trained on <paramref name="tasks"/>.
+    /// </summary>
+    public AfinModel ToModel(TaskDistribution tasks, TrainingSummary? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        return new AfinModel(Options, Float32CpuWeights(), tasks, training, flowStrength: FlowStrength);
+    }
+
+    private byte[] Float32CpuWeights()
+    {
+        if (Device.type == DeviceType.CPU && ParameterType == ScalarType.Float32)
+        {
+            return ModuleWeights.Save(this);
+        }
+        using var copy = new AfinNetwork(Options);
+        var target = copy.state_dict();
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in state_dict())
+            {
+                target[name].copy_(tensor);
+            }
+        }
+        return ModuleWeights.Save(copy);
     }
 
     /// <summary>The options the network was built with.</summary>
@@ -381,7 +425,7 @@ public sealed class AfinNetwork : nn.Module<FactorBatch, NetworkOutput>
                         l[i, j] = chol[(b * d + i) * d + j];
                     }
                 }
-                result[b] = new GaussianAfinPosterior(m, l);
+                result[b] = new GaussianAfinPosterior(m, l, TorchStandardNormal.Draw);
             }
             return result;
         }
