@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -68,11 +69,7 @@ internal static class StateDictReader
             long byteCount = elements * sizeof(float);
             Need(bytes, position, byteCount, source, $"the {elements} values of {where}");
             var values = new float[elements];
-            var raw = bytes.Slice(position, (int)byteCount);
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * sizeof(float), sizeof(float)));
-            }
+            CopyLittleEndian(bytes.Slice(position, (int)byteCount), values);
             position += (int)byteCount;
             if (!tensors.TryAdd(name, new WeightTensor(shape, values)))
             {
@@ -84,6 +81,23 @@ internal static class StateDictReader
             throw new InvalidDataException($"{source}: corrupt state dict: {bytes.Length - position} bytes follow its last entry");
         }
         return new WeightSet(tensors, source);
+    }
+
+    /// <summary>
+    /// Little-endian float32 values into <paramref name="values"/>: one block copy on a little-endian machine (a model's
+    /// million weights, read one at a time, cost a process that answers one problem a tenth of a second).
+    /// </summary>
+    private static void CopyLittleEndian(ReadOnlySpan<byte> raw, float[] values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.Cast<byte, float>(raw).CopyTo(values);
+            return;
+        }
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * sizeof(float), sizeof(float)));
+        }
     }
 
     private static void Need(ReadOnlySpan<byte> bytes, int position, long length, string source, string what)

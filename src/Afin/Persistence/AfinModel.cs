@@ -111,7 +111,7 @@ public sealed class AfinModel
     {
         ArgumentNullException.ThrowIfNull(destination);
         var header = new ModelHeader(Options, Tasks, Training, RangeBounds);
-        AfinFileFormat.Write(destination, AfinFileKind.Model, JsonSerializer.Serialize(header, HeaderJson), [("weights", Weights)]);
+        AfinFileFormat.Write(destination, AfinFileKind.Model, JsonSerializer.Serialize(header, ModelHeaderJson.Default.ModelHeader), [("weights", Weights)]);
     }
 
     /// <summary>Reads a model written by <see cref="Save(Stream)"/> (or a model file's bytes) from a stream.</summary>
@@ -170,7 +170,7 @@ public sealed class AfinModel
     internal static AfinModel FromBytes(byte[] bytes, string source)
     {
         var content = AfinFileFormat.Read(bytes, AfinFileKind.Model, source);
-        var header = JsonSerializer.Deserialize<ModelHeader>(content.HeaderJson, HeaderJson)
+        var header = JsonSerializer.Deserialize(content.HeaderJson, ModelHeaderJson.Default.ModelHeader)
             ?? throw new InvalidDataException($"{source}: corrupt: empty header");
         try
         {
@@ -184,5 +184,5 @@ public sealed class AfinModel
     }
 
     /// <summary>The model file's header; <paramref name="Bounds"/> is absent from files written before it was recorded.</summary>
-    private sealed record ModelHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingSummary Training, StatisticBounds? Bounds = null);
+    internal sealed record ModelHeader(AfinNetworkOptions Network, TaskDistribution Tasks, TrainingSummary Training, StatisticBounds? Bounds = null);
 }
