@@ -14,6 +14,7 @@ internal static class AfinCommandLine
         root.Subcommands.Add(NutsCommand.Create(io));
         root.Subcommands.Add(LaplaceCommand.Create(io));
         root.Subcommands.Add(InferCommand.Create(io));
+        root.Subcommands.Add(PredictCommand.Create(io));
         root.Subcommands.Add(CompareCommand.Create(io));
         root.Subcommands.Add(TrainCommand.Create(io));
         root.Subcommands.Add(Commands.Sbi.SbiCommand.Create(io));

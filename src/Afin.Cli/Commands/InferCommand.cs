@@ -19,20 +19,10 @@ internal static class InferCommand
         var problem = CommonOptions.Problem();
         var output = CommonOptions.Output();
         var seed = CommonOptions.Seed();
-        var model = new Option<FileInfo?>("--model", "-m") { Description = "Model file; the default model shipped with the library when omitted." };
-        var architecture = new Option<AfinArchitecture?>("--architecture")
-        {
-            Description = "Use the shipped model of this architecture: Pooled (the default model, in Laplace coordinates) or Faithful (the earlier default, in the problems' own coordinates; far less accurate on realistic problems).",
-        };
-        var mode = new Option<string>("--mode")
-        {
-            Description = "auto (default): the exact posterior where the problem is conjugate, else AFIN when its importance weights show it is close, " +
-                "else importance sampling from the better of AFIN, a Laplace-t proposal and their mixture when its Monte Carlo error is under 0.05 sd, else NUTS; " +
-                "amortized: the AFIN posterior alone, the fastest, with a quick k-hat reported; corrected: always importance sampling from the best proposal; " +
-                "laplace: the Laplace approximation, without the network (no model is loaded).",
-            DefaultValueFactory = _ => InferenceReport.ModeNames[(int)InferenceMode.Auto],
-        };
-        var draws = new Option<int?>("--draws") { Description = $"Draws per proposal for the importance check of --mode corrected or auto (default {new AutoInferenceOptions().ProposalDraws}; more are drawn when the Monte Carlo error asks for them)." };
+        var model = ModelOption();
+        var architecture = ArchitectureOption();
+        var mode = ModeOption();
+        var draws = DrawsOption();
         var samples = CommonOptions.Samples();
         var samplesOut = CommonOptions.SamplesOut();
         var command = new Command("infer", "AFIN posterior of a problem: one forward pass of a trained network, with an optional importance-sampling check.")
@@ -46,14 +36,7 @@ internal static class InferCommand
             var samplesFile = CommonOptions.SamplesFile(sampleCount, parse.GetValue(samplesOut));
             var inferenceMode = InferenceReport.ParseMode(parse.GetValue(mode));
             var options = Options(inferenceMode, parse.GetValue(draws), parse.GetValue(seed));
-            // Laplace mode and exact answers need no network: unless one is named, no model is loaded, so neither is libtorch.
-            var withoutModel = inferenceMode == InferenceMode.Laplace ? null : AfinInference.RunWithoutModel(spec, inferenceMode, options, cancellationToken);
-            bool modelNamed = parse.GetValue(model) is not null || parse.GetValue(architecture) is not null;
-            var afin = inferenceMode == InferenceMode.Laplace
-                ? NoModel(parse.GetValue(model), parse.GetValue(architecture))
-                : withoutModel is null || modelNamed ? LoadModel(parse.GetValue(model), parse.GetValue(architecture)) : null;
-            var outcome = withoutModel
-                ?? (afin is null ? AfinInference.RunLaplace(spec, options, cancellationToken) : Run(afin, spec, inferenceMode, options, cancellationToken));
+            var (afin, outcome) = Answer(spec, inferenceMode, options, parse.GetValue(model), parse.GetValue(architecture), cancellationToken);
             // Serialised before any file is written: a report that cannot be written must leave no samples file behind either.
             string json = PosteriorJson.Serialize(InferenceReport.Create(afin, outcome));
             if (samplesFile is not null)
@@ -65,6 +48,44 @@ internal static class InferCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    internal static Option<FileInfo?> ModelOption() => new("--model", "-m") { Description = "Model file; the default model shipped with the library when omitted." };
+
+    internal static Option<AfinArchitecture?> ArchitectureOption() => new("--architecture")
+    {
+        Description = "Use the shipped model of this architecture: Pooled (the default model, in Laplace coordinates) or Faithful (the earlier default, in the problems' own coordinates; far less accurate on realistic problems).",
+    };
+
+    internal static Option<string> ModeOption() => new("--mode")
+    {
+        Description = "auto (default): the exact posterior where the problem is conjugate, else AFIN when its importance weights show it is close, " +
+            "else importance sampling from the better of AFIN, a Laplace-t proposal and their mixture when its Monte Carlo error is under 0.05 sd, else NUTS; " +
+            "amortized: the AFIN posterior alone, the fastest, with a quick k-hat reported; corrected: always importance sampling from the best proposal; " +
+            "laplace: the Laplace approximation, without the network (no model is loaded).",
+        DefaultValueFactory = _ => InferenceReport.ModeNames[(int)InferenceMode.Auto],
+    };
+
+    internal static Option<int?> DrawsOption() => new("--draws")
+    {
+        Description = $"Draws per proposal for the importance check of --mode corrected or auto (default {new AutoInferenceOptions().ProposalDraws}; more are drawn when the Monte Carlo error asks for them).",
+    };
+
+    /// <summary>
+    /// The posterior in <paramref name="mode"/>, and the model that answered (null where none was needed). Laplace mode and
+    /// exact answers need no network: unless one is named, no model is loaded.
+    /// </summary>
+    internal static (AfinModel? Model, InferenceOutcome Outcome) Answer(BayesianProblem spec, InferenceMode mode, AutoInferenceOptions options,
+        FileInfo? modelFile, AfinArchitecture? architecture, CancellationToken cancellationToken)
+    {
+        var withoutModel = mode == InferenceMode.Laplace ? null : AfinInference.RunWithoutModel(spec, mode, options, cancellationToken);
+        bool modelNamed = modelFile is not null || architecture is not null;
+        var afin = mode == InferenceMode.Laplace
+            ? NoModel(modelFile, architecture)
+            : withoutModel is null || modelNamed ? LoadModel(modelFile, architecture) : null;
+        var outcome = withoutModel
+            ?? (afin is null ? AfinInference.RunLaplace(spec, options, cancellationToken) : Run(afin, spec, mode, options, cancellationToken));
+        return (afin, outcome);
     }
 
     private static InferenceOutcome Run(AfinModel afin, BayesianProblem spec, InferenceMode mode, AutoInferenceOptions options, CancellationToken cancellationToken)
@@ -116,7 +137,7 @@ internal static class InferCommand
     }
 
     /// <summary>The inference options from the command line; --draws only means something when weights are computed.</summary>
-    private static AutoInferenceOptions Options(InferenceMode mode, int? draws, int seed)
+    internal static AutoInferenceOptions Options(InferenceMode mode, int? draws, int seed)
     {
         var options = new AutoInferenceOptions { Seed = seed };
         if (draws is not { } count)
@@ -140,7 +161,7 @@ internal static class InferCommand
     }
 
     /// <summary>The training-range warning, as before, and which path a checked mode took.</summary>
-    private static void WriteMessages(CommandIO io, BayesianProblem spec, InferenceOutcome outcome)
+    internal static void WriteMessages(CommandIO io, BayesianProblem spec, InferenceOutcome outcome)
     {
         if (!outcome.InTrainingRange)
         {
