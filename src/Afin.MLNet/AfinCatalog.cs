@@ -1,4 +1,5 @@
 using Afin.MLNet.Persistence;
+using Afin.MLNet.Prediction;
 using Afin.MLNet.Simulation;
 using Microsoft.ML;
 
@@ -24,6 +25,20 @@ public static class AfinCatalog
     public static AfinPosteriorEstimator AfinPosterior(this TransformsCatalog catalog, string? modelPath = null, int sampleCount = 0,
         AfinFailurePolicy failurePolicy = AfinFailurePolicy.Throw) =>
         catalog.AfinPosterior(new AfinPosteriorOptions { ModelPath = modelPath, SampleCount = sampleCount, FailurePolicy = failurePolicy });
+
+    /// <summary>
+    /// A per-group Bayesian model that scores new rows: Fit reads observation rows (a group key, features, a label and, as
+    /// the family needs, offsets, trials or noise scales), computes each group's posterior, and returns a transformer
+    /// that scores observation rows into Score, Lower, Upper and, for binary labels, Probability and PredictedLabel; see
+    /// <see cref="AfinGroupPredictorOptions"/>.
+    /// </summary>
+    public static AfinGroupPredictorEstimator AfinGroupPredictor(this TransformsCatalog catalog, AfinGroupPredictorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new AfinGroupPredictorEstimator(MLNetInternalAccess.Environment(catalog), options);
+    }
 
     /// <summary>
     /// The simulation-based posterior estimator: one row = one data set in a float vector column; outputs the mean, median

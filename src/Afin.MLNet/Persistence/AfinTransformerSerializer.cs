@@ -10,6 +10,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Afin.MLNet;
 using Afin.MLNet.Persistence;
+using Afin.MLNet.Prediction;
 using Afin.MLNet.Simulation;
 using Afin.Simulation.Estimators;
 using Afin.Persistence;
@@ -24,6 +25,8 @@ using Microsoft.ML.Runtime;
     "AFIN posterior", AfinTransformerSerializer.LoaderSignature)]
 [assembly: LoadableClass(typeof(SimulationPosteriorTransformer), typeof(SimulationTransformerSerializer), null, typeof(SignatureLoadModel),
     "Simulation-based posterior", SimulationTransformerSerializer.LoaderSignature)]
+[assembly: LoadableClass(typeof(AfinGroupPredictorTransformer), typeof(AfinGroupPredictorSerializer), null, typeof(SignatureLoadModel),
+    "AFIN group predictor", AfinGroupPredictorSerializer.LoaderSignature)]
 
 namespace System.Runtime.CompilerServices
 {
@@ -206,6 +209,50 @@ namespace Afin.MLNet.Persistence
                 throw new InvalidDataException($"{transformer}: unknown storage mode {mode} in the saved transformer");
             }
             return model ?? throw new InvalidDataException($"{transformer}: the model zip lacks the model stream {streamName}");
+        }
+    }
+
+    /// <summary>
+    /// Writes <see cref="AfinGroupPredictorTransformer"/> into an ML.NET model (zip) and reads it back: the options as JSON,
+    /// then the group posteriors (keys, means, covariances and the prior's) as the JSON stream <see cref="TableStreamName"/>.
+    /// </summary>
+    internal static class AfinGroupPredictorSerializer
+    {
+        /// <summary>ML.NET's loader signature (at most 24 characters).</summary>
+        internal const string LoaderSignature = "AfinGroupPredictorXf";
+
+        internal const string TableStreamName = "GroupPosteriors.json";
+
+        private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+
+        private static VersionInfo GetVersionInfo() => new(
+            modelSignature: "AFINGRPP",
+            verWrittenCur: 0x00010001,
+            verReadableCur: 0x00010001,
+            verWeCanReadBack: 0x00010001,
+            loaderSignature: LoaderSignature,
+            loaderAssemblyName: typeof(AfinGroupPredictorSerializer).Assembly.FullName);
+
+        internal static void Save(AfinGroupPredictorTransformer transformer, ModelSaveContext ctx)
+        {
+            ArgumentNullException.ThrowIfNull(ctx);
+            ctx.CheckAtModel();
+            ctx.SetVersionInfo(GetVersionInfo());
+            ModelZipSections.Write(ctx, JsonSerializer.Serialize(transformer.Options, Json), TableStreamName, transformer.Table.Save);
+        }
+
+        /// <summary>Called by ML.NET's ComponentCatalog (found through the LoadableClass attribute above).</summary>
+        private static AfinGroupPredictorTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            ArgumentNullException.ThrowIfNull(ctx);
+            ctx.CheckAtModel(GetVersionInfo());
+            AfinGroupPredictorOptions? options = null;
+            var table = ModelZipSections.Read(ctx, TableStreamName, "AfinGroupPredictor", json =>
+            {
+                options = JsonSerializer.Deserialize<AfinGroupPredictorOptions>(json, Json) ?? throw new InvalidDataException("AfinGroupPredictor: the saved options are empty");
+            }, GroupPosteriorTable.Load)!;
+            options!.Validate();
+            return new AfinGroupPredictorTransformer(table, options);
         }
     }
 
