@@ -1,4 +1,5 @@
 using Afin.Inference;
+using Afin.Prediction;
 
 namespace Afin.Extensions.DependencyInjection;
 
@@ -44,4 +45,15 @@ public sealed class AfinPosteriorResult
 
     /// <summary>The latent dimension d.</summary>
     public int Dimension => Mean.Length;
+
+    /// <summary>
+    /// The posterior predictive of new rows under <paramref name="likelihood"/>: from <see cref="Samples"/> when the result
+    /// holds draws, else from <see cref="Mean"/> and <see cref="Covariance"/> (exact for Gaussian posteriors, moment-matched
+    /// for the others). A result kept per group serves any number of later predictions.
+    /// </summary>
+    /// <exception cref="Modelling.ProblemValidationException">A row is invalid; the message names the field and the row.</exception>
+    public PredictionSet Predict(PredictiveLikelihood likelihood, PredictionRows rows, PredictionOptions? options = null) =>
+        Samples is { } draws && draws.GetLength(0) > 0
+            ? PosteriorPredictive.PredictFromDraws(draws, likelihood, rows, options)
+            : PosteriorPredictive.Predict(Mean, Covariance, likelihood, rows, options);
 }

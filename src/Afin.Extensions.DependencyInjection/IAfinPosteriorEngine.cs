@@ -1,5 +1,6 @@
 using Afin.Modelling;
 using Afin.Persistence;
+using Afin.Prediction;
 
 namespace Afin.Extensions.DependencyInjection;
 
@@ -28,4 +29,19 @@ public interface IAfinPosteriorEngine
 
     /// <summary>The synchronous form of <see cref="InferBatchAsync"/> (blocks the calling thread).</summary>
     IReadOnlyList<AfinPosteriorResult> InferBatch(IReadOnlyList<BayesianProblem> problems);
+
+    /// <summary>
+    /// Predictions for new rows of <paramref name="problem"/>: its posterior as <see cref="InferAsync"/> computes it, then
+    /// each row's posterior predictive (<see cref="AfinPosteriorResult.Predict"/>) under the family of the problem's
+    /// single observation block. To predict again from the same posterior, keep the result and call its Predict.
+    /// </summary>
+    /// <exception cref="ArgumentException">The problem has observations of several families (predict from the result with a named family).</exception>
+    /// <exception cref="ProblemValidationException">A row is invalid; the message names the field and the row.</exception>
+    async Task<PredictionSet> PredictAsync(BayesianProblem problem, PredictionRows rows, PredictionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var likelihood = PredictiveLikelihood.Of(problem);
+        var posterior = await InferAsync(problem, cancellationToken).ConfigureAwait(false);
+        return posterior.Predict(likelihood, rows, options);
+    }
 }
