@@ -13,6 +13,18 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
+    public void PredictBenchComparesEachModeWithNutsAndTimesScoring()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "predict", "--filter", "^(logistic-d2-n20|linear-d2-n10)$", "--nuts-draws", "200", "--scoring-rows", "2000");
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "| logistic-d2-n20 | bernoulli_logit | 2 | 20 | ");
+        StringAssert.Contains(output, "| linear-d2-n10 | linear_gaussian | 2 | 10 | ");
+        StringAssert.Contains(output, "Auto: median over logit problems of the median |p - p NUTS| ");
+        StringAssert.Contains(output, "(1 problems); 90% interval coverage");
+        StringAssert.Contains(output, "rows/s scoring new logistic rows of 200 groups");
+    }
+
+    [TestMethod]
     public void MlnetBenchComparesTransformWithTheEngine()
     {
         var (code, output, error) = CliRunner.Run("bench", "mlnet", "--problems", "12");

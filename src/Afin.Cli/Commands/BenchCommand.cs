@@ -16,6 +16,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Review.ReviewBenchCommand.Create(io));
         command.Subcommands.Add(Real.RealBenchCommand.Create(io));
         command.Subcommands.Add(FitBenchCommand.Create(io));
+        command.Subcommands.Add(PredictBenchCommand.Create(io));
         return command;
     }
 }
