@@ -1,7 +1,8 @@
-// AFIN quickstart: per-store linear regressions as an ML.NET pipeline.
+// AFIN quickstart: per-store linear regressions as an ML.NET pipeline, then next week's sales predicted per store.
 //   dotnet run --project samples/Quickstart                  (the default model shipped in Afin.dll)
 //   dotnet run --project samples/Quickstart -- --model my.afin
 using Afin.MLNet;
+using Afin.MLNet.Prediction;
 using Afin.Modelling;
 using Afin.References;
 using Microsoft.ML;
@@ -27,9 +28,11 @@ for (int i = 0; i < args.Length; i++)
 var random = new Random(2024);
 double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 var observations = new List<Sale>();
+var truth = new Dictionary<string, double[]>();
 for (int s = 0; s < Stores; s++)
 {
     var z = Enumerable.Range(0, D).Select(_ => PriorScale * Normal()).ToArray();   // the store's true coefficients
+    truth[$"store-{s:D2}"] = z;
     for (int n = 0; n < N; n++)
     {
         var x = Enumerable.Range(0, D).Select(_ => Normal()).ToArray();
@@ -108,7 +111,50 @@ if (!sameKeys || !(maxDifference <= 1e-6))
     return 1;
 }
 Console.WriteLine("Reloaded outputs agree.");
+
+// 5. Predict next week's sales: the group predictor fits on the same observation rows and scores new rows per store
+//    (Score = predictive mean, [Lower, Upper] = 90% interval with the noise); an unknown store gets the prior predictive.
+var grouping = new ObservationGroupingOptions
+{
+    GroupColumn = nameof(Sale.Store), FeaturesColumn = nameof(Sale.Features), LabelColumn = nameof(Sale.Amount),
+    NoiseScale = Noise, PriorLoc = [0.0], PriorScale = [PriorScale],
+};
+var predictor = ml.Transforms.AfinGroupPredictor(new AfinGroupPredictorOptions { Grouping = grouping, ModelPath = modelPath }).Fit(sales);
+var nextWeek = new List<Sale>();
+foreach (var (store, z) in truth)
+{
+    for (int n = 0; n < 10; n++)
+    {
+        var x = Enumerable.Range(0, D).Select(_ => Normal()).ToArray();
+        nextWeek.Add(new Sale { Store = store, Features = x.Select(v => (float)v).ToArray(), Amount = (float)(x.Zip(z, (a, b) => a * b).Sum() + Noise * Normal()) });
+    }
+}
+nextWeek.Add(new Sale { Store = "store-new", Features = [0.5f, -0.5f, 1f] });
+var scored = ml.Data.CreateEnumerable<ScoredSale>(predictor.Transform(ml.Data.LoadFromEnumerable(nextWeek)), reuseRowObject: false).ToArray();
+foreach (var row in scored.Where(r => r.Store == "store-00").Take(2).Concat(scored.Where(r => !r.KnownGroup)))
+{
+    Console.WriteLine($"  {row.Store}: predicted {row.Score,7:F3}, 90% interval [{row.Lower:F3}, {row.Upper:F3}]{(row.KnownGroup ? "" : " (unknown store: prior predictive)")}");
+}
+var known = scored.Where(r => r.KnownGroup).ToArray();
+double covered = known.Count(r => r.Amount >= r.Lower && r.Amount <= r.Upper) / (double)known.Length;
+Console.WriteLine($"Next week: {known.Length} sales of {predictor.GroupCount} stores; the 90% intervals hold {covered:P0} of them.");
 return 0;
+
+/// <summary>A scored sale: the input columns and the group predictor's outputs.</summary>
+internal sealed class ScoredSale
+{
+    public string Store { get; set; } = "";
+
+    public float Amount { get; set; }
+
+    public float Score { get; set; }
+
+    public float Lower { get; set; }
+
+    public float Upper { get; set; }
+
+    public bool KnownGroup { get; set; }
+}
 
 /// <summary>One observation: a store, its feature vector and the observed amount.</summary>
 internal sealed class Sale

@@ -18,6 +18,11 @@ public sealed class SampleTests
         StringAssert.Contains(output, "store-00:");
         StringAssert.Contains(output, "exact");
         StringAssert.Contains(output, "Reloaded outputs agree.");
+        StringAssert.Contains(output, "store-new: predicted ");
+        StringAssert.Contains(output, "(unknown store: prior predictive)");
+        var coverage = System.Text.RegularExpressions.Regex.Match(output, @"Next week: 200 sales of 20 stores; the 90% intervals hold (\d+) ?% of them");
+        Assert.IsTrue(coverage.Success, output);
+        Assert.IsTrue(int.Parse(coverage.Groups[1].Value) is >= 78 and <= 98, $"coverage {coverage.Groups[1].Value}%");
     }
 
     [TestMethod]
