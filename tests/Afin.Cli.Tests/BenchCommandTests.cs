@@ -21,6 +21,9 @@ public sealed class BenchCommandTests
         StringAssert.Contains(output, "| linear-d2-n10 | linear_gaussian | 2 | 10 | ");
         StringAssert.Contains(output, "Auto: median over logit problems of the median |p - p NUTS| ");
         StringAssert.Contains(output, "(1 problems); 90% interval coverage");
+        StringAssert.Contains(output, "Held-out split of the Wisconsin breast-cancer data (benchmarks/wdbc): 30 features + intercept, 398 training rows, 171 test rows");
+        StringAssert.Contains(output, "| NUTS 4 x 200 | ");
+        StringAssert.Contains(output, "| Laplace | Laplace | ");
         StringAssert.Contains(output, "rows/s scoring new logistic rows of 200 groups");
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Afin.Cli.Benchmarks;
 using Afin.Cli.Commands.Real;
 using Afin.Inference;
 using Afin.MLNet;
@@ -55,11 +56,35 @@ internal static class PredictBenchCommand
                     $"90% interval coverage of simulated observations, median over Gaussian and Student-t problems {Median(coverage[mode]):P1} ({coverage[mode].Count} problems)");
             }
             io.Output.WriteLine();
+            HeldOut(io, model, parse.GetValue(draws), cancellationToken);
+            io.Output.WriteLine();
             var (rowsPerSecond, groups) = ScoringThroughput(parse.GetValue(rows), cancellationToken);
             io.Output.WriteLine($"ML.NET AfinGroupPredictor: {rowsPerSecond:N0} rows/s scoring new logistic rows of {groups} groups (d = 3 with the intercept; cursor over Score, Probability)");
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    /// <summary>The real data set's held-out split: accuracy and NLL of each mode's predictive against NUTS's.</summary>
+    private static void HeldOut(CommandIO io, AfinModel model, int draws, CancellationToken cancellationToken)
+    {
+        var split = HeldOutSplit.Breast();
+        var likelihood = PredictiveLikelihood.Of(split.Training);
+        io.Output.WriteLine($"Held-out split of the Wisconsin breast-cancer data (benchmarks/wdbc): {split.Features} features + intercept, " +
+            $"{split.TrainingRows} training rows, {split.Test.Count} test rows, prior N(0, 1)");
+        io.Output.WriteLine();
+        io.Output.WriteLine("| posterior | method taken | accuracy | mean NLL | accuracy - NUTS's | NLL - NUTS's |");
+        io.Output.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        var nuts = NutsSampler.Sample(split.Training.LogDensity(), new NutsOptions { Chains = 4, Warmup = draws, Draws = draws, Seed = 7 }, cancellationToken: cancellationToken);
+        var reference = PosteriorPredictive.PredictFromDraws(nuts.GetPooledDraws(), likelihood, split.Test).Scores!;
+        io.Output.WriteLine($"| NUTS 4 x {draws} | (R-hat max {nuts.RHat.Max():F3}) | {reference.Accuracy:F4} | {reference.NegativeLogLikelihood:F4} | - | - |");
+        foreach (var mode in Modes)
+        {
+            var outcome = AfinInference.Run(model, split.Training, mode, cancellationToken: cancellationToken);
+            var scores = PosteriorPredictive.Predict(outcome, likelihood, split.Test).Scores!;
+            io.Output.WriteLine($"| {mode} | {outcome.Method}{(outcome.Flagged ? " (flagged)" : "")} | {scores.Accuracy:F4} | {scores.NegativeLogLikelihood:F4} | " +
+                $"{scores.Accuracy - reference.Accuracy:+0.0000;-0.0000;0} | {scores.NegativeLogLikelihood - reference.NegativeLogLikelihood:+0.0000;-0.0000;0} |");
+        }
     }
 
     /// <summary>One problem: NUTS's predictive at the design rows against each mode's.</summary>
