@@ -105,6 +105,8 @@ internal static class InferenceReasons
         var summary = NutsSummary.From(run.Result);
         string start = run.Start is null
             ? "started at random with a unit metric (neither the AFIN posterior nor the Laplace approximation is available)"
+            : run.Whitened
+            ? $"ran in the coordinates whitened by the {run.Start} covariance (z = mean + L u, started at the {run.Start} mean)"
             : (run.StartedAtMean, run.SeededMetric) switch
             {
                 (true, true) => $"started at the {run.Start} mean with the {run.Start} variances as its inverse metric",

@@ -17,7 +17,11 @@ internal static class NutsFallback
     /// <param name="StartedAtMean">Whether the chains started at that approximation's mean (otherwise Stan's random start).</param>
     /// <param name="SeededMetric">Whether its variances seeded the metric (otherwise the identity).</param>
     /// <param name="Elapsed">The time of the run.</param>
-    internal sealed record Run(NutsResult Result, string? Start, bool StartedAtMean, bool SeededMetric, TimeSpan Elapsed);
+    internal sealed record Run(NutsResult Result, string? Start, bool StartedAtMean, bool SeededMetric, TimeSpan Elapsed)
+    {
+        /// <summary>Whether NUTS ran in the coordinates whitened by the approximation's covariance (u with z = mean + L u).</summary>
+        public bool Whitened { get; init; }
+    }
 
     internal static Run Sample(InferenceContext context, ProposalSearch.Outcome search)
     {
@@ -27,11 +31,50 @@ internal static class NutsFallback
             : search.Laplace is { } laplace ? ("Laplace", laplace.Mode, laplace.Covariance)
             : ((string?)null, (double[]?)null, (double[,]?)null);
         var start = mean is null ? null : StartingPoint(density, mean);
+        var clock = Stopwatch.StartNew();
+        if (start is not null && covariance is not null && CholeskyFactor(covariance) is { } factor)
+        {
+            // Whitened: NUTS on u with z = mean + L u, started at u = 0, so correlated coordinates cost it no extra steps.
+            var whitened = new AffineLogDensity(density, start, factor);
+            var inWhitened = context.Options.Nuts with { InitialPoint = new double[start.Length], InitialInverseMetric = null, Seed = context.Options.Seed };
+            var run = NutsSampler.Sample(whitened, inWhitened, cancellationToken: context.CancellationToken);
+            return new Run(run.MapDraws(whitened), source, StartedAtMean: true, SeededMetric: true, clock.Elapsed) { Whitened = true };
+        }
         var metric = covariance is null ? null : StartingMetric(covariance);
         var options = context.Options.Nuts with { InitialPoint = start, InitialInverseMetric = metric, Seed = context.Options.Seed };
-        var clock = Stopwatch.StartNew();
         var result = NutsSampler.Sample(density, options, cancellationToken: context.CancellationToken);
         return new Run(result, source, start is not null, metric is not null, clock.Elapsed);
+    }
+
+    /// <summary>The lower Cholesky factor of the covariance, or null when it is not finite and positive definite.</summary>
+    private static double[,]? CholeskyFactor(double[,] covariance)
+    {
+        int d = covariance.GetLength(0);
+        var l = new double[d, d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double sum = covariance[i, j];
+                for (int k = 0; k < j; k++)
+                {
+                    sum -= l[i, k] * l[j, k];
+                }
+                if (i == j)
+                {
+                    if (!(sum > 0) || !double.IsFinite(sum))
+                    {
+                        return null;
+                    }
+                    l[i, i] = Math.Sqrt(sum);
+                }
+                else
+                {
+                    l[i, j] = sum / l[j, j];
+                }
+            }
+        }
+        return l;
     }
 
     /// <summary>The mean when the log density and its gradient are finite there; otherwise null (Stan's random start).</summary>

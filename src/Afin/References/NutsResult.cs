@@ -70,6 +70,34 @@ public sealed class NutsResult
         _covariance = new Lazy<double[,]>(ComputeCovariance);
     }
 
+    /// <summary>
+    /// The same run with every draw mapped through <paramref name="map"/> (for a run in whitened coordinates, back to the
+    /// problem's): the summaries and convergence diagnostics are recomputed on the mapped draws; the sampler's own
+    /// statistics (step sizes, metrics, divergences, gradient evaluations) are kept.
+    /// </summary>
+    internal NutsResult MapDraws(AffineLogDensity map)
+    {
+        int d = Dimension;
+        var mapped = new ChainOutput[Chains];
+        for (int c = 0; c < Chains; c++)
+        {
+            var source = _chains[c];
+            var target = new ChainOutput(DrawsPerChain, d)
+            {
+                StepSize = source.StepSize, InverseMetric = source.InverseMetric, Divergences = source.Divergences,
+                WarmupDivergences = source.WarmupDivergences, TreeDepthSaturations = source.TreeDepthSaturations,
+                MeanAcceptStat = source.MeanAcceptStat, LeapfrogSteps = source.LeapfrogSteps, GradientEvaluations = source.GradientEvaluations,
+            };
+            source.LogDensities.CopyTo(target.LogDensities, 0);
+            for (int t = 0; t < DrawsPerChain; t++)
+            {
+                map.ToZ(source.Draws.AsSpan(t * d, d), target.Draws.AsSpan(t * d, d));
+            }
+            mapped[c] = target;
+        }
+        return new NutsResult(Options, d, mapped, Elapsed);
+    }
+
     /// <summary>The options of the run.</summary>
     public NutsOptions Options { get; }
 
