@@ -14,17 +14,20 @@ internal sealed class CommandIO(TextWriter output, TextWriter error)
 
     internal TextWriter Error { get; } = error;
 
-    internal static BayesianProblem ReadProblem(FileInfo? file)
+    internal static BayesianProblem ReadProblem(FileInfo? file) => ProblemJson.Load(ExistingFile(file, "--problem"));
+
+    /// <summary>The path of a required input file; invalid input naming <paramref name="option"/> when it is missing.</summary>
+    internal static string ExistingFile(FileInfo? file, string option)
     {
         if (file is null)
         {
-            throw new InvalidInputException("--problem is required");
+            throw new InvalidInputException($"{option} is required");
         }
         if (!file.Exists)
         {
-            throw new InvalidInputException($"--problem: file '{file.FullName}' does not exist");
+            throw new InvalidInputException($"{option}: file '{file.FullName}' does not exist");
         }
-        return ProblemJson.Load(file.FullName);
+        return file.FullName;
     }
 
     internal void WriteResult(string text, FileInfo? destination)

@@ -72,18 +72,7 @@ internal static class PredictCommand
         return command;
     }
 
-    private static PredictionRows ReadRows(FileInfo? file)
-    {
-        if (file is null)
-        {
-            throw new InvalidInputException("--rows is required");
-        }
-        if (!file.Exists)
-        {
-            throw new InvalidInputException($"--rows: file '{file.FullName}' does not exist");
-        }
-        return PredictionRowsJson.Load(file.FullName);
-    }
+    private static PredictionRows ReadRows(FileInfo? file) => PredictionRowsJson.Load(CommandIO.ExistingFile(file, "--rows"));
 
     private static PredictiveLikelihood Likelihood(BayesianProblem spec, string? family)
     {
