@@ -162,6 +162,36 @@ public sealed class GroupPredictorTests
         StringAssert.Contains(missing.Message, "feature column 'Features' not found");
     }
 
+    /// <summary>A visit keyed by a numeric store id.</summary>
+    private sealed class NumberedVisit
+    {
+        public int StoreId { get; set; }
+
+        [VectorType(2)]
+        public float[] Features { get; set; } = [];
+
+        public float Bought { get; set; }
+    }
+
+    [TestMethod]
+    public void NumericGroupKeysScoreLikeTextKeys()
+    {
+        var ml = new MLContext(seed: 1);
+        var history = History();
+        var numbered = history.Select(v => new NumberedVisit { StoreId = int.Parse(v.Store[1..]), Features = v.Features, Bought = v.Bought }).ToArray();
+        var options = new AfinGroupPredictorOptions { Grouping = Grouping, Mode = InferenceMode.Laplace };
+        var byText = ml.Transforms.AfinGroupPredictor(options).Fit(ml.Data.LoadFromEnumerable(history));
+        var byNumber = ml.Transforms.AfinGroupPredictor(options with { Grouping = Grouping with { GroupColumn = nameof(NumberedVisit.StoreId) } })
+            .Fit(ml.Data.LoadFromEnumerable(numbered));
+        var next = NextWeek();
+        var nextNumbered = next.Select(v => new NumberedVisit { StoreId = v.Store == "new-store" ? 99 : int.Parse(v.Store[1..]), Features = v.Features }).ToArray();
+
+        var text = byText.Transform(ml.Data.LoadFromEnumerable(next)).GetColumn<float>("Score").ToArray();
+        var number = byNumber.Transform(ml.Data.LoadFromEnumerable(nextNumbered)).GetColumn<float>("Score").ToArray();
+        CollectionAssert.AreEqual(text, number);
+        CollectionAssert.AreEqual(new[] { true, true, true, false }, byNumber.Transform(ml.Data.LoadFromEnumerable(nextNumbered)).GetColumn<bool>("KnownGroup").ToArray());
+    }
+
     /// <summary>The store's logistic regression, as GroupObservations builds it: intercept, two features, N(0, 1.5²) prior.</summary>
     private static BayesianProblem StoreProblem(Visit[] history, string store)
     {
