@@ -66,6 +66,13 @@ public sealed record AfinPosteriorOptions
     public string OffsetColumn { get; init; } = "Offset";
 
     /// <summary>
+    /// Vector of length N or 1: observation weights (>= 0; a weight of 2 counts the observation twice) of the linear-predictor
+    /// families. Optional: absent or empty means 1. The network was not trained on weighted observations, so a weighted
+    /// row is answered without it (Auto and Corrected: the Laplace-t proposal or NUTS; Amortized fails the row).
+    /// </summary>
+    public string WeightColumn { get; init; } = "Weight";
+
+    /// <summary>
     /// The dimension d of every row's problem; null (the default): each row's d is inferred from its column lengths
     /// (docs/mlnet.md), so it may differ between rows. When set, every row is checked against it (a row whose X, Y or prior
     /// lengths need another d fails with a message naming the row, the column, the length seen and the d expected, under

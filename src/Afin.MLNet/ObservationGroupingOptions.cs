@@ -59,6 +59,13 @@ public sealed record ObservationGroupingOptions
     /// </summary>
     public string? OffsetColumn { get; init; }
 
+    /// <summary>
+    /// A per-observation numeric column of weights (>= 0; 2 counts the observation twice, 0 leaves it out). Null (the
+    /// default): every observation counts once and no Weight problem column is written. Groups with weights are answered
+    /// without the network (docs/mlnet.md).
+    /// </summary>
+    public string? WeightColumn { get; init; }
+
     /// <summary>The prior family of every group: gaussian (default), full_rank_gaussian, student_t or laplace.</summary>
     public string PriorFamily { get; init; } = "gaussian";
 
@@ -179,6 +186,10 @@ public sealed record ObservationGroupingOptions
         if (OffsetColumn is not null)
         {
             yield return c.OffsetColumn;
+        }
+        if (WeightColumn is not null)
+        {
+            yield return c.WeightColumn;
         }
     }
 }

@@ -109,6 +109,11 @@ internal static class InferCommand
         var families = AfinNetworkOptions.LikelihoodFamiliesOf(version);
         for (int i = 0; i < spec.Blocks.Count; i++)
         {
+            if (spec.Blocks[i] is LinearBlock { Weight: not null })
+            {
+                throw new InvalidInputException($"observations[{i}].weight: AFIN networks were not trained on weighted observations: " +
+                    "use --mode auto or corrected, which weigh draws from the Laplace-t proposal or run NUTS, or --mode laplace");
+            }
             string family = spec.Blocks[i].Family;
             // The network never sees a block without rows.
             if (spec.Blocks[i].Count == 0 || families.Contains(family))

@@ -15,7 +15,7 @@ internal sealed class GroupedProblemsView : IDataView
     private readonly DataViewSchema.Column _key;
     private readonly IReadOnlyList<DataViewSchema.Column> _features;
     private readonly DataViewSchema.Column _label;
-    private readonly DataViewSchema.Column? _noise, _df, _total, _offset;
+    private readonly DataViewSchema.Column? _noise, _df, _total, _offset, _weight;
     private readonly Lazy<StoredColumn[]> _data;
 
     internal GroupedProblemsView(IDataView observations, ObservationGroupingOptions options)
@@ -36,6 +36,7 @@ internal sealed class GroupedProblemsView : IDataView
         _df = options.DfColumn is { } df ? CheckNumeric(Find(df, "degrees of freedom"), false) : null;
         _total = options.TotalCountColumn is { } total ? CheckNumeric(Find(total, "total count"), false) : null;
         _offset = options.OffsetColumn is { } offset ? CheckNumeric(Find(offset, "offset"), false) : null;
+        _weight = options.WeightColumn is { } weight ? CheckNumeric(Find(weight, "weight"), false) : null;
 
         var builder = new DataViewSchema.Builder();
         var c = options.ProblemColumns;
@@ -87,6 +88,7 @@ internal sealed class GroupedProblemsView : IDataView
         public readonly List<double> Df = [];
         public readonly List<double> Total = [];
         public readonly List<double> Offset = [];
+        public readonly List<double> Weight = [];
         public int Count;
     }
 
@@ -95,7 +97,7 @@ internal sealed class GroupedProblemsView : IDataView
         var o = _options;
         var needed = new List<DataViewSchema.Column> { _key, _label };
         needed.AddRange(_features);
-        foreach (var optional in new[] { _noise, _df, _total, _offset })
+        foreach (var optional in new[] { _noise, _df, _total, _offset, _weight })
         {
             if (optional is { } column)
             {
@@ -113,6 +115,7 @@ internal sealed class GroupedProblemsView : IDataView
             var df = _df is { } d ? NumericReader.Scalar(cursor, d) : null;
             var total = _total is { } t ? NumericReader.Scalar(cursor, t) : null;
             var offset = _offset is { } of ? NumericReader.Scalar(cursor, of) : null;
+            var weight = _weight is { } w ? NumericReader.Scalar(cursor, w) : null;
             int dimension = -1;
             while (cursor.MoveNext())
             {
@@ -145,6 +148,7 @@ internal sealed class GroupedProblemsView : IDataView
                 group.Df.Add(df?.Invoke() ?? o.Df);
                 group.Total.Add(total?.Invoke() ?? o.TotalCount);
                 group.Offset.Add(offset?.Invoke() ?? 0);
+                group.Weight.Add(weight?.Invoke() ?? 1);
                 group.Count++;
             }
         }
@@ -172,6 +176,7 @@ internal sealed class GroupedProblemsView : IDataView
                 : name == c.DfColumn ? new VectorColumn<double>(PerSite(g => g.Df, _df is not null, o.Df))
                 : name == c.TotalCountColumn ? new VectorColumn<double>(PerSite(g => g.Total, _total is not null, o.TotalCount))
                 : name == c.OffsetColumn ? new VectorColumn<double>(PerSite(g => g.Offset, true, 0))
+                : name == c.WeightColumn ? new VectorColumn<double>(PerSite(g => g.Weight, true, 1))
                 : throw new InvalidOperationException($"GroupObservations: no content for column '{name}'");
             columns.Add(column);
         }

@@ -33,6 +33,7 @@ internal static class InputColumns
         new("Df", o.DfColumn, InputKind.Numbers, false),
         new("TotalCount", o.TotalCountColumn, InputKind.Numbers, false),
         new("Offset", o.OffsetColumn, InputKind.Numbers, false),
+        new("Weight", o.WeightColumn, InputKind.Numbers, false),
     ];
 
     /// <summary>Whether an item type fits the kind.</summary>

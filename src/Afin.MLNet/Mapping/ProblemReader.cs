@@ -19,6 +19,7 @@ internal sealed class RawProblem
     public double[]? Df;
     public double[]? TotalCount;
     public double[]? Offset;
+    public double[]? Weight;
 }
 
 /// <summary>Reads the problem columns of a row (getters made once per row source) and builds the <see cref="BayesianProblem"/>.</summary>
@@ -27,7 +28,7 @@ internal sealed class ProblemReader
     private readonly AfinPosteriorOptions _options;
     private readonly Func<string[]>? _priorFamily;
     private readonly Func<string[]>? _likelihoodFamily;
-    private readonly Func<double[]>? _loc, _scale, _precision, _priorDf, _x, _y, _noise, _df, _total, _offset;
+    private readonly Func<double[]>? _loc, _scale, _precision, _priorDf, _x, _y, _noise, _df, _total, _offset, _weight;
 
     internal ProblemReader(DataViewRow row, AfinPosteriorOptions options, IReadOnlyDictionary<string, DataViewSchema.Column?> columns)
     {
@@ -46,6 +47,7 @@ internal sealed class ProblemReader
         _df = Numbers("Df");
         _total = Numbers("TotalCount");
         _offset = Numbers("Offset");
+        _weight = Numbers("Weight");
     }
 
     /// <summary>The input columns a problem needs (to activate on a cursor).</summary>
@@ -68,6 +70,7 @@ internal sealed class ProblemReader
             Df = Empty(_df?.Invoke()),
             TotalCount = Empty(_total?.Invoke()),
             Offset = Empty(_offset?.Invoke()),
+            Weight = Empty(_weight?.Invoke()),
         };
         return raw;
     }
@@ -163,13 +166,18 @@ internal sealed class ProblemReader
         double[] Observed() => sites.Select(i => r.Y[yOffset[i]]).ToArray();
         var offset = r.Offset is null ? [0.0] : PerSite(r.Offset, "Offset");
         CheckOffsetTaken(family, sites, r.Offset);
+        var weight = r.Weight is null ? null : PerSite(r.Weight, "Weight");
+        if (weight is not null && family == "direct_gaussian")
+        {
+            throw new ProblemValidationException("Weight", "direct_gaussian sites take no weights (only the linear-predictor families do)");
+        }
         return family switch
         {
-            "linear_gaussian" => new LinearGaussianBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale")),
-            "linear_student_t" => new LinearStudentTBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale"), PerSite(r.Df, "Df")),
-            "bernoulli_logit" => new BernoulliLogitBlock(Design(), Observed(), offset),
-            "binomial_logit" => new BinomialLogitBlock(Design(), Observed(), PerSite(r.TotalCount, "TotalCount"), offset),
-            "poisson_log" => new PoissonLogBlock(Design(), Observed(), offset),
+            "linear_gaussian" => new LinearGaussianBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale")) { Weight = weight },
+            "linear_student_t" => new LinearStudentTBlock(Design(), Observed(), PerSite(r.NoiseScale, "NoiseScale"), PerSite(r.Df, "Df")) { Weight = weight },
+            "bernoulli_logit" => new BernoulliLogitBlock(Design(), Observed(), offset) { Weight = weight },
+            "binomial_logit" => new BinomialLogitBlock(Design(), Observed(), PerSite(r.TotalCount, "TotalCount"), offset) { Weight = weight },
+            "poisson_log" => new PoissonLogBlock(Design(), Observed(), offset) { Weight = weight },
             "direct_gaussian" => new DirectGaussianBlock(DirectRows(sites, r.Y, d, yOffset), PerSite(r.NoiseScale, "NoiseScale")),
             _ => throw new ProblemValidationException("LikelihoodFamily", $"unknown likelihood family '{family}'; expected one of linear_gaussian, direct_gaussian, linear_student_t, bernoulli_logit, binomial_logit, poisson_log"),
         };

@@ -136,12 +136,12 @@ internal static class CanonicalProblem
         }
         return linear switch
         {
-            LinearGaussianBlock g => new LinearGaussianBlock(x, Minus(g.Y, shift), g.Sigma),
-            LinearStudentTBlock t => new LinearStudentTBlock(x, Minus(t.Y, shift), t.Sigma, t.Df),
-            LinearLaplaceBlock l => new LinearLaplaceBlock(x, Minus(l.Y, shift), l.Scale),
-            BernoulliLogitBlock b => new BernoulliLogitBlock(x, b.Y, Plus(b.Offset, shift)),
-            BinomialLogitBlock b => new BinomialLogitBlock(x, b.Y, b.TotalCount, Plus(b.Offset, shift)),
-            PoissonLogBlock p => new PoissonLogBlock(x, p.Y, Plus(p.Offset, shift)),
+            LinearGaussianBlock g => new LinearGaussianBlock(x, Minus(g.Y, shift), g.Sigma) { Weight = g.Weight },
+            LinearStudentTBlock t => new LinearStudentTBlock(x, Minus(t.Y, shift), t.Sigma, t.Df) { Weight = t.Weight },
+            LinearLaplaceBlock l => new LinearLaplaceBlock(x, Minus(l.Y, shift), l.Scale) { Weight = l.Weight },
+            BernoulliLogitBlock b => new BernoulliLogitBlock(x, b.Y, Plus(b.Offset, shift)) { Weight = b.Weight },
+            BinomialLogitBlock b => new BinomialLogitBlock(x, b.Y, b.TotalCount, Plus(b.Offset, shift)) { Weight = b.Weight },
+            PoissonLogBlock p => new PoissonLogBlock(x, p.Y, Plus(p.Offset, shift)) { Weight = p.Weight },
             _ => throw new NotSupportedException($"canonical coordinates do not support the likelihood family '{block.Family}'."),
         };
     }

@@ -8,7 +8,7 @@ namespace Afin.Inference;
 /// and Corrected then skip the forward pass and weigh draws from the Laplace-t proposal instead. The network cannot
 /// represent a family it has no features for, and its answers degrade fast beyond the d and N it was trained on: a
 /// problem with more than <see cref="DimensionFactor"/> times its largest d or <see cref="SitesFactor"/> times its largest
-/// N is treated as unseen.
+/// N is treated as unseen, and so is a problem with weighted observations (the network's features have no weights).
 /// </summary>
 internal static class NetworkReach
 {
@@ -23,5 +23,6 @@ internal static class NetworkReach
         problem.Dimension <= DimensionFactor * tasks.MaxDimension
         && problem.ObservationCount <= SitesFactor * tasks.MaxSites
         && tasks.PriorFamilies.Contains(problem.Prior.Family)
-        && problem.Blocks.All(b => tasks.LikelihoodFamilies.Contains(b.Family));
+        && problem.Blocks.All(b => tasks.LikelihoodFamilies.Contains(b.Family))
+        && !problem.HasWeights;
 }

@@ -35,6 +35,9 @@ public sealed class BayesianProblem
     /// <summary>The likelihood blocks, with per-row arguments expanded.</summary>
     public IReadOnlyList<ObservationBlock> Blocks { get; }
 
+    /// <summary>Whether some observation block carries weights (see <see cref="LinearBlock.Weight"/>).</summary>
+    public bool HasWeights => Blocks.Any(b => b is LinearBlock { Weight: not null });
+
     /// <summary>The total number N of likelihood factors over all blocks.</summary>
     public int ObservationCount { get; }
 

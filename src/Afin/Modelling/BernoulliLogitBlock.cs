@@ -26,7 +26,7 @@ public sealed class BernoulliLogitBlock : LinearBlock
                 throw new ProblemValidationException(PathOf(index, $"y[{n}]"), $"expected 0 or 1, got {Check.Format(Y[n])}");
             }
         }
-        return new BernoulliLogitBlock(ResolvedX(d), (double[])Y.Clone(), ResolvedOffset(index));
+        return new BernoulliLogitBlock(ResolvedX(d), (double[])Y.Clone(), ResolvedOffset(index)) { Weight = ResolvedWeight(index) };
     }
 
     private protected override double LogFactor(int n, double eta, out double dEta)

@@ -51,7 +51,7 @@ public sealed class BinomialLogitBlock : LinearBlock
                 throw new ProblemValidationException(PathOf(index, $"y[{n}]"), $"expected an integer count between 0 and total_count = {Check.Format(total[n])}, got {Check.Format(Y[n])}");
             }
         }
-        var resolved = new BinomialLogitBlock(ResolvedX(d), (double[])Y.Clone(), total, ResolvedOffset(index));
+        var resolved = new BinomialLogitBlock(ResolvedX(d), (double[])Y.Clone(), total, ResolvedOffset(index)) { Weight = ResolvedWeight(index) };
         resolved._logBinomial = new double[Y.Length];
         for (int n = 0; n < Y.Length; n++)
         {

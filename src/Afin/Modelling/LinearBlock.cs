@@ -26,6 +26,16 @@ public abstract class LinearBlock : ObservationBlock
     /// <summary>The observed values, one per row.</summary>
     public double[] Y { get; }
 
+    /// <summary>
+    /// Observation weights w_n ≥ 0 (length 1 or N), or null for all 1: row n's log-likelihood counts w_n times, so a
+    /// weight of 2 is the row observed twice and 0 leaves it out. The AFIN network was trained on unweighted rows and
+    /// refuses weighted problems; every other method (exact, Laplace, importance sampling, NUTS) takes them.
+    /// </summary>
+    public double[]? Weight { get; init; }
+
+    /// <summary>The row's weight (1 when the block has none).</summary>
+    internal double WeightOf(int n) => Weight is { } w ? w[n] : 1.0;
+
     /// <summary>The design matrix as an N x d array (a copy).</summary>
     public double[,] X => Matrix.FromRowMajor(Design, Rows, Columns);
 
@@ -94,6 +104,24 @@ public abstract class LinearBlock : ObservationBlock
     private protected double[] ResolvedOffset(int index) =>
         ResolvePerRow(index, "offset", PredictorOffset ?? throw new InvalidOperationException($"{Family} takes no offset"), positive: false);
 
+    /// <summary>Validates the weights (finite and ≥ 0) and expands a scalar to one per row; null stays null.</summary>
+    private protected double[]? ResolvedWeight(int index)
+    {
+        if (Weight is null)
+        {
+            return null;
+        }
+        var resolved = ResolvePerRow(index, "weight", Weight, positive: false);
+        for (int n = 0; n < resolved.Length; n++)
+        {
+            if (!(resolved[n] >= 0))
+            {
+                throw new ProblemValidationException(PathOf(index, Weight.Length == 1 ? "weight" : $"weight[{n}]"), $"expected a weight >= 0, got {Check.Format(resolved[n])}");
+            }
+        }
+        return resolved;
+    }
+
     /// <summary>The design with an explicit d columns even when there are no rows.</summary>
     private protected double[,] ResolvedX(int d) => Rows == 0 ? new double[0, d] : X;
 
@@ -102,6 +130,7 @@ public abstract class LinearBlock : ObservationBlock
         double logLik = 0;
         var design = Design.AsSpan();
         var offset = PredictorOffset;
+        var weight = Weight;
         int d = z.Length;
         for (int n = 0; n < Rows; n++)
         {
@@ -112,7 +141,17 @@ public abstract class LinearBlock : ObservationBlock
                 // Resolved blocks hold one offset per row; the offset shifts eta, so dEta is unchanged.
                 eta += offset[n];
             }
-            logLik += LogFactor(n, eta, out double dEta);
+            double factor = LogFactor(n, eta, out double dEta);
+            if (weight is not null)
+            {
+                if (weight[n] == 0)
+                {
+                    continue;   // a left-out row adds nothing, not even 0 x a non-finite factor
+                }
+                factor *= weight[n];
+                dEta *= weight[n];
+            }
+            logLik += factor;
             Matrix.AddScaled(gradient, dEta, x);
         }
         return logLik;
@@ -127,7 +166,7 @@ public abstract class LinearBlock : ObservationBlock
         {
             var x = design.Slice(n * d, d);
             double eta = Matrix.Dot(x, z) + (PredictorOffset is { } offset ? offset[n] : 0);
-            double w = Curvature(n, eta, kind);
+            double w = WeightOf(n) == 0 ? 0 : WeightOf(n) * Curvature(n, eta, kind);
             if (w == 0)
             {
                 continue;

@@ -23,7 +23,7 @@ public sealed class LinearGaussianBlock : LinearBlock
     internal override ObservationBlock Resolve(int index, int d)
     {
         CheckDesign(index, d);
-        return new LinearGaussianBlock(ResolvedX(d), (double[])Y.Clone(), ResolvePerRow(index, "sigma", Sigma, positive: true));
+        return new LinearGaussianBlock(ResolvedX(d), (double[])Y.Clone(), ResolvePerRow(index, "sigma", Sigma, positive: true)) { Weight = ResolvedWeight(index) };
     }
 
     internal override void CheckLimits(int index)

@@ -22,7 +22,7 @@ internal sealed class LinearLaplaceBlock : LinearBlock
     internal override ObservationBlock Resolve(int index, int d)
     {
         CheckDesign(index, d);
-        return new LinearLaplaceBlock(ResolvedX(d), (double[])Y.Clone(), ResolvePerRow(index, "scale", Scale, positive: true));
+        return new LinearLaplaceBlock(ResolvedX(d), (double[])Y.Clone(), ResolvePerRow(index, "scale", Scale, positive: true)) { Weight = ResolvedWeight(index) };
     }
 
     internal override void CheckLimits(int index)

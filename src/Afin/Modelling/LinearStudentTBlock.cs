@@ -28,7 +28,7 @@ public sealed class LinearStudentTBlock : LinearBlock
     {
         CheckDesign(index, d);
         var resolved = new LinearStudentTBlock(ResolvedX(d), (double[])Y.Clone(),
-            ResolvePerRow(index, "sigma", Sigma, positive: true), ResolvePerRow(index, "df", Df, positive: true));
+            ResolvePerRow(index, "sigma", Sigma, positive: true), ResolvePerRow(index, "df", Df, positive: true)) { Weight = ResolvedWeight(index) };
         resolved._logNormaliser = new double[resolved.Sigma.Length];
         for (int n = 0; n < resolved.Sigma.Length; n++)
         {

@@ -43,7 +43,7 @@ public sealed class PoissonLogBlock : LinearBlock
                 throw new ProblemValidationException(PathOf(index, $"y[{n}]"), $"expected a non-negative integer, got {Check.Format(Y[n])}");
             }
         }
-        var resolved = new PoissonLogBlock(ResolvedX(d), (double[])Y.Clone(), ResolvedOffset(index));
+        var resolved = new PoissonLogBlock(ResolvedX(d), (double[])Y.Clone(), ResolvedOffset(index)) { Weight = ResolvedWeight(index) };
         // log y! is the same at every z: computed once here, as the binomial coefficient is, since GammaLn is slow.
         resolved._logFactorial = Y.Select(y => SpecialFunctions.GammaLn(y + 1)).ToArray();
         return resolved;

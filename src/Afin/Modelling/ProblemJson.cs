@@ -102,20 +102,20 @@ public static class ProblemJson
         switch (family)
         {
             case "linear_gaussian":
-                block.AllowOnly("family", "x", "y", "sigma");
-                return new LinearGaussianBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("sigma"));
+                block.AllowOnly("family", "x", "y", "sigma", "weight");
+                return new LinearGaussianBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("sigma")) { Weight = block.OptionalVector("weight") };
             case "linear_student_t":
-                block.AllowOnly("family", "x", "y", "sigma", "df");
-                return new LinearStudentTBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("sigma"), block.Vector("df"));
+                block.AllowOnly("family", "x", "y", "sigma", "df", "weight");
+                return new LinearStudentTBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("sigma"), block.Vector("df")) { Weight = block.OptionalVector("weight") };
             case "bernoulli_logit":
-                block.AllowOnly("family", "x", "y", "offset");
-                return new BernoulliLogitBlock(block.Matrix("x", null), block.Vector("y"), Offset(block));
+                block.AllowOnly("family", "x", "y", "offset", "weight");
+                return new BernoulliLogitBlock(block.Matrix("x", null), block.Vector("y"), Offset(block)) { Weight = block.OptionalVector("weight") };
             case "binomial_logit":
-                block.AllowOnly("family", "x", "y", "total_count", "offset");
-                return new BinomialLogitBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("total_count"), Offset(block));
+                block.AllowOnly("family", "x", "y", "total_count", "offset", "weight");
+                return new BinomialLogitBlock(block.Matrix("x", null), block.Vector("y"), block.Vector("total_count"), Offset(block)) { Weight = block.OptionalVector("weight") };
             case "poisson_log":
-                block.AllowOnly("family", "x", "y", "offset");
-                return new PoissonLogBlock(block.Matrix("x", null), block.Vector("y"), Offset(block));
+                block.AllowOnly("family", "x", "y", "offset", "weight");
+                return new PoissonLogBlock(block.Matrix("x", null), block.Vector("y"), Offset(block)) { Weight = block.OptionalVector("weight") };
             case "direct_gaussian":
                 block.AllowOnly("family", "y", "sigma");
                 return new DirectGaussianBlock(block.Matrix("y", null), block.Vector("sigma"));

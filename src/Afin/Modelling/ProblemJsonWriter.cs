@@ -85,6 +85,10 @@ internal static class ProblemJsonWriter
             default:
                 throw new NotSupportedException($"observation family {block.Family} has no JSON writer");
         }
+        if (block is LinearBlock { Weight: { } weight })
+        {
+            WriteVector(writer, "weight", weight);
+        }
         writer.WriteEndObject();
     }
 

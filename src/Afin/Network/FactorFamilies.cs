@@ -93,9 +93,14 @@ internal static class FactorFamilies
     };
 
     /// <summary>The likelihood family id of a block, refused when networks of <paramref name="featureVersion"/> have no adapter for it.</summary>
-    /// <exception cref="NotSupportedException">The family came with a later feature version; the message says which and what to use instead.</exception>
+    /// <exception cref="NotSupportedException">The family came with a later feature version, or the block has weights; the message says which and what to use instead.</exception>
     public static int SupportedSiteId(ObservationBlock block, int featureVersion)
     {
+        if (block is LinearBlock { Weight: not null })
+        {
+            throw new NotSupportedException($"AFIN networks were not trained on weighted observations (a '{block.Family}' block with weights): " +
+                "use a method without the network (Auto and Corrected mode weigh draws from the Laplace-t proposal or run NUTS; Laplace mode).");
+        }
         int f = SiteId(block);
         int first = FirstFeatureVersion(f);
         return first <= featureVersion ? f : throw new NotSupportedException(

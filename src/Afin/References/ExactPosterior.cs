@@ -189,7 +189,7 @@ public sealed class ExactPosterior
             for (int n = 0; n < linear.Count; n++)
             {
                 var x = linear.Row(n);
-                double w = 1 / (linear.Sigma[n] * linear.Sigma[n]);
+                double w = linear.WeightOf(n) / (linear.Sigma[n] * linear.Sigma[n]);
                 bool finite = true;
                 for (int i = 0; i < d; i++)
                 {

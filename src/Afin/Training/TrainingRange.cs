@@ -94,6 +94,10 @@ public sealed class TrainingRange
         {
             reasons.Add($"likelihood family '{family}' was not trained on (trained: {string.Join(", ", Tasks.LikelihoodFamilies)})");
         }
+        if (problem.HasWeights)
+        {
+            reasons.Add("the observations carry weights, which the network was not trained on");
+        }
     }
 
     private void CheckPrior(Prior prior, List<string> reasons)
