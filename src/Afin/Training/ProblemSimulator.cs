@@ -68,9 +68,15 @@ internal static class ProblemSimulator
     /// <summary>
     /// A Poisson draw of mean <paramref name="mean"/>: exact up to 1e6; above, the normal limit N(mean, mean) rounded,
     /// whose error is far below a count's own noise; beyond 1e15 (counts no longer exact in a double) the mean is held at 1e15.
+    /// A mean that underflowed to 0 (exp of a predictor below about -745) gives 0, the limit of the distribution, where
+    /// MathNet's sampler would refuse it (it stopped the training campaign at step 30,441).
     /// </summary>
     internal static double PoissonCount(Random rng, double mean)
     {
+        if (mean <= 0)
+        {
+            return 0;
+        }
         if (mean <= 1e6)
         {
             return Poisson.Sample(rng, mean);

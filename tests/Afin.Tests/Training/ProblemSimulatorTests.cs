@@ -69,6 +69,16 @@ public sealed class ProblemSimulatorTests
         Assert.IsTrue(double.IsFinite(ProblemSimulator.PoissonCount(rng, double.PositiveInfinity)));
     }
 
+    [TestMethod]
+    public void MeansThatUnderflowToZeroGiveZeroCounts()
+    {
+        // exp(-800) is 0 in double; MathNet's Poisson sampler refuses a zero rate, which once stopped a training run.
+        var rng = new Random(5);
+        Assert.AreEqual(0.0, ProblemSimulator.PoissonCount(rng, Math.Exp(-800)));
+        Assert.AreEqual(0.0, ProblemSimulator.PoissonCount(rng, 0));
+        Assert.AreEqual(0.0, ProblemSimulator.PoissonCount(rng, 1e-300), "a tiny positive rate still samples, almost surely 0");
+    }
+
     private static Prior Resolve(Prior prior) => BayesianProblem.Create(prior, null, prior.Loc.Length).Prior;
 
     private static ObservationBlock Resolve(ObservationBlock block) => BayesianProblem.Create(new GaussianPrior(0, 1), [block], 2).Blocks[0];
