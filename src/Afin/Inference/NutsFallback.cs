@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Afin.Modelling;
+using Afin.Numerics;
 using Afin.References;
 
 namespace Afin.Inference;
@@ -73,32 +74,21 @@ internal static class NutsFallback
         return max;
     }
 
-    /// <summary>The lower Cholesky factor of the covariance, or null when it is not finite and positive definite.</summary>
+    /// <summary>The lower Cholesky factor of the covariance (upper triangle zero), or null when it is not finite and positive definite.</summary>
     private static double[,]? CholeskyFactor(double[,] covariance)
     {
         int d = covariance.GetLength(0);
+        var rowMajor = covariance.Cast<double>().ToArray();
+        if (!DenseCholesky.Factor(rowMajor, d))
+        {
+            return null;
+        }
         var l = new double[d, d];
         for (int i = 0; i < d; i++)
         {
             for (int j = 0; j <= i; j++)
             {
-                double sum = covariance[i, j];
-                for (int k = 0; k < j; k++)
-                {
-                    sum -= l[i, k] * l[j, k];
-                }
-                if (i == j)
-                {
-                    if (!(sum > 0) || !double.IsFinite(sum))
-                    {
-                        return null;
-                    }
-                    l[i, i] = Math.Sqrt(sum);
-                }
-                else
-                {
-                    l[i, j] = sum / l[j, j];
-                }
+                l[i, j] = rowMajor[i * d + j];
             }
         }
         return l;
