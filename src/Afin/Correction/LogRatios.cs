@@ -33,19 +33,23 @@ internal static class LogRatios
     internal static double[] Target(ILogDensity target, double[,] draws)
     {
         int n = draws.GetLength(0), d = draws.GetLength(1);
+        var logP = new double[n];
+        if (target is PosteriorLogDensity posterior)
+        {
+            // The posterior evaluates all draws at once, values only.
+            posterior.EvaluateValues(draws, logP);
+            return logP;
+        }
+        // Any other density must be handed a gradient buffer, which is scratch here because importance weights need values only.
         var z = new double[d];
         var gradient = new double[d];
-        // The posterior density has a gradient-free overload; any other density must be handed a
-        // gradient buffer, which is scratch here because importance weights need values only.
-        var posterior = target as PosteriorLogDensity;
-        var logP = new double[n];
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < d; j++)
             {
                 z[j] = draws[i, j];
             }
-            logP[i] = posterior is null ? target.Evaluate(z, gradient) : posterior.Evaluate(z);
+            logP[i] = target.Evaluate(z, gradient);
         }
         return logP;
     }

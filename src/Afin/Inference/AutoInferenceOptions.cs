@@ -86,13 +86,19 @@ public sealed record AutoInferenceOptions
     public double CorrectedMinEss { get; init; } = 100;
 
     /// <summary>
-    /// An importance-sampling answer is accepted only when the Monte Carlo standard error of every weighted posterior
-    /// mean is at most this many posterior standard deviations (finite and &gt; 0; default 0.05, the error of a NUTS run
-    /// with 400 effective draws). k-hat and the ESS say whether the weights can be trusted at all; this bar says whether
-    /// there are enough of them: an ESS just over 100 left errors of 0.15-0.18 sd, six times NUTS's. When the weights
-    /// are reliable but too few, more draws are made (up to <see cref="MaxProposalDraws"/>); then Auto runs NUTS and
-    /// Corrected warns.
+    /// An importance-sampling or NUTS-fallback answer is accepted only when the Monte Carlo standard error of every
+    /// posterior mean is at most this many posterior standard deviations (finite and &gt; 0; default 0.05, the error of a
+    /// NUTS run with 400 effective draws). k-hat and the ESS say whether the weights can be trusted at all; this bar says
+    /// whether there are enough of them: an ESS just over 100 left errors of 0.15-0.18 sd, six times NUTS's. When the
+    /// weights are reliable but too few, more draws are made (up to <see cref="MaxProposalDraws"/>); then Auto runs NUTS,
+    /// drawing until it too meets the bar, and Corrected warns.
     /// </summary>
+    /// <remarks>
+    /// With d coordinates the bar tightens (<see cref="MonteCarloBar"/>) so that the largest of the d errors, not only
+    /// each one, stays small: with every standard error at the bar, the largest of 60 errors would be about 2.5 times it.
+    /// The tightened bar is the largest at which the chance that any coordinate's error exceeds twice this value is at
+    /// most 0.2 (a union bound over Gaussian errors); it equals this value up to d = 4, is 0.043 at d = 10 and 0.034 at d = 60.
+    /// </remarks>
     public double MaxMonteCarloError { get; init; } = 0.05;
 
     /// <summary>
@@ -101,6 +107,15 @@ public sealed record AutoInferenceOptions
     /// cheaper route: its four chains of 2000 iterations evaluate the gradient several times per iteration.
     /// </summary>
     public int MaxProposalDraws { get; init; } = 16000;
+
+    /// <summary>
+    /// Warmup iterations per chain of Auto's NUTS fallback when it starts from an approximation (its mean as the start,
+    /// its covariance whitening the coordinates or its variances as the metric); a cold start takes
+    /// <see cref="NutsOptions.Warmup"/> of <see cref="Nuts"/> (at least 1; default 300, never more than
+    /// <see cref="NutsOptions.Warmup"/>). Such a start is already in the typical set at the right scales, so Stan's
+    /// 1000 iterations of warmup, sized for a random start and a unit metric, are mostly spent re-learning them.
+    /// </summary>
+    public int FallbackWarmup { get; init; } = 300;
 
     /// <summary>
     /// Degrees of freedom of the Laplace-t proposal: a multivariate Student-t at the Laplace approximation's mode with
@@ -127,9 +142,12 @@ public sealed record AutoInferenceOptions
     public bool RequireCorrectionOutOfRange { get; init; } = true;
 
     /// <summary>
-    /// The NUTS run Auto falls back on (default Stan's: 4 chains of 1000 warmup and 1000 kept
-    /// draws). <see cref="NutsOptions.InitialPoint"/> and <see cref="NutsOptions.InitialInverseMetric"/>
-    /// are replaced by the AFIN mean and variances, and <see cref="NutsOptions.Seed"/> by <see cref="Seed"/>.
+    /// The NUTS run Auto falls back on (default Stan's: 4 chains of 1000 warmup and 1000 kept draws).
+    /// <see cref="NutsOptions.InitialPoint"/> and <see cref="NutsOptions.InitialInverseMetric"/> are replaced by the
+    /// AFIN (or Laplace) mean and variances, and <see cref="NutsOptions.Seed"/> by <see cref="Seed"/>. The fallback
+    /// draws in rounds, a quarter of <see cref="NutsOptions.Draws"/> per chain first, and stops as soon as every mean's
+    /// Monte Carlo error meets <see cref="MonteCarloBar"/> and every R-hat is at most 1.01; <see cref="NutsOptions.Draws"/>
+    /// is the most it draws. Its warmup is <see cref="FallbackWarmup"/> when it starts from an approximation.
     /// </summary>
     public NutsOptions Nuts { get; init; } = new();
 
@@ -138,6 +156,20 @@ public sealed record AutoInferenceOptions
     /// defaults, which suit every problem family); the other modes ignore it.
     /// </summary>
     public LaplaceOptions Laplace { get; init; } = new();
+
+    /// <summary>
+    /// The Monte Carlo error bar for a d-dimensional answer: <see cref="MaxMonteCarloError"/>, tightened so that the
+    /// largest of the d standardised errors exceeds twice it with probability at most 0.2 (see
+    /// <see cref="MaxMonteCarloError"/>).
+    /// </summary>
+    /// <param name="dimension">The number of coordinates d, at least 1.</param>
+    public double MonteCarloBar(int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        // P(|N(0, 1)| > z) = 0.2 / d for each coordinate, so that the union over d is at most 0.2.
+        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 1 - 0.1 / dimension);
+        return MaxMonteCarloError * Math.Min(1, 2 / z);
+    }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">
@@ -167,6 +199,10 @@ public sealed record AutoInferenceOptions
         if (MaxProposalDraws < ProposalDraws)
         {
             throw Invalid(nameof(MaxProposalDraws), $"must be at least ProposalDraws ({ProposalDraws}), got {MaxProposalDraws}");
+        }
+        if (FallbackWarmup < 1)
+        {
+            throw Invalid(nameof(FallbackWarmup), $"must be at least 1, got {FallbackWarmup}");
         }
         if (!(double.IsFinite(LaplaceProposalDegreesOfFreedom) && LaplaceProposalDegreesOfFreedom > 0))
         {

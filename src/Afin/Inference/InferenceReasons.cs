@@ -50,9 +50,9 @@ internal static class InferenceReasons
         {
             warnings.Add($"the ESS is below {F0(options.CorrectedMinEss)}, so the weighted estimates are noisy");
         }
-        if (!(result.MaxRelativeMonteCarloError <= options.MaxMonteCarloError))
+        if (!(result.MaxRelativeMonteCarloError <= options.MonteCarloBar(result.Dimension)))
         {
-            warnings.Add($"the Monte Carlo error reaches {F3(result.MaxRelativeMonteCarloError)} posterior sd, above {F3(options.MaxMonteCarloError)}");
+            warnings.Add($"the Monte Carlo error reaches {F3(result.MaxRelativeMonteCarloError)} posterior sd, above {F3(options.MonteCarloBar(result.Dimension))}");
         }
         string warning = warnings.Count == 0 ? "" : $"; warning: {string.Join(" and ", warnings)} (Auto mode would run NUTS)";
         return $"Corrected mode: Pareto-smoothed importance sampling from the {Proposal(chosen.Proposal)} ({Weights(result)}){Tried(search)}{warning}" +
@@ -74,7 +74,7 @@ internal static class InferenceReasons
             : "";
         return $"Auto: the importance-sampling answer from the {Proposal(chosen.Proposal)} is returned{distrust}, since its weights are reliable " +
             $"and plentiful ({Weights(chosen.Result)}; k-hat <= {F2(KBar(options, chosen.Result))}, ESS >= {F0(options.CorrectedMinEss)}, " +
-            $"Monte Carlo error <= {F3(options.MaxMonteCarloError)} sd){Tried(search)}" + Range(context);
+            $"Monte Carlo error <= {F3(options.MonteCarloBar(chosen.Result.Dimension))} sd){Tried(search)}" + Range(context);
     }
 
     /// <summary>Which conditions for returning the AFIN posterior as is fail.</summary>
@@ -117,7 +117,8 @@ internal static class InferenceReasons
         string warning = summary.Converged ? "" :
             $"; warning: the NUTS diagnostics miss their targets (R-hat <= {NutsSummary.RHatThreshold.ToString(CultureInfo.InvariantCulture)}, " +
             $"bulk ESS >= {F0(NutsSummary.EssPerChainThreshold)} per chain, no divergences), so treat the answer with care";
-        return $"Auto: NUTS ({summary.Chains} chains x {summary.DrawsPerChain} draws) is returned, since importance sampling gave no accepted answer " +
+        return $"Auto: NUTS ({summary.Chains} chains x ({run.Result.Options.Warmup} warmup + {summary.DrawsPerChain} draws), drawn until every mean's " +
+            $"Monte Carlo error was at most {F3(context.Options.MonteCarloBar(run.Result.Dimension))} sd or {context.Options.Nuts.Draws} draws) is returned, since importance sampling gave no accepted answer " +
             $"({SearchFailure(context, search)}); NUTS {start} and reports max R-hat {F3(summary.MaxRHat)}, min bulk ESS {F0(summary.MinBulkEss)}, {summary.Divergences} divergences" +
             warning + Range(context);
     }
@@ -131,7 +132,7 @@ internal static class InferenceReasons
         }
         var options = context.Options;
         return $"best proposal {Proposal(best.Proposal)}: {Weights(best.Result)}; needed k-hat <= {F2(KBar(options, best.Result))}, " +
-            $"ESS >= {F0(options.CorrectedMinEss)} and Monte Carlo error <= {F3(options.MaxMonteCarloError)} sd within {F0(options.MaxProposalDraws)} draws" +
+            $"ESS >= {F0(options.CorrectedMinEss)} and Monte Carlo error <= {F3(options.MonteCarloBar(best.Result.Dimension))} sd within {F0(options.MaxProposalDraws)} draws" +
             Tried(search);
     }
 

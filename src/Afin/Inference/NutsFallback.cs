@@ -9,7 +9,8 @@ namespace Afin.Inference;
 /// The last tier of Auto: NUTS on the exact posterior, started at the AFIN mean with the AFIN variances as the initial
 /// inverse metric (or, where the network did not run, at the Laplace mode with the Laplace variances), so that even a
 /// poor approximation saves NUTS the search for the typical set and for the posterior's scales. Where the approximation
-/// says coordinates are correlated, NUTS runs in the coordinates its covariance whitens instead.
+/// says coordinates are correlated, NUTS runs in the coordinates its covariance whitens instead. Started so, it needs a
+/// shorter warmup, and it draws in rounds until its Monte Carlo error meets the same bar as an importance-sampling answer.
 /// </summary>
 internal static class NutsFallback
 {
@@ -28,6 +29,7 @@ internal static class NutsFallback
     internal static Run Sample(InferenceContext context, ProposalSearch.Outcome search)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
+        var options = context.Options;
         var density = context.Problem.LogDensity();
         var (source, mean, covariance) = context.Posterior is { } q ? ("AFIN", q.Mean, q.Covariance)
             : search.Laplace is { } laplace ? ("Laplace", laplace.Mode, laplace.Covariance)
@@ -38,14 +40,66 @@ internal static class NutsFallback
         {
             // Whitened: NUTS on u with z = mean + L u, started at u = 0, so correlated coordinates cost it no extra steps.
             var whitened = new AffineLogDensity(density, start, factor);
-            var inWhitened = context.Options.Nuts with { InitialPoint = new double[start.Length], InitialInverseMetric = null, Seed = context.Options.Seed };
-            var run = NutsSampler.Sample(whitened, inWhitened, cancellationToken: context.CancellationToken);
+            var inWhitened = FirstRound(options, fromApproximation: true) with { InitialPoint = new double[start.Length], InitialInverseMetric = null };
+            var run = NutsSampler.SampleInRounds(whitened, inWhitened, r => MoreDraws(r.MapDraws(whitened), options),
+                cancellationToken: context.CancellationToken);
             return new Run(run.MapDraws(whitened), source, StartedAtMean: true, SeededMetric: true, clock.Elapsed) { Whitened = true };
         }
         var metric = covariance is null ? null : StartingMetric(covariance);
-        var options = context.Options.Nuts with { InitialPoint = start, InitialInverseMetric = metric, Seed = context.Options.Seed };
-        var result = NutsSampler.Sample(density, options, cancellationToken: context.CancellationToken);
+        var first = FirstRound(options, fromApproximation: start is not null || metric is not null) with { InitialPoint = start, InitialInverseMetric = metric };
+        var result = NutsSampler.SampleInRounds(density, first, r => MoreDraws(r, options), cancellationToken: context.CancellationToken);
         return new Run(result, source, start is not null, metric is not null, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The first round: a quarter of the configured draws per chain, after the short warmup of
+    /// <see cref="AutoInferenceOptions.FallbackWarmup"/> when an approximation gives the start or the scales.
+    /// </summary>
+    private static NutsOptions FirstRound(AutoInferenceOptions options, bool fromApproximation)
+    {
+        var nuts = options.Nuts;
+        return nuts with
+        {
+            Warmup = fromApproximation ? Math.Min(options.FallbackWarmup, nuts.Warmup) : nuts.Warmup,
+            Draws = Math.Max(1, nuts.Draws / 4),
+            Seed = options.Seed,
+        };
+    }
+
+    /// <summary>
+    /// More draws per chain until every mean's Monte Carlo error meets <see cref="AutoInferenceOptions.MonteCarloBar"/>,
+    /// the chains agree (R-hat) and the bulk ESS reaches 100 per chain, at most <see cref="NutsOptions.Draws"/> in all;
+    /// 0 when they do or the cap is reached. Divergences are not waited on: more draws do not remove them.
+    /// </summary>
+    internal static int MoreDraws(NutsResult result, AutoInferenceOptions options)
+    {
+        int cap = options.Nuts.Draws, current = result.DrawsPerChain;
+        double error = MaxRelativeMonteCarloError(result), bar = options.MonteCarloBar(result.Dimension);
+        var summary = NutsSummary.From(result);
+        bool mixed = summary.MaxRHat <= NutsSummary.RHatThreshold && summary.MinBulkEss >= NutsSummary.EssPerChainThreshold * summary.Chains;
+        if (current >= cap || (error <= bar && mixed))
+        {
+            return 0;
+        }
+        // The error falls as n^(-1/2); a quarter more for the noise of its estimate; chains that disagree get twice the draws.
+        double needed = double.IsFinite(error) ? current * Math.Pow(error / bar, 2) * 1.25 : cap;
+        if (!mixed)
+        {
+            needed = Math.Max(needed, 2.0 * current);
+        }
+        return (int)Math.Clamp(Math.Ceiling(needed) - current, 1, cap - current);
+    }
+
+    /// <summary>The largest Monte Carlo standard error of a mean over the coordinates, in posterior sd (infinite when a variance is not positive).</summary>
+    private static double MaxRelativeMonteCarloError(NutsResult result)
+    {
+        double max = 0;
+        for (int i = 0; i < result.Dimension; i++)
+        {
+            double relative = result.MeanMcse[i] / Math.Sqrt(result.Variance[i]);
+            max = Math.Max(max, double.IsFinite(relative) ? relative : double.PositiveInfinity);
+        }
+        return max;
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ internal sealed record ProposalRun(ImportanceProposal Proposal, ImportanceSampli
     internal bool IsReliable(AutoInferenceOptions options) =>
         Result.ParetoK <= InferenceReasons.KBar(options, Result) && Result.EffectiveSampleSize >= options.CorrectedMinEss;
 
-    /// <summary>Whether the answer is accepted: reliable, and every weighted mean within the Monte Carlo error bar.</summary>
+    /// <summary>Whether the answer is accepted: reliable, and every weighted mean within the Monte Carlo error bar for its dimension.</summary>
     internal bool IsAccepted(AutoInferenceOptions options) =>
-        IsReliable(options) && Result.MaxRelativeMonteCarloError <= options.MaxMonteCarloError;
+        IsReliable(options) && Result.MaxRelativeMonteCarloError <= options.MonteCarloBar(Result.Dimension);
 }

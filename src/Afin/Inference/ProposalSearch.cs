@@ -83,7 +83,7 @@ internal static class ProposalSearch
         List<ProposalDiagnostics> trials)
     {
         var options = context.Options;
-        double needed = DrawsForError(chosen.Result, options.MaxMonteCarloError) * 1.25;
+        double needed = DrawsForError(chosen.Result, options.MonteCarloBar(chosen.Result.Dimension)) * 1.25;
         if (!(needed <= options.MaxProposalDraws))
         {
             return null;

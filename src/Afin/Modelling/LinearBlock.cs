@@ -157,6 +157,53 @@ public abstract class LinearBlock : ObservationBlock
         return logLik;
     }
 
+    /// <summary>
+    /// The log likelihood at many points from the transposed design: each point's predictors come from one pass over the
+    /// design's columns, vectorised along the rows, and no gradient is formed. For N = 400 and d = 24 this is several
+    /// times faster than a row-by-row dot product per point.
+    /// </summary>
+    internal override void AddLogLikelihoods(ReadOnlySpan<double> points, int count, Span<double> logDensities)
+    {
+        if (Rows == 0 || count == 0)
+        {
+            return;
+        }
+        int d = Columns;
+        var columns = DesignByColumn;
+        var eta = new double[Rows];
+        var scratch = new double[Rows];
+        for (int b = 0; b < count; b++)
+        {
+            LinearPredictors.Compute(columns, Rows, points.Slice(b * d, d), PredictorOffset, eta);
+            logDensities[b] += SumLogFactors(eta, scratch);
+        }
+    }
+
+    /// <summary>
+    /// Σ_n w_n log f_n(eta_n) over the rows, values only; rows of weight 0 add nothing, as in <see cref="AddLogLikelihood"/>.
+    /// Families with transcendental factors override this with a vectorised form; <paramref name="scratch"/> (length N) is theirs.
+    /// </summary>
+    private protected virtual double SumLogFactors(ReadOnlySpan<double> eta, Span<double> scratch)
+    {
+        var weight = Weight;
+        double logLik = 0;
+        for (int n = 0; n < eta.Length; n++)
+        {
+            if (weight is not null && weight[n] == 0)
+            {
+                continue;
+            }
+            double factor = LogFactor(n, eta[n], out _);
+            logLik += weight is null ? factor : factor * weight[n];
+        }
+        return logLik;
+    }
+
+    private double[]? _designByColumn;
+
+    /// <summary>The design transposed (d x N, row-major), made on first use; two threads racing make equal copies.</summary>
+    private double[] DesignByColumn => _designByColumn ??= Matrix.Transpose(Design, Rows, Columns);
+
     /// <summary>Adds w_n x_n x_n^T for every row, w_n the factor's curvature in eta; the lower triangle only, row by row.</summary>
     internal override void AddCurvature(ReadOnlySpan<double> z, Span<double> curvature, CurvatureKind kind)
     {

@@ -33,6 +33,20 @@ internal static class Matrix
         return m;
     }
 
+    /// <summary>The transpose of a row-major rows x columns matrix, row-major (columns x rows).</summary>
+    internal static double[] Transpose(double[] rowMajor, int rows, int columns)
+    {
+        var transposed = new double[rowMajor.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                transposed[c * rows + r] = rowMajor[r * columns + c];
+            }
+        }
+        return transposed;
+    }
+
     internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         // Vectorised: the linear predictor is the inner loop of every NUTS gradient.

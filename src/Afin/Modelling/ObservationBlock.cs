@@ -30,6 +30,21 @@ public abstract class ObservationBlock
     internal abstract double AddLogLikelihood(ReadOnlySpan<double> z, Span<double> gradient);
 
     /// <summary>
+    /// Adds the block's log likelihood at each of <paramref name="count"/> points (the rows of a row-major count x d span)
+    /// to <paramref name="logDensities"/>, values only: the importance weights' inner loop. Blocks with a faster batched
+    /// form override this; the default evaluates one point after another.
+    /// </summary>
+    internal virtual void AddLogLikelihoods(ReadOnlySpan<double> points, int count, Span<double> logDensities)
+    {
+        int d = points.Length / Math.Max(1, count);
+        Span<double> scratch = d <= 256 ? stackalloc double[d] : new double[d];
+        for (int b = 0; b < count; b++)
+        {
+            logDensities[b] += AddLogLikelihood(points.Slice(b * d, d), scratch);
+        }
+    }
+
+    /// <summary>
     /// Adds the block's curvature at z (-d²/dz² of its log likelihood, or its Fisher information for
     /// <see cref="CurvatureKind.Expected"/>) into the lower triangle (j &lt;= i) of the row-major d x d matrix <paramref name="curvature"/>.
     /// </summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Afin.Modelling;
 
 /// <summary>
@@ -72,6 +74,32 @@ public sealed class PosteriorLogDensity : ILogDensity
             {
                 gradients[b, i] = g[i];
             }
+        }
+    }
+
+    /// <summary>
+    /// The log density alone at each row of a B x d matrix: the importance weights' inner loop. The blocks evaluate all
+    /// points at once (a linear block forms the predictors from its transposed design and no gradient), which for
+    /// realistic regressions is several times faster than <see cref="Evaluate(ReadOnlySpan{double})"/> point by point.
+    /// </summary>
+    /// <param name="points">B points, one per row.</param>
+    /// <param name="logDensities">Receives B values.</param>
+    internal void EvaluateValues(double[,] points, Span<double> logDensities)
+    {
+        int count = points.GetLength(0), d = Dimension;
+        if (points.GetLength(1) != d || logDensities.Length != count)
+        {
+            throw new ArgumentException($"expected points of shape {count} x {d} and {count} log densities");
+        }
+        var flat = points.Length == 0 ? ReadOnlySpan<double>.Empty : MemoryMarshal.CreateReadOnlySpan(ref points[0, 0], points.Length);
+        Span<double> scratch = d <= 256 ? stackalloc double[d] : new double[d];
+        for (int b = 0; b < count; b++)
+        {
+            logDensities[b] = _problem.Prior.AddLogDensity(flat.Slice(b * d, d), scratch);
+        }
+        foreach (var block in _problem.Blocks)
+        {
+            block.AddLogLikelihoods(flat, count, logDensities);
         }
     }
 

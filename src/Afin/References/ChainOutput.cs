@@ -3,10 +3,30 @@ namespace Afin.References;
 /// <summary>What one chain of a <see cref="NutsSampler"/> run produced.</summary>
 internal sealed class ChainOutput
 {
+    private readonly int _dimension;
+
     internal ChainOutput(int draws, int dimension)
     {
+        _dimension = dimension;
         Draws = new double[draws * dimension];
         LogDensities = new double[draws];
+    }
+
+    /// <summary>
+    /// A copy with room for <paramref name="extra"/> more draws after the existing ones, and the same statistics, so that
+    /// a result built on this output keeps its draws when the chain draws more.
+    /// </summary>
+    internal ChainOutput Extended(int extra)
+    {
+        var copy = new ChainOutput(LogDensities.Length + extra, _dimension)
+        {
+            StepSize = StepSize, InverseMetric = InverseMetric, Divergences = Divergences, WarmupDivergences = WarmupDivergences,
+            TreeDepthSaturations = TreeDepthSaturations, MeanAcceptStat = MeanAcceptStat, LeapfrogSteps = LeapfrogSteps,
+            GradientEvaluations = GradientEvaluations,
+        };
+        Draws.CopyTo(copy.Draws, 0);
+        LogDensities.CopyTo(copy.LogDensities, 0);
+        return copy;
     }
 
     /// <summary>Post-warmup draws, row-major: draw t occupies [t * d, (t + 1) * d).</summary>

@@ -35,10 +35,18 @@ public static class NutsSampler
     /// </exception>
     /// <remarks>An exception thrown by the density in any chain stops all chains and is rethrown as is.</remarks>
     public static NutsResult Sample(ILogDensity density, NutsOptions? options = null,
+        IProgress<NutsProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        SampleInRounds(density, options ?? new NutsOptions(), _ => 0, progress, cancellationToken);
+
+    /// <summary>
+    /// Samples like <see cref="Sample"/>, then asks <paramref name="moreDraws"/> after each round how many more draws per
+    /// chain to make from the same adapted chains (0 stops), so that a run can stop as soon as its diagnostics suffice.
+    /// The first round makes <see cref="NutsOptions.Draws"/> draws per chain; the result of each round counts every draw so far.
+    /// </summary>
+    internal static NutsResult SampleInRounds(ILogDensity density, NutsOptions options, Func<NutsResult, int> moreDraws,
         IProgress<NutsProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(density);
-        options ??= new NutsOptions();
         int dimension = density.Dimension;
         if (dimension < 1)
         {
@@ -48,28 +56,56 @@ public static class NutsSampler
         cancellationToken.ThrowIfCancellationRequested();
 
         var stopwatch = Stopwatch.StartNew();
-        int chainCount = options.Chains;
-        // Workers are created here, one after another, because CreateWorker itself need not be thread-safe.
-        var workers = new ILogDensity[chainCount];
-        for (int c = 0; c < chainCount; c++)
+        var runs = CreateRuns(density, options, progress);
+        int planned = options.Warmup + options.Draws;
+        InAllChains(runs, options, cancellationToken, (run, token) =>
         {
-            workers[c] = density.CreateWorker();
-            if (workers[c] is null || workers[c].Dimension != dimension)
+            run.WarmUp(planned, token);
+            run.Draw(options.Draws, planned, token);
+        });
+        int drawsPerChain = options.Draws;
+        var result = new NutsResult(options, dimension, runs.Select(r => r.Output).ToArray(), stopwatch.Elapsed);
+        for (int extra = moreDraws(result); extra > 0; extra = moreDraws(result))
+        {
+            drawsPerChain += extra;
+            planned = options.Warmup + drawsPerChain;
+            InAllChains(runs, options, cancellationToken, (run, token) => run.Draw(extra, planned, token));
+            result = new NutsResult(options with { Draws = drawsPerChain }, dimension, runs.Select(r => r.Output).ToArray(), stopwatch.Elapsed);
+        }
+        return result;
+    }
+
+    /// <summary>One run per chain, each on its own worker; workers are created one after another, because CreateWorker need not be thread-safe.</summary>
+    private static NutsChainRun[] CreateRuns(ILogDensity density, NutsOptions options, IProgress<NutsProgress>? progress)
+    {
+        var runs = new NutsChainRun[options.Chains];
+        for (int c = 0; c < runs.Length; c++)
+        {
+            var worker = density.CreateWorker();
+            if (worker is null || worker.Dimension != density.Dimension)
             {
                 throw new InvalidOperationException(
-                    $"density.CreateWorker() must return a density of the same dimension {dimension}.");
+                    $"density.CreateWorker() must return a density of the same dimension {density.Dimension}.");
             }
+            runs[c] = new NutsChainRun(worker, options, c, progress);
         }
+        return runs;
+    }
 
-        var outputs = new ChainOutput[chainCount];
-        var failures = new Exception?[chainCount];
-        // A failing chain cancels the others so the caller hears about it promptly.
+    /// <summary>
+    /// Runs <paramref name="step"/> on every chain in parallel (at most <see cref="NutsOptions.MaxParallelChains"/> at
+    /// once). A failing chain cancels the others so the caller hears about it promptly, and its exception is rethrown as is.
+    /// </summary>
+    private static void InAllChains(NutsChainRun[] runs, NutsOptions options, CancellationToken cancellationToken,
+        Action<NutsChainRun, CancellationToken> step)
+    {
+        var failures = new Exception?[runs.Length];
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Parallel.For(0, chainCount, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(chainCount, options.MaxParallelChains ?? chainCount) }, c =>
+        Parallel.For(0, runs.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(runs.Length, options.MaxParallelChains ?? runs.Length) }, c =>
         {
             try
             {
-                outputs[c] = RunChain(workers[c], options, c, progress, abort.Token);
+                step(runs[c], abort.Token);
             }
             catch (Exception exception)
             {
@@ -77,103 +113,13 @@ public static class NutsSampler
                 abort.Cancel();
             }
         });
-
         cancellationToken.ThrowIfCancellationRequested();
-        for (int c = 0; c < chainCount; c++)
+        foreach (var failure in failures)
         {
-            if (failures[c] is { } failure and not OperationCanceledException)
+            if (failure is not null and not OperationCanceledException)
             {
                 ExceptionDispatchInfo.Capture(failure).Throw();
             }
-        }
-        stopwatch.Stop();
-        return new NutsResult(options, dimension, outputs, stopwatch.Elapsed);
-    }
-
-    /// <summary>
-    /// Runs warmup then sampling for one chain, in the order of Stan's adapt_diag_e_nuts: each warmup
-    /// transition is followed by a step-size update and a metric update; after a metric update the
-    /// step size is searched afresh and dual averaging restarts around it.
-    /// </summary>
-    private static ChainOutput RunChain(ILogDensity density, NutsOptions options, int chainIndex,
-        IProgress<NutsProgress>? progress, CancellationToken cancellationToken)
-    {
-        int dimension = density.Dimension;
-        int warmup = options.Warmup;
-        int draws = options.Draws;
-        int total = warmup + draws;
-        int reportEvery = Math.Max(1, total / 100);
-
-        var chain = new NutsChain(density, options.Seed, chainIndex, options.MaxTreeDepth);
-        var output = new ChainOutput(draws, dimension);
-        // The metric first: the step-size search below runs at its scale.
-        chain.InitialiseMetric(options.InitialInverseMetric);
-        chain.Initialise(options.InitialPoint);
-
-        var stepSizeAdapter = new StepSizeAdapter(options.TargetAcceptance)
-        {
-            // Stan centres the first adaptation phase on the user's step size, not the searched one.
-            Mu = Math.Log(10 * options.InitialStepSize),
-        };
-        var metricAdapter = new MassMatrixAdapter(dimension, warmup);
-        double stepSize = chain.FindReasonableStepSize(options.InitialStepSize);
-
-        for (int iteration = 0; iteration < warmup; iteration++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            chain.Transition(stepSize);
-            if (chain.LastDivergent)
-            {
-                output.WarmupDivergences++;
-            }
-            stepSize = stepSizeAdapter.Learn(chain.LastAcceptStat);
-            if (metricAdapter.Learn(chain.Position, chain.InverseMetric))
-            {
-                chain.InverseMetricChanged();
-                stepSize = chain.FindReasonableStepSize(stepSize);
-                stepSizeAdapter.Mu = Math.Log(10 * stepSize);
-                stepSizeAdapter.Restart();
-            }
-            Report(progress, chainIndex, iteration + 1, total, reportEvery, isWarmup: true);
-        }
-        // With no warmup there is no average to take: keep the searched step size.
-        if (warmup > 0)
-        {
-            stepSize = stepSizeAdapter.FinalStepSize();
-        }
-
-        double sumAcceptStat = 0;
-        for (int draw = 0; draw < draws; draw++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            chain.Transition(stepSize);
-            chain.Position.CopyTo(output.Draws.AsSpan(draw * dimension, dimension));
-            output.LogDensities[draw] = chain.LogDensity;
-            if (chain.LastDivergent)
-            {
-                output.Divergences++;
-            }
-            if (chain.LastTreeDepth >= options.MaxTreeDepth)
-            {
-                output.TreeDepthSaturations++;
-            }
-            sumAcceptStat += chain.LastAcceptStat;
-            output.LeapfrogSteps += chain.LastLeapfrogSteps;
-            Report(progress, chainIndex, warmup + draw + 1, total, reportEvery, isWarmup: false);
-        }
-
-        output.StepSize = stepSize;
-        output.InverseMetric = (double[])chain.InverseMetric.Clone();
-        output.MeanAcceptStat = sumAcceptStat / draws;
-        output.GradientEvaluations = chain.GradientEvaluations;
-        return output;
-    }
-
-    private static void Report(IProgress<NutsProgress>? progress, int chain, int iteration, int total, int every, bool isWarmup)
-    {
-        if (progress is not null && (iteration % every == 0 || iteration == total))
-        {
-            progress.Report(new NutsProgress(chain, iteration, total, isWarmup));
         }
     }
 }

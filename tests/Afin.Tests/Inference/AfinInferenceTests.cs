@@ -305,6 +305,7 @@ public sealed class AfinInferenceTests
     [DataRow("MaxMonteCarloError")]
     [DataRow("MaxProposalDraws")]
     [DataRow("LaplaceProposalDegreesOfFreedom")]
+    [DataRow("FallbackWarmup")]
     [DataRow("AmortizedCheckDraws")]
     [DataRow("Nuts")]
     public void InvalidOptionIsNamed(string option)
@@ -321,6 +322,7 @@ public sealed class AfinInferenceTests
             "MaxProposalDraws" => new AutoInferenceOptions { MaxProposalDraws = 1999 },
             "LaplaceProposalDegreesOfFreedom" => new AutoInferenceOptions { LaplaceProposalDegreesOfFreedom = double.PositiveInfinity },
             "AmortizedCheckDraws" => new AutoInferenceOptions { AmortizedCheckDraws = 10 },
+            "FallbackWarmup" => new AutoInferenceOptions { FallbackWarmup = 0 },
             _ => new AutoInferenceOptions { Nuts = null! },
         };
         var exception = Assert.Throws<ArgumentException>(() => AfinInference.Run(_model, InferenceTestKit.SmallLogistic(1), InferenceMode.Auto, options));

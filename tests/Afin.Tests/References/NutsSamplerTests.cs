@@ -165,6 +165,33 @@ public sealed class NutsSamplerTests
     }
 
     [TestMethod]
+    public void DrawingInRoundsContinuesTheSameChains()
+    {
+        // 100 draws, then 60 and 40 more from the adapted chains, are exactly one run's 200 draws: a round continues the
+        // chains (position, step size, metric, random stream) instead of restarting them.
+        var target = CorrelatedGaussianDensity.Create(4);
+        var options = new NutsOptions { Draws = 200, Warmup = 150, Chains = 2, Seed = 9 };
+        var whole = NutsSampler.Sample(target, options);
+        var asked = new List<int>();
+        int[] extras = [60, 40, 0];
+        var rounds = NutsSampler.SampleInRounds(target, options with { Draws = 100 }, result =>
+        {
+            asked.Add(result.DrawsPerChain);
+            return extras[asked.Count - 1];
+        });
+
+        CollectionAssert.AreEqual(new[] { 100, 160, 200 }, asked);
+        Assert.AreEqual(200, rounds.DrawsPerChain);
+        for (int c = 0; c < options.Chains; c++)
+        {
+            Assert.IsTrue(whole.GetChainDraws(c).SequenceEqual(rounds.GetChainDraws(c)), $"chain {c} differs");
+            Assert.AreEqual(whole.MeanAcceptance[c], rounds.MeanAcceptance[c], 1e-15);
+        }
+        Assert.AreEqual(whole.GradientEvaluations, rounds.GradientEvaluations);
+        CollectionAssert.AreEqual(whole.Mean.ToArray(), rounds.Mean.ToArray());
+    }
+
+    [TestMethod]
     public void FewerParallelChainsGiveTheSameDrawsAndRunOneAtATime()
     {
         var target = new ConcurrencyRecorder(CorrelatedGaussianDensity.Create(3));
