@@ -69,16 +69,16 @@ internal sealed class AffineMap
     {
         int count = u.GetLength(0), d = Dimension;
         var z = new double[count, d];
+        var row = new double[d];
         for (int n = 0; n < count; n++)
         {
+            for (int j = 0; j < d; j++)
+            {
+                row[j] = u[n, j];
+            }
             for (int i = 0; i < d; i++)
             {
-                double s = Shift[i];
-                for (int j = 0; j < d; j++)
-                {
-                    s += _linear[i * d + j] * u[n, j];
-                }
-                z[n, i] = s;
+                z[n, i] = Shift[i] + Matrix.Dot(_linear.AsSpan(i * d, d), row);
             }
         }
         return z;
@@ -89,16 +89,16 @@ internal sealed class AffineMap
     {
         int count = z.GetLength(0), d = Dimension;
         var u = new double[count, d];
+        var centred = new double[d];
         for (int n = 0; n < count; n++)
         {
+            for (int j = 0; j < d; j++)
+            {
+                centred[j] = z[n, j] - Shift[j];
+            }
             for (int i = 0; i < d; i++)
             {
-                double s = 0;
-                for (int j = 0; j < d; j++)
-                {
-                    s += _inverse[i * d + j] * (z[n, j] - Shift[j]);
-                }
-                u[n, i] = s;
+                u[n, i] = Matrix.Dot(_inverse.AsSpan(i * d, d), centred);
             }
         }
         return u;

@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
+using Matrix = Afin.Modelling.Matrix;
 
 namespace Afin.Correction;
 
@@ -12,7 +13,8 @@ namespace Afin.Correction;
 public sealed class MultivariateStudentT : IImportanceProposal
 {
     private readonly double[] _location;
-    private readonly Matrix<double> _factor;
+    /// <summary>The lower Cholesky factor L of the scale, row-major, so that each row's products are one vectorised dot product.</summary>
+    private readonly double[] _factor;
     private readonly double _logNormaliser;
 
     /// <summary>A t distribution with this location, scale matrix and degrees of freedom.</summary>
@@ -43,8 +45,8 @@ public sealed class MultivariateStudentT : IImportanceProposal
         }
         _location = (double[])location.Clone();
         DegreesOfFreedom = degreesOfFreedom;
-        _factor = CholeskyFactor(scale);
-        double logDetFactor = Enumerable.Range(0, d).Sum(i => Math.Log(_factor[i, i]));
+        _factor = CholeskyFactor(scale).ToRowMajorArray();
+        double logDetFactor = Enumerable.Range(0, d).Sum(i => Math.Log(_factor[i * d + i]));
         _logNormaliser = SpecialFunctions.GammaLn((degreesOfFreedom + d) / 2) - SpecialFunctions.GammaLn(degreesOfFreedom / 2)
             - d / 2.0 * Math.Log(degreesOfFreedom * Math.PI) - logDetFactor;
     }
@@ -97,12 +99,7 @@ public sealed class MultivariateStudentT : IImportanceProposal
             double stretch = Math.Sqrt(DegreesOfFreedom / ChiSquared.Sample(random, DegreesOfFreedom));
             for (int i = 0; i < d; i++)
             {
-                double sum = 0;
-                for (int j = 0; j <= i; j++)
-                {
-                    sum += _factor[i, j] * normal[j];
-                }
-                draws[n, i] = _location[i] + stretch * sum;
+                draws[n, i] = _location[i] + stretch * Matrix.Dot(_factor.AsSpan(i * d, i + 1), normal.AsSpan(0, i + 1));
             }
         }
         return draws;
@@ -125,12 +122,8 @@ public sealed class MultivariateStudentT : IImportanceProposal
             double quadratic = 0;
             for (int i = 0; i < d; i++)
             {
-                double sum = points[n, i] - _location[i];
-                for (int j = 0; j < i; j++)
-                {
-                    sum -= _factor[i, j] * solved[j];
-                }
-                solved[i] = sum / _factor[i, i];
+                double sum = points[n, i] - _location[i] - Matrix.Dot(_factor.AsSpan(i * d, i), solved.AsSpan(0, i));
+                solved[i] = sum / _factor[i * d + i];
                 quadratic += solved[i] * solved[i];
             }
             result[n] = _logNormaliser - (DegreesOfFreedom + d) / 2 * Math.Log(1 + quadratic / DegreesOfFreedom);

@@ -1,3 +1,5 @@
+using Afin.Modelling;
+
 namespace Afin.Network;
 
 /// <summary>
@@ -11,6 +13,8 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     private const double Log2Pi = 1.8378770664093454836;
     private readonly double[] _mean;
     private readonly double[,] _chol;
+    /// <summary>Lᵀ row-major (row i is column i of L), so the triangular products walk memory in order and vectorise.</summary>
+    private readonly double[] _cholTransposed;
     private readonly Lazy<double[,]> _covariance;
     private readonly Func<int, int, int, double[]> _standardNormal;
 
@@ -22,6 +26,7 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     {
         _mean = mean;
         _chol = precisionCholesky;
+        _cholTransposed = Transposed(precisionCholesky);
         _covariance = new Lazy<double[,]>(ComputeCovariance);
         _standardNormal = standardNormal ?? Engine.ManagedStandardNormal.Draw;
     }
@@ -71,14 +76,11 @@ public sealed class GaussianAfinPosterior : AfinPosterior
         var w = new double[d];
         for (int n = 0; n < count; n++)
         {
-            // Solve Lᵀ w = ε by back substitution.
+            // Solve Lᵀ w = ε by back substitution: row i of Lᵀ beyond the diagonal times the w already found.
             for (int i = d - 1; i >= 0; i--)
             {
-                double s = eps[n * d + i];
-                for (int k = i + 1; k < d; k++)
-                {
-                    s -= _chol[k, i] * w[k];
-                }
+                int tail = d - i - 1;
+                double s = eps[n * d + i] - Matrix.Dot(_cholTransposed.AsSpan(i * d + i + 1, tail), w.AsSpan(i + 1, tail));
                 w[i] = s / _chol[i, i];
             }
             for (int i = 0; i < d; i++)
@@ -100,22 +102,37 @@ public sealed class GaussianAfinPosterior : AfinPosterior
             logDet += Math.Log(_chol[i, i]);
         }
         var result = new double[count];
+        var centred = new double[d];
         for (int n = 0; n < count; n++)
         {
+            for (int i = 0; i < d; i++)
+            {
+                centred[i] = points[n, i] - _mean[i];
+            }
             double quad = 0;
             for (int j = 0; j < d; j++)
             {
-                // (Lᵀ(z-μ))_j = Σ_{i≥j} L_ij (z_i - μ_i)
-                double s = 0;
-                for (int i = j; i < d; i++)
-                {
-                    s += _chol[i, j] * (points[n, i] - _mean[i]);
-                }
+                // (Lᵀ(z-μ))_j = Σ_{i≥j} L_ij (z_i - μ_i): row j of Lᵀ from the diagonal on.
+                double s = Matrix.Dot(_cholTransposed.AsSpan(j * d + j, d - j), centred.AsSpan(j, d - j));
                 quad += s * s;
             }
             result[n] = logDet - 0.5 * (d * Log2Pi + quad);
         }
         return result;
+    }
+
+    private static double[] Transposed(double[,] lower)
+    {
+        int d = lower.GetLength(0);
+        var transposed = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int k = 0; k < d; k++)
+            {
+                transposed[i * d + k] = lower[k, i];
+            }
+        }
+        return transposed;
     }
 
     private double[,] ComputeCovariance()
