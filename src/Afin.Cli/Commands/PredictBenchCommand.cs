@@ -29,10 +29,20 @@ internal static class PredictBenchCommand
         var suite = new RealSuiteOptions();
         var draws = new Option<int>("--nuts-draws") { Description = "NUTS draws per chain (4 chains, as many warm-up steps).", DefaultValueFactory = _ => 2500 };
         var rows = new Option<int>("--scoring-rows") { Description = "New rows scored through the ML.NET group predictor for the rows/s figure.", DefaultValueFactory = _ => 200_000 };
-        var command = new Command("predict", "Posterior predictive accuracy against NUTS on the realistic suite, and ML.NET scoring rows/s.") { draws, rows };
+        var writeProblem = new Option<FileInfo?>("--write-problem")
+        {
+            Description = "Only write the breast-cancer training problem (70% of benchmarks/wdbc, standardised, intercept, prior N(0, 1)) as problem JSON to this file, for timing `afin infer` against `afin nuts`.",
+        };
+        var command = new Command("predict", "Posterior predictive accuracy against NUTS on the realistic suite, and ML.NET scoring rows/s.") { draws, rows, writeProblem };
         suite.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
+            if (parse.GetValue(writeProblem) is { } file)
+            {
+                ProblemJson.Save(HeldOutSplit.Breast().Training, file.FullName);
+                io.Output.WriteLine($"wrote the breast-cancer training problem to {file.FullName}");
+                return Task.FromResult(ExitCodes.Success);
+            }
             // Problems of one family whose observations are linear in z (direct_gaussian has no design rows to predict at).
             var problems = suite.Select(parse).Where(p => p.Problem.Blocks.Count == 1 && p.Problem.Blocks[0] is LinearBlock
                 && PredictiveLikelihood.Families.Contains(p.Problem.Blocks[0].Family)).ToArray();

@@ -103,7 +103,7 @@ public sealed record AutoInferenceOptions
 
     /// <summary>
     /// The most draws the importance check makes from one proposal to bring its Monte Carlo error under
-    /// <see cref="MaxMonteCarloError"/> (at least <see cref="ProposalDraws"/>; default 16000). Beyond it NUTS is the
+    /// <see cref="MonteCarloBar"/> (at least <see cref="ProposalDraws"/>; default 16000). Beyond it NUTS is the
     /// cheaper route: its four chains of 2000 iterations evaluate the gradient several times per iteration.
     /// </summary>
     public int MaxProposalDraws { get; init; } = 16000;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Afin.Modelling;
 
 /// <summary>
@@ -125,6 +126,9 @@ public abstract class LinearBlock : ObservationBlock
     /// <summary>The design with an explicit d columns even when there are no rows.</summary>
     private protected double[,] ResolvedX(int d) => Rows == 0 ? new double[0, d] : X;
 
+    // Vector<T> code is not precompiled (its width is the machine's), and unoptimised it is many times slower:
+    // compile it optimised at first call, so a one-problem process does not pay for the warm-up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override double AddLogLikelihood(ReadOnlySpan<double> z, Span<double> gradient)
     {
         double logLik = 0;

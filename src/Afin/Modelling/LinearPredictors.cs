@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -14,6 +15,9 @@ internal static class LinearPredictors
     /// <param name="z">The point, length d.</param>
     /// <param name="offset">o, length N, or null for none.</param>
     /// <param name="eta">Receives the N predictors.</param>
+    // Vector<T> code is not precompiled (its width is the machine's), and unoptimised it is many times slower:
+    // compile it optimised at first call, so a one-problem process does not pay for the warm-up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Compute(double[] columns, int rows, ReadOnlySpan<double> z, double[]? offset, Span<double> eta)
     {
         int w = Vector<double>.Count, d = z.Length, n = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -47,6 +48,9 @@ internal static class Matrix
         return transposed;
     }
 
+    // Vector<T> code is not precompiled (its width is the machine's), and unoptimised it is many times slower:
+    // compile it optimised at first call, so a one-problem process does not pay for the warm-up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         // Vectorised: the linear predictor is the inner loop of every NUTS gradient.
@@ -66,6 +70,9 @@ internal static class Matrix
     }
 
     /// <summary>target += alpha * x, the gradient accumulation used by every linear family.</summary>
+    // Vector<T> code is not precompiled (its width is the machine's), and unoptimised it is many times slower:
+    // compile it optimised at first call, so a one-problem process does not pay for the warm-up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddScaled(Span<double> target, double alpha, ReadOnlySpan<double> x)
     {
         var vt = MemoryMarshal.Cast<double, Vector<double>>(target);
