@@ -6,7 +6,7 @@ using Afin.References;
 namespace Afin.Cli.Commands;
 
 /// <summary>
-/// <c>afin compare --problem FILE [--model FILE] [--plot out.png] ...</c>: AFIN, AFIN+SNIS, NUTS and (for a conjugate
+/// <c>afin compare --problem FILE [--model FILE] [--plot out.png] ...</c>: AFIN, AFIN+SNIS, Auto, NUTS and (for a conjugate
 /// problem) the exact posterior of one problem, scored against the best reference in a Markdown table and, with
 /// --plot, drawn together in a corner plot.
 /// </summary>
@@ -27,7 +27,7 @@ internal static class CompareCommand
         var nutsWarmup = new Option<int>("--nuts-warmup") { Description = "NUTS warm-up iterations per chain.", DefaultValueFactory = _ => 1000 };
         var chains = new Option<int>("--chains") { Description = "NUTS chains, run in parallel.", DefaultValueFactory = _ => 4 };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
-        var command = new Command("compare", "AFIN, AFIN+SNIS, NUTS and exact (when conjugate) on one problem: a metrics table and, with --plot, a corner plot.")
+        var command = new Command("compare", "AFIN, AFIN+SNIS, Auto, NUTS and exact (when conjugate) on one problem: a metrics table and, with --plot, a corner plot.")
         {
             problem, model, plot, draws, coordinates, nutsDraws, nutsWarmup, chains, seed, json,
         };

@@ -39,7 +39,8 @@ internal static class InferenceReport
         _ => outcome.Amortized!.Family == PosteriorFamily.Gaussian ? "afin-gaussian" : "afin-flow",
     };
 
-    private static string InferenceMethodName(InferenceMethod method) => method switch
+    /// <summary>The JSON <c>inference_method</c>: how the answer was computed.</summary>
+    internal static string InferenceMethodName(InferenceMethod method) => method switch
     {
         InferenceMethod.ImportanceSampling => "importance_sampling",
         InferenceMethod.Nuts => "nuts",

@@ -12,6 +12,9 @@ internal enum ComparisonMethodKind
     /// <summary>AFIN draws reweighted by Pareto-smoothed self-normalised importance sampling, then resampled.</summary>
     AfinSnis,
 
+    /// <summary>The Auto policy of <c>afin infer</c>: whichever of exact, AFIN, importance sampling or NUTS its checks choose.</summary>
+    Auto,
+
     /// <summary>The No-U-Turn sampler.</summary>
     Nuts,
 }

@@ -68,8 +68,8 @@ internal sealed class ComparisonReport
         }
         text.AppendLine();
         text.AppendLine($"Scored against {Reference.Label}. SME: |mean error| / reference sd per coordinate; sliced W2: between draws. " +
-            "k-hat and ESS: PSIS diagnostics of AFIN+SNIS (k-hat > 0.7: unreliable); ESS of NUTS: the smallest bulk ESS. " +
-            "AFIN+SNIS time includes the forward pass." +
+            "k-hat and ESS: PSIS diagnostics of AFIN+SNIS and of Auto's accepted importance sampling (k-hat > 0.7: unreliable); " +
+            "ESS of NUTS: the smallest bulk ESS. AFIN+SNIS time includes the forward pass; Auto's, every stage it ran. Every method is timed warm." +
             (SlicedW2Floor is { } floor ? $" Sliced W2 of two independent exact samples of this size: {Format(floor, "F3")}." : ""));
         return text.ToString();
     }

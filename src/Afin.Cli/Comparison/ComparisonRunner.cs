@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Afin.Cli.Commands;
 using Afin.Correction;
+using Afin.Inference;
 using Afin.Modelling;
 using Afin.Network;
 using Afin.Persistence;
@@ -7,10 +9,10 @@ using Afin.References;
 
 namespace Afin.Cli.Comparison;
 
-/// <summary>Runs every method of <c>afin compare</c> on one problem: exact (when conjugate), NUTS, AFIN and AFIN+SNIS.</summary>
+/// <summary>Runs every method of <c>afin compare</c> on one problem: exact (when conjugate), NUTS, AFIN, AFIN+SNIS and Auto.</summary>
 internal static class ComparisonRunner
 {
-    /// <summary>The methods in table order: the references first, then AFIN and its correction.</summary>
+    /// <summary>The methods in table order: the references first, then AFIN, its correction and the Auto policy.</summary>
     internal static IReadOnlyList<MethodResult> Run(BayesianProblem problem, AfinModel model, ComparisonSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         var methods = new List<MethodResult>();
@@ -22,6 +24,7 @@ internal static class ComparisonRunner
         var posterior = Infer(model, problem, out double forwardMilliseconds);
         methods.Add(Afin(posterior, forwardMilliseconds, settings));
         methods.Add(Snis(problem, posterior, forwardMilliseconds, settings));
+        methods.Add(Auto(problem, model, settings, cancellationToken));
         return methods;
     }
 
@@ -38,6 +41,8 @@ internal static class ComparisonRunner
     private static MethodResult Nuts(BayesianProblem problem, ComparisonSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         var options = settings.Nuts with { Seed = settings.Seed };
+        // Warm-up: a short run compiles the sampler, so that NUTS is timed as warm as the methods after it.
+        NutsSampler.Sample(problem.LogDensity(), options with { Chains = 1, Warmup = 50, Draws = 50 }, progress: null, cancellationToken);
         var result = NutsSampler.Sample(problem.LogDensity(), options, progress: null, cancellationToken);
         log.WriteLine($"nuts: {result.Chains} chains x {result.DrawsPerChain} draws ({options.Warmup} warm-up) in {result.Elapsed.TotalMilliseconds:F0} ms, " +
             $"max r_hat {result.RHat.Max():F3}, min ess_bulk {result.BulkEss.Min():F0}, divergences {result.Divergences}");
@@ -59,6 +64,28 @@ internal static class ComparisonRunner
         bool gaussian = posterior.Family == PosteriorFamily.Gaussian;
         return new MethodResult(ComparisonMethodKind.Afin, gaussian ? "AFIN" : "AFIN (flow)", posterior.Mean, posterior.Covariance,
             posterior.Sample(settings.Draws, settings.Seed), gaussian, forwardMilliseconds);
+    }
+
+    /// <summary>
+    /// The Auto policy as <c>afin infer</c> runs it (exact, AFIN, importance sampling from the best proposal, or NUTS), timed
+    /// on its second run so that, like the other methods, it is timed warm; the label names the path it took.
+    /// </summary>
+    private static MethodResult Auto(BayesianProblem problem, AfinModel model, ComparisonSettings settings, CancellationToken cancellationToken)
+    {
+        var options = new AutoInferenceOptions { Seed = settings.Seed, Nuts = settings.Nuts };
+        AfinInference.Run(model, problem, InferenceMode.Auto, options, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var outcome = AfinInference.Run(model, problem, InferenceMode.Auto, options, cancellationToken);
+        double elapsed = clock.Elapsed.TotalMilliseconds;
+        return new MethodResult(ComparisonMethodKind.Auto, $"Auto ({InferenceReport.InferenceMethodName(outcome.Method)})", outcome.Mean, outcome.Covariance,
+            outcome.Sample(settings.Draws, settings.Seed), IsGaussian: false, elapsed,
+            outcome.Method == InferenceMethod.ImportanceSampling ? outcome.ParetoK : null,
+            outcome.Method switch
+            {
+                InferenceMethod.ImportanceSampling => outcome.EffectiveSampleSize,
+                InferenceMethod.Nuts => outcome.NutsSummary!.MinBulkEss,
+                _ => null,
+            });
     }
 
     /// <summary>The corrected posterior; its time includes the forward pass that made the proposal.</summary>

@@ -16,8 +16,16 @@ internal sealed class CornerPanels(ComparisonReport report, IReadOnlyList<AxisRa
     private const int CurvePoints = 240;
     private const int SurfacePoints = 90;
 
-    /// <summary>The methods in drawing order: the reference last, on top of the others.</summary>
-    private readonly MethodResult[] _drawingOrder = [.. report.Methods.Where(m => m != report.Reference), report.Reference];
+    /// <summary>
+    /// The methods in drawing order: Auto first, beneath the others, because its answer is often one of theirs (exact,
+    /// importance sampling or NUTS) and would hide it; the reference last, on top.
+    /// </summary>
+    private readonly MethodResult[] _drawingOrder =
+    [
+        .. report.Methods.Where(m => m.Kind == ComparisonMethodKind.Auto),
+        .. report.Methods.Where(m => m != report.Reference && m.Kind != ComparisonMethodKind.Auto),
+        report.Reference,
+    ];
 
     /// <summary>The diagonal panel of coordinate <paramref name="i"/>.</summary>
     internal Plot Diagonal(int i, ScottPlot.PixelPadding padding, bool bottomRow)

@@ -12,6 +12,7 @@ internal static class MethodStyle
         ComparisonMethodKind.Exact => Color.FromHex("#000000"),
         ComparisonMethodKind.Nuts => Color.FromHex("#009E73"),
         ComparisonMethodKind.Afin => Color.FromHex("#0072B2"),
+        ComparisonMethodKind.Auto => Color.FromHex("#CC79A7"),
         _ => Color.FromHex("#D55E00"),
     };
 
