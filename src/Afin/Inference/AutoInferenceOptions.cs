@@ -109,11 +109,12 @@ public sealed record AutoInferenceOptions
     public int MaxProposalDraws { get; init; } = 16000;
 
     /// <summary>
-    /// Warmup iterations per chain of Auto's NUTS fallback when it starts from an approximation (its mean as the start,
-    /// its covariance whitening the coordinates or its variances as the metric); a cold start takes
-    /// <see cref="NutsOptions.Warmup"/> of <see cref="Nuts"/> (at least 1; default 300, never more than
-    /// <see cref="NutsOptions.Warmup"/>). Such a start is already in the typical set at the right scales, so Stan's
-    /// 1000 iterations of warmup, sized for a random start and a unit metric, are mostly spent re-learning them.
+    /// Warmup iterations per chain of Auto's NUTS fallback when it starts from an approximation (its mean as the start and
+    /// its variances as the metric), half of it in the coordinates the approximation's covariance whitens, where the
+    /// metric is the identity by construction; a cold start takes <see cref="NutsOptions.Warmup"/> of <see cref="Nuts"/>
+    /// (at least 1; default 300, never more than <see cref="NutsOptions.Warmup"/>). Such a start is already in the
+    /// typical set at the right scales, so Stan's 1000 iterations of warmup, sized for a random start and a unit
+    /// metric, are mostly spent re-learning them.
     /// </summary>
     public int FallbackWarmup { get; init; } = 300;
 

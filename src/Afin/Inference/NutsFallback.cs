@@ -40,7 +40,9 @@ internal static class NutsFallback
         {
             // Whitened: NUTS on u with z = mean + L u, started at u = 0, so correlated coordinates cost it no extra steps.
             var whitened = new AffineLogDensity(density, start, factor);
-            var inWhitened = FirstRound(options, fromApproximation: true) with { InitialPoint = new double[start.Length], InitialInverseMetric = null };
+            var round = FirstRound(options, fromApproximation: true);
+            // Whitened, the metric is the identity by construction and only the step size is left to learn: half the warmup.
+            var inWhitened = round with { Warmup = Math.Max(1, round.Warmup / 2), InitialPoint = new double[start.Length], InitialInverseMetric = null };
             var run = NutsSampler.SampleInRounds(whitened, inWhitened, r => MoreDraws(r.MapDraws(whitened), options),
                 cancellationToken: context.CancellationToken);
             return new Run(run.MapDraws(whitened), source, StartedAtMean: true, SeededMetric: true, clock.Elapsed) { Whitened = true };

@@ -10,6 +10,8 @@ public sealed class NutsFallbackTests
 {
     private static AfinModel _model = null!;
 
+    public TestContext TestContext { get; set; } = null!;
+
     [ClassInitialize]
     public static void LoadModel(TestContext context) => _model = AfinModel.LoadDefault();
 
@@ -21,19 +23,50 @@ public sealed class NutsFallbackTests
     {
         var problem = InferenceTestKit.SmallLogistic(3);
         var outcome = AfinInference.Run(_model, problem, InferenceMode.Auto, ForcedNuts);
+        TestContext.WriteLine(outcome.Reason);
 
         Assert.AreEqual(InferenceMethod.Nuts, outcome.Method, outcome.Reason);
         var nuts = outcome.Nuts!;
-        Assert.AreEqual(300, nuts.Options.Warmup, "started at the approximation, the warmup is FallbackWarmup's");
+        // Started at the approximation, the warmup is FallbackWarmup's; in whitened coordinates half of it.
+        bool whitened = outcome.Reason.Contains("whitened", StringComparison.Ordinal);
+        Assert.AreEqual(whitened ? 150 : 300, nuts.Options.Warmup, outcome.Reason);
         Assert.IsLessThan(1000, nuts.DrawsPerChain, "a well-mixing d = 2 posterior needs far fewer than Stan's 1000 draws per chain");
         double bar = ForcedNuts.MonteCarloBar(2);
         for (int i = 0; i < 2; i++)
         {
             Assert.IsLessThanOrEqualTo(bar, nuts.MeanMcse[i] / Math.Sqrt(nuts.Variance[i]), $"coordinate {i}");
         }
-        StringAssert.Contains(outcome.Reason, $"300 warmup + {nuts.DrawsPerChain} draws");
+        StringAssert.Contains(outcome.Reason, $"{nuts.Options.Warmup} warmup + {nuts.DrawsPerChain} draws");
         var (mean, sd) = InferenceTestKit.GridMoments(problem);
         Assert.IsLessThan(0.15, InferenceTestKit.MeanError(outcome.Mean, mean, sd));
+    }
+
+    [TestMethod]
+    public void CorrelatedPosteriorRunsWhitenedWithHalfTheWarmupAndStaysAccurate()
+    {
+        // An intercept beside a feature centred at 3: intercept and slope are strongly anti-correlated, so the fallback
+        // runs in the coordinates the approximation's covariance whitens, with half of FallbackWarmup.
+        var rng = new Random(8);
+        var x = new double[60, 2];
+        for (int n = 0; n < 60; n++)
+        {
+            x[n, 0] = 1;
+            x[n, 1] = 3 + 0.7 * TestProblems.Normal(rng);
+        }
+        var y = Enumerable.Range(0, 60).Select(n => rng.NextDouble() < 1 / (1 + Math.Exp(-(-2.0 + 0.6 * x[n, 1]))) ? 1.0 : 0.0).ToArray();
+        var problem = Afin.Modelling.BayesianProblem.Create(new Afin.Modelling.GaussianPrior(0, 2), [new Afin.Modelling.BernoulliLogitBlock(x, y)], 2);
+
+        var outcome = AfinInference.Run(_model, problem, InferenceMode.Auto, ForcedNuts);
+
+        Assert.AreEqual(InferenceMethod.Nuts, outcome.Method, outcome.Reason);
+        StringAssert.Contains(outcome.Reason, "whitened");
+        Assert.AreEqual(150, outcome.Nuts!.Options.Warmup);
+        var (mean, sd) = InferenceTestKit.GridMoments(problem);
+        Assert.IsLessThan(0.15, InferenceTestKit.MeanError(outcome.Mean, mean, sd));
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.AreEqual(sd[i], Math.Sqrt(outcome.Covariance[i, i]), 0.1 * sd[i], $"sd {i}");
+        }
     }
 
     [TestMethod]
