@@ -1,3 +1,4 @@
+using Afin.Modelling;
 using Afin.Training;
 
 namespace Afin.MLNet;
@@ -115,9 +116,9 @@ public sealed record ObservationGroupingOptions
             throw new ArgumentException($"{nameof(LikelihoodFamily)}: expected one of {string.Join(", ", families)}, got '{LikelihoodFamily}' " +
                 "(direct_gaussian observations have no design row; build those problem rows directly)");
         }
-        if (OffsetColumn is not null && LikelihoodFamily is not ("bernoulli_logit" or "binomial_logit" or "poisson_log"))
+        if (OffsetColumn is not null && !OffsetFamilies.Contains(LikelihoodFamily))
         {
-            throw new ArgumentException($"{nameof(OffsetColumn)}: only bernoulli_logit, binomial_logit and poisson_log observations take an offset, got {LikelihoodFamily} " +
+            throw new ArgumentException($"{nameof(OffsetColumn)}: only {OffsetFamilies.InWords} observations take an offset, got {LikelihoodFamily} " +
                 "(for a linear family, subtract the offset from the label instead)");
         }
         if (!TaskDistribution.AllPriorFamilies.Contains(PriorFamily))

@@ -205,7 +205,7 @@ internal sealed class ProblemReader
         }
         string value = At(sites[k]).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         string where = offset.Length == 1 ? $"{value} for every site" : $"{value} at site {sites[k]}";
-        throw new ProblemValidationException("Offset", $"likelihood family {family} takes no offset (only bernoulli_logit, binomial_logit and poisson_log do), " +
+        throw new ProblemValidationException("Offset", $"likelihood family {family} takes no offset (only {OffsetFamilies.InWords} do), " +
             $"got {where}; for a linear family subtract the offset from Y instead");
     }
 

@@ -45,7 +45,7 @@ internal sealed class GroupPredictionMapping : IBatchMapping<ObservationToScore,
             throw new ArgumentOutOfRangeException("inputSchema", $"AfinGroupPredictor: group column '{_key.Name}': expected a scalar text, number, boolean or key, got {_key.Type}");
         }
         _features = (g.FeatureColumns ?? [g.FeaturesColumn]).Select(n => Numeric(Find(n, "feature"), vectorAllowed: true)).ToArray();
-        bool offsets = g.LikelihoodFamily is "bernoulli_logit" or "binomial_logit" or "poisson_log";
+        bool offsets = OffsetFamilies.Contains(g.LikelihoodFamily);
         _offset = offsets && g.OffsetColumn is { } o ? Numeric(Find(o, "offset"), false) : null;
         _total = g.LikelihoodFamily == "binomial_logit" && g.TotalCountColumn is { } t ? Numeric(Find(t, "total count"), false) : null;
         _noise = g.NoiseScaleColumn is { } s ? Numeric(Find(s, "noise scale"), false) : null;
@@ -187,7 +187,7 @@ internal sealed class GroupPredictionMapping : IBatchMapping<ObservationToScore,
         var predictionRows = new PredictionRows
         {
             X = x,
-            Offset = family is "bernoulli_logit" or "binomial_logit" or "poisson_log" ? observations.Select(o => o.Offset).ToArray() : null,
+            Offset = OffsetFamilies.Contains(family) ? observations.Select(o => o.Offset).ToArray() : null,
             TotalCount = family == "binomial_logit" ? observations.Select(o => o.TotalCount).ToArray() : null,
             Sigma = _noise is not null ? observations.Select(o => o.Sigma).ToArray() : null,
             Df = _df is not null && family == "linear_student_t" ? observations.Select(o => o.Df).ToArray() : null,

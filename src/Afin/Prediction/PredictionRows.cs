@@ -58,7 +58,7 @@ public sealed record PredictionRows
             }
         }
         string family = likelihood.Family;
-        var offset = PerRow("offset", Offset, m, 0.0, family is "bernoulli_logit" or "binomial_logit" or "poisson_log", v => double.IsFinite(v), "a finite number");
+        var offset = PerRow("offset", Offset, m, 0.0, OffsetFamilies.Contains(family), v => double.IsFinite(v), "a finite number");
         var totalCount = PerRow("total_count", TotalCount, m, null, family == "binomial_logit", v => v >= 0 && v == Math.Floor(v) && v <= 1e6, "a whole number of trials from 0 to 1e6");
         bool noisy = family is "linear_gaussian" or "direct_gaussian" or "linear_student_t";
         var sigma = PerRow("sigma", Sigma, m, likelihood.Sigma, noisy, v => v > 0 && double.IsFinite(v), "a positive finite noise scale");

@@ -55,6 +55,31 @@ public sealed class ProblemJsonTests
     }
 
     [TestMethod]
+    public void OffsetFamiliesAreExactlyTheFamiliesWhoseJsonTakesAnOffset()
+    {
+        string[] families = ["linear_gaussian", "linear_student_t", "bernoulli_logit", "binomial_logit", "poisson_log"];
+        foreach (string family in families)
+        {
+            string extra = family switch { "binomial_logit" => ", \"total_count\": 3", "linear_gaussian" or "linear_student_t" => ", \"sigma\": 1", _ => "" };
+            extra += family == "linear_student_t" ? ", \"df\": 4" : "";
+            string json = $$"""{ "d": 1, "prior": { "family": "gaussian", "loc": 0, "scale": 1 }, "observations": [ { "family": "{{family}}", "x": [[1.0]], "y": [1]{{extra}}, "offset": 0.5 } ] }""";
+            bool accepted;
+            try
+            {
+                ProblemJson.Parse(json);
+                accepted = true;
+            }
+            catch (ProblemValidationException e) when (e.Message.Contains("offset", StringComparison.Ordinal))
+            {
+                accepted = false;
+            }
+            Assert.AreEqual(accepted, OffsetFamilies.Contains(family), family);
+        }
+        Assert.IsFalse(OffsetFamilies.Contains(null));
+        Assert.AreEqual("bernoulli_logit, binomial_logit and poisson_log", OffsetFamilies.InWords);
+    }
+
+    [TestMethod]
     public void TheInterchangeDocumentExampleParses()
     {
         const string json = """
