@@ -36,7 +36,7 @@ public sealed class BernoulliLogitBlock : LinearBlock
         return Y[n] * eta - softplus;
     }
 
-    /// <summary>Σ w_n (y_n eta_n - softplus(eta_n)), with the softplus vectorised (the importance weights' hot loop).</summary>
+    /// <summary>Σ w_n (y_n eta_n - softplus(eta_n)), with the softplus over the whole row vector (the importance weights' hot loop).</summary>
     private protected override double SumLogFactors(ReadOnlySpan<double> eta, Span<double> scratch)
     {
         Logistic.Softplus(eta, scratch);

@@ -68,7 +68,7 @@ public sealed class BinomialLogitBlock : LinearBlock
         return _logBinomial[n] + Y[n] * eta - total * softplus;
     }
 
-    /// <summary>Σ w_n (log C(n_n, y_n) + y_n eta_n - n_n softplus(eta_n)), with the softplus vectorised.</summary>
+    /// <summary>Σ w_n (log C(n_n, y_n) + y_n eta_n - n_n softplus(eta_n)), with the softplus over the whole row vector.</summary>
     private protected override double SumLogFactors(ReadOnlySpan<double> eta, Span<double> scratch)
     {
         Logistic.Softplus(eta, scratch);

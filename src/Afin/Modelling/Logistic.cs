@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Afin.Numerics;
 
 namespace Afin.Modelling;
@@ -19,20 +18,20 @@ internal static class Logistic
     }
 
     /// <summary>
-    /// log(1 + e^eta) for every entry, vectorised: max(eta, 0) + log(1 + e^-|eta|), with the exponential and the logarithm
-    /// taken over the whole span at once. log(1 + e) loses log1p's relative accuracy only where e^-|eta| is below about
-    /// 1e-8, and there its absolute error stays under 1e-16: nothing next to a sum of log-likelihoods.
+    /// log(1 + e^eta) for every entry, values only: max(eta, 0) + log(1 + e^-|eta|), one exponential and one logarithm per
+    /// entry and no sigmoid. log(1 + e) loses log1p's relative accuracy only where e^-|eta| is below about 1e-8, and there
+    /// its absolute error stays under 1e-16: nothing next to a sum of log-likelihoods.
     /// </summary>
+    /// <remarks>
+    /// Scalar on purpose: <c>TensorPrimitives</c>' vectorised exp and log made 4,000 draws of a 400-row logistic
+    /// regression 30 % faster, but compiling them cost a one-problem process (<c>afin infer</c>) about 50 ms, three times
+    /// what the whole importance stage of the README's example takes.
+    /// </remarks>
     internal static void Softplus(ReadOnlySpan<double> eta, Span<double> result)
     {
-        TensorPrimitives.Abs(eta, result);
-        TensorPrimitives.Negate(result, result);
-        TensorPrimitives.Exp(result, result);
-        TensorPrimitives.Add(result, 1.0, result);
-        TensorPrimitives.Log(result, result);
         for (int n = 0; n < eta.Length; n++)
         {
-            result[n] += Math.Max(eta[n], 0);
+            result[n] = Math.Max(eta[n], 0) + Math.Log(1 + Math.Exp(-Math.Abs(eta[n])));
         }
     }
 
