@@ -12,6 +12,35 @@ public sealed class NutsResult
 {
     private readonly ChainOutput[] _chains;
     private readonly Lazy<double[,]> _covariance;
+    private readonly Lazy<CoordinateSummaries> _summaries;
+
+    /// <summary>Every coordinate's pooled mean and variance and convergence diagnostics.</summary>
+    private sealed record CoordinateSummaries(
+        IReadOnlyList<double> Mean, IReadOnlyList<double> Variance, IReadOnlyList<double> RHat,
+        IReadOnlyList<double> BulkEss, IReadOnlyList<double> MeanEss, IReadOnlyList<double> MeanMcse);
+
+    private CoordinateSummaries Summarise()
+    {
+        int dimension = Dimension;
+        var mean = new double[dimension];
+        var variance = new double[dimension];
+        var rHat = new double[dimension];
+        var bulkEss = new double[dimension];
+        var meanEss = new double[dimension];
+        var meanMcse = new double[dimension];
+        // Every coordinate has the same number of split draws, so their normal scores are shared.
+        int splitDraws = 2 * Chains * (DrawsPerChain / 2);
+        var scores = splitDraws > 0 ? new NormalScoreTable(splitDraws) : null;
+        // Coordinates are independent, so summarising them in parallel changes no result.
+        Parallel.For(0, dimension, i =>
+        {
+            var coordinate = GetCoordinateChains(i);
+            (mean[i], variance[i]) = ConvergenceDiagnostics.PooledMeanAndVariance(coordinate);
+            (rHat[i], bulkEss[i], meanEss[i], meanMcse[i]) = ConvergenceDiagnostics.Summarise(coordinate, scores);
+        });
+        return new CoordinateSummaries(Array.AsReadOnly(mean), Array.AsReadOnly(variance), Array.AsReadOnly(rHat),
+            Array.AsReadOnly(bulkEss), Array.AsReadOnly(meanEss), Array.AsReadOnly(meanMcse));
+    }
 
     internal NutsResult(NutsOptions options, int dimension, ChainOutput[] chains, TimeSpan elapsed)
     {
@@ -44,28 +73,9 @@ public sealed class NutsResult
         DivergencesPerChain = Array.AsReadOnly(divergencesPerChain);
         MeanAcceptance = Array.AsReadOnly(meanAcceptance);
 
-        var mean = new double[dimension];
-        var variance = new double[dimension];
-        var rHat = new double[dimension];
-        var bulkEss = new double[dimension];
-        var meanEss = new double[dimension];
-        var meanMcse = new double[dimension];
-        // Every coordinate has the same number of split draws, so their normal scores are shared.
-        int splitDraws = 2 * Chains * (DrawsPerChain / 2);
-        var scores = splitDraws > 0 ? new NormalScoreTable(splitDraws) : null;
-        // Coordinates are independent, so summarising them in parallel changes no result.
-        Parallel.For(0, dimension, i =>
-        {
-            var coordinate = GetCoordinateChains(i);
-            (mean[i], variance[i]) = ConvergenceDiagnostics.PooledMeanAndVariance(coordinate);
-            (rHat[i], bulkEss[i], meanEss[i], meanMcse[i]) = ConvergenceDiagnostics.Summarise(coordinate, scores);
-        });
-        Mean = Array.AsReadOnly(mean);
-        Variance = Array.AsReadOnly(variance);
-        RHat = Array.AsReadOnly(rHat);
-        BulkEss = Array.AsReadOnly(bulkEss);
-        MeanEss = Array.AsReadOnly(meanEss);
-        MeanMcse = Array.AsReadOnly(meanMcse);
+        // The per-coordinate summaries cost a sort and an autocorrelation per coordinate: computed on first use, so that a
+        // result nobody reads (a whitened run's own, before its draws are mapped back) costs nothing.
+        _summaries = new Lazy<CoordinateSummaries>(Summarise);
         // O(n d^2), so computed only when asked for.
         _covariance = new Lazy<double[,]>(ComputeCovariance);
     }
@@ -114,28 +124,28 @@ public sealed class NutsResult
     public int TotalDraws => Chains * DrawsPerChain;
 
     /// <summary>Sample mean of each coordinate over the pooled draws.</summary>
-    public IReadOnlyList<double> Mean { get; }
+    public IReadOnlyList<double> Mean => _summaries.Value.Mean;
 
     /// <summary>Sample variance (denominator n - 1) of each coordinate over the pooled draws.</summary>
-    public IReadOnlyList<double> Variance { get; }
+    public IReadOnlyList<double> Variance => _summaries.Value.Variance;
 
     /// <summary>
     /// Rank-normalised split R-hat of each coordinate (<see cref="ConvergenceDiagnostics.RankNormalizedSplitRHat"/>);
     /// above 1.01 suggests the chains disagree.
     /// </summary>
-    public IReadOnlyList<double> RHat { get; }
+    public IReadOnlyList<double> RHat => _summaries.Value.RHat;
 
     /// <summary>Bulk effective sample size of each coordinate (<see cref="ConvergenceDiagnostics.BulkEss"/>).</summary>
-    public IReadOnlyList<double> BulkEss { get; }
+    public IReadOnlyList<double> BulkEss => _summaries.Value.BulkEss;
 
     /// <summary>
     /// Effective sample size of each coordinate for estimating its mean, on the raw draws
     /// (<see cref="ConvergenceDiagnostics.Ess"/>).
     /// </summary>
-    public IReadOnlyList<double> MeanEss { get; }
+    public IReadOnlyList<double> MeanEss => _summaries.Value.MeanEss;
 
     /// <summary>Monte-Carlo standard error of each entry of <see cref="Mean"/>: sqrt(Variance / MeanEss).</summary>
-    public IReadOnlyList<double> MeanMcse { get; }
+    public IReadOnlyList<double> MeanMcse => _summaries.Value.MeanMcse;
 
     /// <summary>The step size each chain sampled with (the dual-averaging result).</summary>
     public IReadOnlyList<double> StepSizes { get; }
