@@ -36,22 +36,9 @@ public sealed class BernoulliLogitBlock : LinearBlock
         return Y[n] * eta - softplus;
     }
 
-    /// <summary>Σ w_n (y_n eta_n - softplus(eta_n)), with the softplus over the whole row vector (the importance weights' hot loop).</summary>
-    private protected override double SumLogFactors(ReadOnlySpan<double> eta, Span<double> scratch)
-    {
-        Logistic.Softplus(eta, scratch);
-        var weight = Weight;
-        double logLik = 0;
-        for (int n = 0; n < eta.Length; n++)
-        {
-            double w = weight is null ? 1 : weight[n];
-            if (w != 0)
-            {
-                logLik += w * (Y[n] * eta[n] - scratch[n]);
-            }
-        }
-        return logLik;
-    }
+    /// <summary>Σ w_n (y_n eta_n - softplus(eta_n)), values only (the importance weights' hot loop).</summary>
+    private protected override double SumLogFactors(ReadOnlySpan<double> eta) =>
+        Logistic.SumLogLikelihood(eta, Y, total: null, constant: null, Weight);
 
     /// <summary>sigmoid(eta)(1 - sigmoid(eta)): observed and expected agree for a canonical link.</summary>
     private protected override double Curvature(int n, double eta, CurvatureKind kind)

@@ -68,22 +68,9 @@ public sealed class BinomialLogitBlock : LinearBlock
         return _logBinomial[n] + Y[n] * eta - total * softplus;
     }
 
-    /// <summary>Σ w_n (log C(n_n, y_n) + y_n eta_n - n_n softplus(eta_n)), with the softplus over the whole row vector.</summary>
-    private protected override double SumLogFactors(ReadOnlySpan<double> eta, Span<double> scratch)
-    {
-        Logistic.Softplus(eta, scratch);
-        var weight = Weight;
-        double logLik = 0;
-        for (int n = 0; n < eta.Length; n++)
-        {
-            double w = weight is null ? 1 : weight[n];
-            if (w != 0)
-            {
-                logLik += w * (_logBinomial![n] + Y[n] * eta[n] - TotalCount[n] * scratch[n]);
-            }
-        }
-        return logLik;
-    }
+    /// <summary>Σ w_n (log C(n_n, y_n) + y_n eta_n - n_n softplus(eta_n)), values only.</summary>
+    private protected override double SumLogFactors(ReadOnlySpan<double> eta) =>
+        Logistic.SumLogLikelihood(eta, Y, TotalCount, _logBinomial, Weight);
 
     /// <summary>total sigmoid(eta)(1 - sigmoid(eta)): observed and expected agree for a canonical link.</summary>
     private protected override double Curvature(int n, double eta, CurvatureKind kind)

@@ -175,19 +175,18 @@ public abstract class LinearBlock : ObservationBlock
         int d = Columns;
         var columns = DesignByColumn;
         var eta = new double[Rows];
-        var scratch = new double[Rows];
         for (int b = 0; b < count; b++)
         {
             LinearPredictors.Compute(columns, Rows, points.Slice(b * d, d), PredictorOffset, eta);
-            logDensities[b] += SumLogFactors(eta, scratch);
+            logDensities[b] += SumLogFactors(eta);
         }
     }
 
     /// <summary>
     /// Σ_n w_n log f_n(eta_n) over the rows, values only; rows of weight 0 add nothing, as in <see cref="AddLogLikelihood"/>.
-    /// Families with transcendental factors override this with a vectorised form; <paramref name="scratch"/> (length N) is theirs.
+    /// The logit families override it with a sum that forms no gradient.
     /// </summary>
-    private protected virtual double SumLogFactors(ReadOnlySpan<double> eta, Span<double> scratch)
+    private protected virtual double SumLogFactors(ReadOnlySpan<double> eta)
     {
         var weight = Weight;
         double logLik = 0;
