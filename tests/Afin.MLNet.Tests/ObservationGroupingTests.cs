@@ -51,6 +51,21 @@ public sealed class ObservationGroupingTests
     }
 
     [TestMethod]
+    public void ANonNumericOrVectorColumnWhereAScalarIsExpectedIsNamed()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Observations());
+        // The group key (text) as the label, and the feature vector as the label: neither is a numeric scalar.
+        var textLabel = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            ml.Data.GroupObservations(data, new ObservationGroupingOptions { GroupColumn = "Store", LabelColumn = "Store", NoiseScale = 0.5 }));
+        Assert.AreEqual("observations", textLabel.ParamName);
+        StringAssert.Contains(textLabel.Message, "GroupObservations: column 'Store': expected a scalar of Single, Double, Int32, Int64 or Boolean, got String");
+        var vectorLabel = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            ml.Data.GroupObservations(data, new ObservationGroupingOptions { GroupColumn = "Store", LabelColumn = "Features", NoiseScale = 0.5 }));
+        StringAssert.Contains(vectorLabel.Message, "column 'Features': expected a scalar of");
+    }
+
+    [TestMethod]
     public void GroupedRegressionsGiveOnePosteriorPerGroupWithItsKey()
     {
         var ml = new MLContext(seed: 1);

@@ -71,13 +71,8 @@ internal sealed class GroupedProblemsView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
-    private static DataViewSchema.Column CheckNumeric(DataViewSchema.Column column, bool vectorAllowed)
-    {
-        var item = column.Type is VectorDataViewType v ? v.ItemType : column.Type;
-        bool ok = (vectorAllowed || column.Type is not VectorDataViewType) && NumericReader.Supports(item);
-        return ok ? column : throw new ArgumentOutOfRangeException("observations",
-            $"GroupObservations: column '{column.Name}': expected a {(vectorAllowed ? "scalar or vector" : "scalar")} of Single, Double, Int32, Int64 or Boolean, got {column.Type}");
-    }
+    private static DataViewSchema.Column CheckNumeric(DataViewSchema.Column column, bool vectorAllowed) =>
+        NumericReader.Check(column, vectorAllowed, "GroupObservations", "observations");
 
     /// <summary>Per-group accumulators.</summary>
     private sealed class Group
@@ -324,68 +319,5 @@ internal sealed class GroupedProblemsView : IDataView
         }
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
-    }
-}
-
-/// <summary>Reads numeric (Single, Double, Int32, Int64, Boolean) scalars and vectors of a row as doubles.</summary>
-internal static class NumericReader
-{
-    internal static bool Supports(DataViewType item) =>
-        item == NumberDataViewType.Single || item == NumberDataViewType.Double || item == NumberDataViewType.Int32
-        || item == NumberDataViewType.Int64 || item is BooleanDataViewType;
-
-    /// <summary>A reader of a scalar column.</summary>
-    internal static Func<double> Scalar(DataViewRow row, DataViewSchema.Column column) => column.Type.RawType switch
-    {
-        var t when t == typeof(float) => Scalar<float>(row, column, v => v),
-        var t when t == typeof(double) => Scalar<double>(row, column, v => v),
-        var t when t == typeof(int) => Scalar<int>(row, column, v => v),
-        var t when t == typeof(long) => Scalar<long>(row, column, v => v),
-        var t when t == typeof(bool) => Scalar<bool>(row, column, v => v ? 1 : 0),
-        _ => throw new ArgumentOutOfRangeException(nameof(column), $"column '{column.Name}': unsupported type {column.Type}"),
-    };
-
-    /// <summary>A reader that appends a scalar or vector column's values to a list.</summary>
-    internal static Action<List<double>> Vector(DataViewRow row, DataViewSchema.Column column)
-    {
-        if (column.Type is not VectorDataViewType vector)
-        {
-            var scalar = Scalar(row, column);
-            return list => list.Add(scalar());
-        }
-        return vector.ItemType.RawType switch
-        {
-            var t when t == typeof(float) => Vector<float>(row, column, v => v),
-            var t when t == typeof(double) => Vector<double>(row, column, v => v),
-            var t when t == typeof(int) => Vector<int>(row, column, v => v),
-            var t when t == typeof(long) => Vector<long>(row, column, v => v),
-            var t when t == typeof(bool) => Vector<bool>(row, column, v => v ? 1 : 0),
-            _ => throw new ArgumentOutOfRangeException(nameof(column), $"column '{column.Name}': unsupported type {column.Type}"),
-        };
-    }
-
-    private static Func<double> Scalar<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> convert)
-    {
-        var getter = row.GetGetter<T>(column);
-        return () =>
-        {
-            T value = default!;
-            getter(ref value);
-            return convert(value);
-        };
-    }
-
-    private static Action<List<double>> Vector<T>(DataViewRow row, DataViewSchema.Column column, Func<T, double> convert)
-    {
-        var getter = row.GetGetter<VBuffer<T>>(column);
-        VBuffer<T> buffer = default;
-        return list =>
-        {
-            getter(ref buffer);
-            foreach (var value in buffer.DenseValues())
-            {
-                list.Add(convert(value));
-            }
-        };
     }
 }

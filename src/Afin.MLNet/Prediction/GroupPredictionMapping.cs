@@ -245,13 +245,6 @@ internal sealed class GroupPredictionMapping : IBatchMapping<ObservationToScore,
 
     private static ValueGetter<float> Single(Func<double> read) => (ref float value) => value = (float)read();
 
-    private static DataViewSchema.Column Numeric(DataViewSchema.Column column, bool vectorAllowed)
-    {
-        var item = column.Type is VectorDataViewType v && vectorAllowed ? v.ItemType : column.Type;
-        if (!NumericReader.Supports(item))
-        {
-            throw new ArgumentOutOfRangeException("inputSchema", $"AfinGroupPredictor: column '{column.Name}': expected a numeric{(vectorAllowed ? " scalar or vector" : " scalar")}, got {column.Type}");
-        }
-        return column;
-    }
+    private static DataViewSchema.Column Numeric(DataViewSchema.Column column, bool vectorAllowed) =>
+        NumericReader.Check(column, vectorAllowed, "AfinGroupPredictor", "inputSchema");
 }
