@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Afin.MLNet.Tests;
 
 /// <summary>The small apps under tests/ that these tests run as separate processes, built beside this project.</summary>
@@ -20,18 +18,7 @@ internal static class CheckApps
     /// <summary>Runs <paramref name="assembly"/> with <paramref name="arguments"/>; fails the test when it does not end within the timeout.</summary>
     internal static (int ExitCode, string Output, string Error) Run(string assembly, IEnumerable<string> arguments, int timeoutMilliseconds = 120_000)
     {
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments.Prepend(assembly))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(timeoutMilliseconds), $"{System.IO.Path.GetFileName(assembly)} timed out");
-        return (process.ExitCode, stdout.Result, stderr);
+        var result = DotnetCommand.Run(DotnetCommand.Host, Environment.CurrentDirectory, arguments.Prepend(assembly), timeoutMilliseconds / 1000);
+        return (result.ExitCode, result.StandardOutput, result.StandardError);
     }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Afin.MLNet.Tests;
 
@@ -85,30 +84,9 @@ public sealed class SampleTests
 
     private static (int ExitCode, string Output) Run(string sample, params string[] arguments)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(SamplePath(sample));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string stderr = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{sample} did not exit within 120 s");
-        }
-        return (process.ExitCode, stdout.Result + stderr);
+        var result = DotnetCommand.Run(DotnetCommand.Host, Path.GetTempPath(), arguments.Prepend(SamplePath(sample)), timeoutSeconds: 120);
+        return (result.ExitCode, result.All);
     }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>The sample built by the project reference (same configuration and target framework as this test project).</summary>
     private static string SamplePath(string sample)

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 
-namespace Afin.Packaging.Tests;
+namespace Afin.TestSupport;
 
-/// <summary>Runs the dotnet host (or another program) as a child process and collects what it printed.</summary>
+/// <summary>
+/// Runs the dotnet host (or another program) as a child process and collects what it printed: the one process runner of
+/// the test projects (linked into each that starts apps, samples or builds).
+/// </summary>
 internal static class DotnetCommand
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
