@@ -60,7 +60,7 @@ internal static class InferCommand
     internal static Option<string> ModeOption() => new("--mode")
     {
         Description = "auto (default): the exact posterior where the problem is conjugate, else AFIN when its importance weights show it is close, " +
-            "else importance sampling from the better of AFIN, a Laplace-t proposal and their mixture when its Monte Carlo error is under 0.05 sd, else NUTS; " +
+            "else importance sampling from the better of AFIN, a Laplace-t proposal and their mixture when its Monte Carlo error is under 0.05 sd (less for many coefficients), else NUTS drawn to the same bar; " +
             "amortized: the AFIN posterior alone, the fastest, with a quick k-hat reported; corrected: always importance sampling from the best proposal; " +
             "laplace: the Laplace approximation, without the network (no model is loaded).",
         DefaultValueFactory = _ => InferenceReport.ModeNames[(int)InferenceMode.Auto],
