@@ -1,7 +1,7 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
-using Matrix = Afin.Modelling.Matrix;
+using Afin.Numerics;
 
 namespace Afin.Correction;
 
@@ -46,7 +46,7 @@ public sealed class MultivariateStudentT : IImportanceProposal
         _location = (double[])location.Clone();
         DegreesOfFreedom = degreesOfFreedom;
         _factor = CholeskyFactor(scale).ToRowMajorArray();
-        double logDetFactor = Enumerable.Range(0, d).Sum(i => Math.Log(_factor[i * d + i]));
+        double logDetFactor = DenseCholesky.HalfLogDeterminant(_factor, d);
         _logNormaliser = SpecialFunctions.GammaLn((degreesOfFreedom + d) / 2) - SpecialFunctions.GammaLn(degreesOfFreedom / 2)
             - d / 2.0 * Math.Log(degreesOfFreedom * Math.PI) - logDetFactor;
     }
@@ -90,6 +90,7 @@ public sealed class MultivariateStudentT : IImportanceProposal
         int d = Dimension;
         var draws = new double[count, d];
         var normal = new double[d];
+        var scaled = new double[d];
         for (int n = 0; n < count; n++)
         {
             for (int j = 0; j < d; j++)
@@ -97,9 +98,10 @@ public sealed class MultivariateStudentT : IImportanceProposal
                 normal[j] = Normal.Sample(random, 0, 1);
             }
             double stretch = Math.Sqrt(DegreesOfFreedom / ChiSquared.Sample(random, DegreesOfFreedom));
+            DenseCholesky.LowerTimes(_factor, d, normal, scaled);
             for (int i = 0; i < d; i++)
             {
-                draws[n, i] = _location[i] + stretch * Matrix.Dot(_factor.AsSpan(i * d, i + 1), normal.AsSpan(0, i + 1));
+                draws[n, i] = _location[i] + stretch * scaled[i];
             }
         }
         return draws;
@@ -116,16 +118,15 @@ public sealed class MultivariateStudentT : IImportanceProposal
             throw new ArgumentException($"points has {points.GetLength(1)} columns; expected d = {d}.", nameof(points));
         }
         var result = new double[count];
-        var solved = new double[d];
+        var centred = new double[d];
+        var work = new double[d];
         for (int n = 0; n < count; n++)
         {
-            double quadratic = 0;
             for (int i = 0; i < d; i++)
             {
-                double sum = points[n, i] - _location[i] - Matrix.Dot(_factor.AsSpan(i * d, i), solved.AsSpan(0, i));
-                solved[i] = sum / _factor[i * d + i];
-                quadratic += solved[i] * solved[i];
+                centred[i] = points[n, i] - _location[i];
             }
+            double quadratic = DenseCholesky.ForwardSquaredNorm(_factor, d, centred, work);
             result[n] = _logNormaliser - (DegreesOfFreedom + d) / 2 * Math.Log(1 + quadratic / DegreesOfFreedom);
         }
         return result;

@@ -1,4 +1,5 @@
 using Afin.Modelling;
+using Afin.Numerics;
 
 namespace Afin.Network;
 
@@ -13,8 +14,8 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     private const double Log2Pi = 1.8378770664093454836;
     private readonly double[] _mean;
     private readonly double[,] _chol;
-    /// <summary>Lᵀ row-major (row i is column i of L), so the triangular products walk memory in order and vectorise.</summary>
-    private readonly double[] _cholTransposed;
+    /// <summary>L row-major, the layout of <see cref="DenseCholesky"/>'s triangular solves and products.</summary>
+    private readonly double[] _cholRows;
     private readonly Lazy<double[,]> _covariance;
     private readonly Func<int, int, int, double[]> _standardNormal;
 
@@ -26,7 +27,7 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     {
         _mean = mean;
         _chol = precisionCholesky;
-        _cholTransposed = Transposed(precisionCholesky);
+        _cholRows = Matrix.ToRowMajor(precisionCholesky);
         _covariance = new Lazy<double[,]>(ComputeCovariance);
         _standardNormal = standardNormal ?? Engine.ManagedStandardNormal.Draw;
     }
@@ -76,13 +77,9 @@ public sealed class GaussianAfinPosterior : AfinPosterior
         var w = new double[d];
         for (int n = 0; n < count; n++)
         {
-            // Solve Lᵀ w = ε by back substitution: row i of Lᵀ beyond the diagonal times the w already found.
-            for (int i = d - 1; i >= 0; i--)
-            {
-                int tail = d - i - 1;
-                double s = eps[n * d + i] - Matrix.Dot(_cholTransposed.AsSpan(i * d + i + 1, tail), w.AsSpan(i + 1, tail));
-                w[i] = s / _chol[i, i];
-            }
+            // w = L⁻ᵀ ε: a draw of covariance (L Lᵀ)⁻¹.
+            eps.AsSpan(n * d, d).CopyTo(w);
+            DenseCholesky.TransposedSolve(_cholRows, d, w);
             for (int i = 0; i < d; i++)
             {
                 z[n, i] = _mean[i] + w[i];
@@ -96,43 +93,30 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     {
         CheckPoints(points);
         int d = Dimension, count = points.GetLength(0);
-        double logDet = 0;
-        for (int i = 0; i < d; i++)
-        {
-            logDet += Math.Log(_chol[i, i]);
-        }
+        double logDet = DenseCholesky.HalfLogDeterminant(_cholRows, d);
         var result = new double[count];
         var centred = new double[d];
+        var projected = new double[d];
         for (int n = 0; n < count; n++)
         {
             for (int i = 0; i < d; i++)
             {
                 centred[i] = points[n, i] - _mean[i];
             }
-            double quad = 0;
-            for (int j = 0; j < d; j++)
+            // Lᵀ(z - μ) as a sum of L's rows, row i (up to the diagonal) scaled by z_i - μ_i: every pass reads a row in order.
+            Array.Clear(projected);
+            for (int i = 0; i < d; i++)
             {
-                // (Lᵀ(z-μ))_j = Σ_{i≥j} L_ij (z_i - μ_i): row j of Lᵀ from the diagonal on.
-                double s = Matrix.Dot(_cholTransposed.AsSpan(j * d + j, d - j), centred.AsSpan(j, d - j));
-                quad += s * s;
+                Matrix.AddScaled(projected.AsSpan(0, i + 1), centred[i], _cholRows.AsSpan(i * d, i + 1));
+            }
+            double quad = 0;
+            foreach (double p in projected)
+            {
+                quad += p * p;
             }
             result[n] = logDet - 0.5 * (d * Log2Pi + quad);
         }
         return result;
-    }
-
-    private static double[] Transposed(double[,] lower)
-    {
-        int d = lower.GetLength(0);
-        var transposed = new double[d * d];
-        for (int i = 0; i < d; i++)
-        {
-            for (int k = 0; k < d; k++)
-            {
-                transposed[i * d + k] = lower[k, i];
-            }
-        }
-        return transposed;
     }
 
     private double[,] ComputeCovariance()
