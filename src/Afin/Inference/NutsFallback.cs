@@ -43,9 +43,12 @@ internal static class NutsFallback
             var round = FirstRound(options, fromApproximation: true);
             // Whitened, the metric is the identity by construction and only the step size is left to learn: half the warmup.
             var inWhitened = round with { Warmup = Math.Max(1, round.Warmup / 2), InitialPoint = new double[start.Length], InitialInverseMetric = null };
-            var run = NutsSampler.SampleInRounds(whitened, inWhitened, r => MoreDraws(r.MapDraws(whitened), options),
+            // Each round is judged on its draws mapped back to z; the last round's mapping is the answer (the sampler
+            // asks after every round, the last one included), so neither the mapping nor its diagnostics are redone.
+            NutsResult? inZ = null;
+            NutsSampler.SampleInRounds(whitened, inWhitened, r => MoreDraws(inZ = r.MapDraws(whitened), options),
                 cancellationToken: context.CancellationToken);
-            return new Run(run.MapDraws(whitened), source, StartedAtMean: true, SeededMetric: true, clock.Elapsed) { Whitened = true };
+            return new Run(inZ!, source, StartedAtMean: true, SeededMetric: true, clock.Elapsed) { Whitened = true };
         }
         var metric = covariance is null ? null : StartingMetric(covariance);
         var first = FirstRound(options, fromApproximation: start is not null || metric is not null) with { InitialPoint = start, InitialInverseMetric = metric };

@@ -41,7 +41,8 @@ public static class NutsSampler
     /// <summary>
     /// Samples like <see cref="Sample"/>, then asks <paramref name="moreDraws"/> after each round how many more draws per
     /// chain to make from the same adapted chains (0 stops), so that a run can stop as soon as its diagnostics suffice.
-    /// The first round makes <see cref="NutsOptions.Draws"/> draws per chain; the result of each round counts every draw so far.
+    /// The first round makes <see cref="NutsOptions.Draws"/> draws per chain; the result of each round counts every draw so far,
+    /// and the result returned is the last one <paramref name="moreDraws"/> was asked about.
     /// </summary>
     internal static NutsResult SampleInRounds(ILogDensity density, NutsOptions options, Func<NutsResult, int> moreDraws,
         IProgress<NutsProgress>? progress = null, CancellationToken cancellationToken = default)
