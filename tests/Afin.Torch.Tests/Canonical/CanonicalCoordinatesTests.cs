@@ -126,6 +126,55 @@ public sealed class CanonicalCoordinatesTests
         }
     }
 
+    [TestMethod]
+    [DataRow("linear_gaussian")]
+    [DataRow("linear_student_t")]
+    public void TheUnitsOfTheNoiseDoNotReachTheNetwork(string family)
+    {
+        // y ~ N(x·z, σ²) and c y ~ N(c x·z, (c σ)²) are one posterior of z; stated in y's units of 2 and of 1000 (σ far
+        // beyond the 0.45-1 a model trained on) they must reach the network as one twin, every site at SiteNoiseScale.
+        var rng = new Random(45);
+        int n = 30;
+        var x = new double[n, 3];
+        var y = new double[n];
+        for (int r = 0; r < n; r++)
+        {
+            x[r, 0] = 1;
+            x[r, 1] = TestProblems.Normal(rng);
+            x[r, 2] = 3 * TestProblems.Normal(rng);
+            y[r] = 0.5 + x[r, 1] - 0.2 * x[r, 2] + 0.4 * TestProblems.Normal(rng);
+        }
+        BayesianProblem Stated(double c)
+        {
+            var cx = new double[n, 3];
+            for (int r = 0; r < n; r++)
+            {
+                for (int j = 0; j < 3; j++)
+                {
+                    cx[r, j] = c * x[r, j];
+                }
+            }
+            var cy = y.Select(v => c * v).ToArray();
+            ObservationBlock block = family == "linear_gaussian"
+                ? new LinearGaussianBlock(cx, cy, c * 0.4)
+                : new LinearStudentTBlock(cx, cy, c * 0.4, 4);
+            return BayesianProblem.Create(new GaussianPrior([0, 0, 0], [2, 2, 2]), [block], 3);
+        }
+        var small = (LinearBlock)CanonicalFrame.Create(Stated(5), LatentCoordinates.Full).Problem.Blocks[0];
+        var large = (LinearBlock)CanonicalFrame.Create(Stated(2500), LatentCoordinates.Full).Problem.Blocks[0];
+        double[] Noise(LinearBlock b) => b is LinearGaussianBlock g ? g.Sigma : ((LinearStudentTBlock)b).Sigma;
+        for (int r = 0; r < n; r++)
+        {
+            Assert.AreEqual(CanonicalProblem.SiteNoiseScale, Noise(small)[r], 1e-15, $"small sigma[{r}]");
+            Assert.AreEqual(CanonicalProblem.SiteNoiseScale, Noise(large)[r], 1e-15, $"large sigma[{r}]");
+            Assert.AreEqual(small.Y[r], large.Y[r], 1e-6 * (1 + Math.Abs(small.Y[r])), $"y[{r}]");
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.AreEqual(small.Row(r)[j], large.Row(r)[j], 1e-6 * (1 + Math.Abs(small.Row(r)[j])), $"x[{r}][{j}]");
+            }
+        }
+    }
+
     /// <summary>
     /// A logistic (or Poisson, with exposures) regression with an intercept and raw features, and its twin in z' = B⁻¹ z
     /// with B centring and scaling them: design X B, and the prior N(0, P⁻¹) on z becomes precision Bᵀ P B on z'.
