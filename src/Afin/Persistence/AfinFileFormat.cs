@@ -64,14 +64,15 @@ internal static class AfinFileFormat
         {
             throw new InvalidDataException($"{path}: corrupt or truncated: the content hash does not match (the file was damaged or cut short)");
         }
-        return Parse(content.ToArray(), path);
+        return Parse(file, content.Length, path);
     }
 
-    private static AfinFileContent Parse(byte[] content, string path)
+    /// <summary>Reads the header and sections from the first <paramref name="length"/> bytes of <paramref name="file"/> in place (a model is megabytes: no copy of the whole).</summary>
+    private static AfinFileContent Parse(byte[] file, int length, string path)
     {
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(content), Encoding.UTF8);
+            using var reader = new BinaryReader(new MemoryStream(file, 0, length, writable: false), Encoding.UTF8);
             reader.ReadBytes(12);
             string header = Encoding.UTF8.GetString(ReadBlob(reader));
             int count = reader.ReadInt32();

@@ -162,9 +162,10 @@ public sealed class AfinModel
         var assembly = typeof(AfinModel).Assembly;
         using var stream = assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"the shipped model {name} is not embedded in {assembly.GetName().Name}");
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return FromBytes(memory.ToArray(), $"embedded {name}");
+        // The resource's length is known: one read into an array of that size, not a growing MemoryStream's copies.
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return FromBytes(bytes, $"embedded {name}");
     }
 
     internal static AfinModel FromBytes(byte[] bytes, string source)
