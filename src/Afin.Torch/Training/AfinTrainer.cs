@@ -292,7 +292,11 @@ public sealed class AfinTrainer : IDisposable
     {
         try
         {
-            loss = GcQuietZone.Run(TrainStep);
+            // The tasks are drawn and framed before the quiet zone: that is managed work that allocates freely (a Laplace
+            // fit per task, and per redraw with data-like fine-tuning), and inside a no-GC region its garbage was never
+            // collected (a 1000-step Fit grew to 20 GB). Only the TorchSharp calls need the zone.
+            var batches = Enumerable.Range(0, Options.MicroBatches).Select(m => NetworkTasks(_source.SampleBatch(Options.BatchSize, TaskSeed(Step, m)))).ToArray();
+            loss = GcQuietZone.Run(() => TrainStep(batches));
             _consecutiveSkips = 0;
             return true;
         }
@@ -308,7 +312,7 @@ public sealed class AfinTrainer : IDisposable
         }
     }
 
-    private double TrainStep()
+    private double TrainStep(IReadOnlyList<SimulatedTask>[] batches)
     {
         using var scope = NewDisposeScope();
         _network.train();
@@ -318,9 +322,8 @@ public sealed class AfinTrainer : IDisposable
         // still move it through Adam's momentum, but only in the uninterrupted run).
         _network.zero_grad(set_to_none: true);
         double lossTotal = 0;
-        for (int m = 0; m < Options.MicroBatches; m++)
+        foreach (var tasks in batches)
         {
-            var tasks = NetworkTasks(_source.SampleBatch(Options.BatchSize, TaskSeed(Step, m)));
             using var batch = FactorBatch.Create(tasks.Select(t => t.Problem).ToArray(), _device, _network.Options.Architecture, _network.Options.FeatureVersion);
             int d = batch.Dimension;
             var z = tensor(tasks.SelectMany(t => t.TrueLatent).ToArray(), [tasks.Count, d], float64, _device);
