@@ -82,7 +82,7 @@ public sealed class AfinPosteriorEstimator : IEstimator<AfinPosteriorTransformer
     private AfinModel FineTune(AfinModel model, IReadOnlyList<BayesianProblem> problems, TaskDistribution range, IChannel? channel)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var source = new DesignTaskSource(problems, Options.FineTuneSiteResampleProbability, Options.FineTuneRegionScale);
+        var source = new DesignTaskSource(problems, Options.FineTuneSiteResampleProbability, Options.FineTuneRegionScale, Options.FineTuneDataLike);
         var training = TrainingOptions();
         var heldOut = HeldOutTasks(source);
         channel?.Info(MessageSensitivity.None, $"AfinPosterior: fine-tuning {training.Steps} steps on the designs of {problems.Count} problems: d {range.MinDimension}..{range.MaxDimension}, " +

@@ -40,12 +40,17 @@ internal static class FitBenchCommand
         var defaults = new AfinPosteriorOptions();
         var batch = new Option<int>("--batch-size") { Description = "Fit's FineTuneBatchSize.", DefaultValueFactory = _ => defaults.FineTuneBatchSize };
         var rate = new Option<double>("--lr") { Description = "Fit's FineTuneLearningRate.", DefaultValueFactory = _ => defaults.FineTuneLearningRate };
+        var dataLike = new Option<bool>("--data-like")
+        {
+            Description = "Fit's FineTuneDataLike (true or false): redraw simulated data until they fit no more extremely than the group's own.",
+            DefaultValueFactory = _ => defaults.FineTuneDataLike,
+        };
         var region = new Option<double>("--region-scale") { Description = "Fit's FineTuneRegionScale (0: true latents from the whole prior).", DefaultValueFactory = _ => defaults.FineTuneRegionScale };
         var seed = CommonOptions.Seed();
         var output = new Option<FileInfo?>("--out") { Description = "Also write the rows as JSON to this file." };
         var command = new Command("fit", "Fine-tuning in ML.NET's Fit on per-group data sets: error against the references before and after, at several budgets, with the seconds each took.")
         {
-            suite, references, model, steps, kinds, batch, rate, region, seed, output,
+            suite, references, model, steps, kinds, batch, rate, region, dataLike, seed, output,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -56,20 +61,20 @@ internal static class FitBenchCommand
                 // The benchmark scores the network itself, before and after Fit: Auto (the transformer's default) would
                 // answer conjugate groups exactly and repair the others by importance sampling, hiding what Fit changed.
                 Mode = InferenceMode.Amortized,
-                FineTuneBatchSize = parse.GetValue(batch), FineTuneLearningRate = parse.GetValue(rate), FineTuneRegionScale = parse.GetValue(region), FineTuneSeed = parse.GetValue(seed),
+                FineTuneBatchSize = parse.GetValue(batch), FineTuneLearningRate = parse.GetValue(rate), FineTuneRegionScale = parse.GetValue(region), FineTuneDataLike = parse.GetValue(dataLike), FineTuneSeed = parse.GetValue(seed),
             };
             tuning.Validate();
             var baseModel = InferCommand.LoadModel(parse.GetValue(model));
             string environment = BenchEnvironment.Describe();
             io.Output.WriteLine($"Fit on the user's designs: {groups.Sum(g => g.Count)} groups in {groups.Count} data sets; model {parse.GetValue(model)?.Name ?? "shipped default"}; " +
-                $"batch {tuning.FineTuneBatchSize}, lr {tuning.FineTuneLearningRate}, region scale {tuning.FineTuneRegionScale}; {environment}");
+                $"batch {tuning.FineTuneBatchSize}, lr {tuning.FineTuneLearningRate}, region scale {tuning.FineTuneRegionScale}, data-like {tuning.FineTuneDataLike}; {environment}");
             io.Output.WriteLine();
             var runner = new FitBenchRunner(baseModel, tuning, io.Error);
             var rows = groups.SelectMany(g => runner.Run(g, budgets, cancellationToken)).ToList();
             Print(io.Output, rows);
             if (parse.GetValue(output) is { } file)
             {
-                io.WriteResult(JsonSerializer.Serialize(new { Environment = environment, tuning.FineTuneBatchSize, tuning.FineTuneLearningRate, tuning.FineTuneRegionScale, Rows = rows }, JsonOptions) + Environment.NewLine, file);
+                io.WriteResult(JsonSerializer.Serialize(new { Environment = environment, tuning.FineTuneBatchSize, tuning.FineTuneLearningRate, tuning.FineTuneRegionScale, tuning.FineTuneDataLike, Rows = rows }, JsonOptions) + Environment.NewLine, file);
             }
             return Task.FromResult(ExitCodes.Success);
         });

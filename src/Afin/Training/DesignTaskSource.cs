@@ -17,6 +17,7 @@ public sealed class DesignTaskSource : ITrainingTaskSource
     private readonly BayesianProblem[] _templates;
     private readonly Dictionary<int, BayesianProblem[]> _byDimension;
     private readonly Dictionary<BayesianProblem, PosteriorRegion>? _regions;
+    private readonly Dictionary<BayesianProblem, DataLikeness?>? _likeness;
 
     /// <summary>Creates the source.</summary>
     /// <param name="templates">The user's problems (at least one); their observations are ignored.</param>
@@ -35,8 +36,14 @@ public sealed class DesignTaskSource : ITrainingTaskSource
     /// prior for fine-tuning (docs/benchmarks.md, "Fit on the user's designs"): a network that cannot see the region learns
     /// its pull toward the region's centre as part of every posterior.
     /// </param>
+    /// <param name="dataLike">
+    /// Whether a task redraws (z0, y) until its labels and its fitted logit and Poisson predictors look like its
+    /// template's own data (<see cref="DataLikeness"/>; at most 256 draws): a check on y alone, so every task's posterior
+    /// stays the one its problem states, while prior draws that simulate separated or saturated data no real group shows
+    /// become rare.
+    /// </param>
     /// <exception cref="ArgumentException">No templates, a probability outside [0, 1] or a negative region scale.</exception>
-    public DesignTaskSource(IReadOnlyList<BayesianProblem> templates, double siteResampleProbability = 0.5, double regionScale = 0)
+    public DesignTaskSource(IReadOnlyList<BayesianProblem> templates, double siteResampleProbability = 0.5, double regionScale = 0, bool dataLike = false)
     {
         ArgumentNullException.ThrowIfNull(templates);
         if (templates.Count == 0)
@@ -55,6 +62,17 @@ public sealed class DesignTaskSource : ITrainingTaskSource
         }
         SiteResampleProbability = siteResampleProbability;
         RegionScale = regionScale;
+        DataLike = dataLike;
+        if (dataLike)
+        {
+            var checks = new DataLikeness?[_templates.Length];
+            Parallel.For(0, _templates.Length, i => checks[i] = DataLikeness.For(_templates[i]));
+            _likeness = new Dictionary<BayesianProblem, DataLikeness?>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < _templates.Length; i++)
+            {
+                _likeness[_templates[i]] = checks[i];
+            }
+        }
         if (regionScale > 0)
         {
             var regions = new PosteriorRegion[_templates.Length];
@@ -69,6 +87,9 @@ public sealed class DesignTaskSource : ITrainingTaskSource
 
     /// <summary>0: true latents come from the templates' priors; positive: from their priors restricted to their posteriors' regions (see the constructor).</summary>
     public double RegionScale { get; }
+
+    /// <summary>Whether tasks redraw until their data look like their template's (see the constructor).</summary>
+    public bool DataLike { get; }
 
     /// <summary>The template problems.</summary>
     public IReadOnlyList<BayesianProblem> Templates => _templates;
@@ -92,19 +113,28 @@ public sealed class DesignTaskSource : ITrainingTaskSource
         var rows = template.Blocks.Select(b => resample
             ? Enumerable.Range(0, b.Count).Select(_ => rng.Next(b.Count)).ToArray()
             : Enumerable.Range(0, b.Count).ToArray()).ToArray();
+        var likeness = _likeness?[template];
         ProblemValidationException? last = null;
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        int invalid = 0, valid = 0;
+        while (invalid < MaxAttempts)
         {
             var z0 = _regions is null ? ProblemSimulator.DrawPrior(template.Prior, rng) : _regions[template].Draw(rng);
+            SimulatedTask task;
             try
             {
                 var blocks = template.Blocks.Select((b, k) => ProblemSimulator.Simulate(b, rows[k], z0, rng)).ToArray();
-                return new SimulatedTask(BayesianProblem.Create(template.Prior, blocks, template.Dimension, template.Name), z0);
+                task = new SimulatedTask(BayesianProblem.Create(template.Prior, blocks, template.Dimension, template.Name), z0);
             }
             catch (ProblemValidationException e)
             {
                 // A draw far in a vague prior's tail can overflow the data (e.g. a linear prediction beyond double range); draw again.
                 last = e;
+                invalid++;
+                continue;
+            }
+            if (likeness is null || ++valid >= DataLikeness.MaxDraws || likeness.Accepts(task.Problem))
+            {
+                return task;
             }
         }
         throw new InvalidOperationException($"template '{template.Name ?? "(unnamed)"}': {MaxAttempts} draws from its prior gave data that are not valid, last: {last!.Message}", last);
