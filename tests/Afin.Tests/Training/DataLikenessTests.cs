@@ -11,7 +11,7 @@ public sealed class DataLikenessTests
     /// 60 labels at a moderate logit (about -1 ± 0.4) on a raw feature of scale 20 under a N(0, 2.5²) prior on each
     /// coefficient: prior draws give that feature logits of ±50, i.e. separated or saturated labels.
     /// </summary>
-    private static BayesianProblem RawFeatureTemplate()
+    internal static BayesianProblem RawFeatureTemplate()
     {
         var x = new double[60, 2];
         var rng = new Random(6);

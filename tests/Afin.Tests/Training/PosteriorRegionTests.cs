@@ -37,16 +37,7 @@ public sealed class PosteriorRegionTests
     public void RegionTasksSimulateDataLikeTheTemplatesOwn()
     {
         // A weakly informative prior on a raw feature of scale 20: prior draws mostly give all-0 or all-1 labels.
-        var x = new double[60, 2];
-        var rng = new Random(6);
-        var y = new double[60];
-        for (int n = 0; n < 60; n++)
-        {
-            x[n, 0] = 1;
-            x[n, 1] = 50 + 20 * Normal.Sample(rng, 0, 1);
-            y[n] = rng.NextDouble() < 1 / (1 + Math.Exp(-(-1 + 0.02 * (x[n, 1] - 50)))) ? 1 : 0;
-        }
-        var template = BayesianProblem.Create(new GaussianPrior([0.0, 0.0], [2.5, 2.5]), [new BernoulliLogitBlock(x, y)]);
+        var template = DataLikenessTests.RawFeatureTemplate();
         double Saturated(DesignTaskSource source) => source.SampleBatch(400, 1)
             .Count(t => ((BernoulliLogitBlock)t.Problem.Blocks[0]).Y.Average() is < 0.03 or > 0.97) / 400.0;
         Assert.IsGreaterThan(0.5, Saturated(new DesignTaskSource([template], 0)));
