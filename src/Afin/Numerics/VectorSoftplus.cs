@@ -25,6 +25,13 @@ internal static class VectorSoftplus
     /// <summary>Past this |x|, e^-|x| is below 1e-307 and adds nothing to max(x, 0); the reduction keeps 2^-n normal.</summary>
     private const double MaxReduced = 708;
 
+    /// <summary>The Taylor coefficients of e^r, 1/13! down to 1/0!, for Horner's rule.</summary>
+    private static readonly double[] ExpTaylor =
+        [1.0 / 6227020800, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1, 1];
+
+    /// <summary>atanh(s) / s as a series in s²: 1/31 down to 1/1, for Horner's rule.</summary>
+    private static readonly double[] AtanhSeries = Enumerable.Range(0, 16).Select(k => 1.0 / (31 - 2 * k)).ToArray();
+
     /// <summary>Writes softplus(<paramref name="x"/>[i]) into <paramref name="result"/>[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Compute(ReadOnlySpan<double> x, Span<double> result)
@@ -76,48 +83,30 @@ internal static class VectorSoftplus
     {
         var n = Vector256.Round(m * Vector256.Create(InverseLn2));
         var r = n * Vector256.Create(Ln2High) - m + n * Vector256.Create(Ln2Low);
-        // e^r for |r| ≤ ln 2 / 2 by Horner on the Taylor coefficients 1/13! ... 1/0!.
-        var p = Vector256.Create(1.0 / 6227020800);
-        p = p * r + Vector256.Create(1.0 / 479001600);
-        p = p * r + Vector256.Create(1.0 / 39916800);
-        p = p * r + Vector256.Create(1.0 / 3628800);
-        p = p * r + Vector256.Create(1.0 / 362880);
-        p = p * r + Vector256.Create(1.0 / 40320);
-        p = p * r + Vector256.Create(1.0 / 5040);
-        p = p * r + Vector256.Create(1.0 / 720);
-        p = p * r + Vector256.Create(1.0 / 120);
-        p = p * r + Vector256.Create(1.0 / 24);
-        p = p * r + Vector256.Create(1.0 / 6);
-        p = p * r + Vector256.Create(0.5);
-        p = p * r + Vector256<double>.One;
-        p = p * r + Vector256<double>.One;
+        var p = Horner(ExpTaylor, r);
         // 2^-n from the exponent bits: n ≤ 1022 here, so 1023 - n is a normal exponent.
         var scale = (Vector256.Create(1023L) - Vector256.ConvertToInt64(n)) << 52;
         return p * scale.AsDouble();
     }
 
     /// <summary>log(1 + t) for 0 ≤ t ≤ 1 as 2 atanh(t / (2 + t)).</summary>
+    /// <summary>Σ c[k] x^(K-k) by Horner's rule, the highest power first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Horner(double[] coefficients, Vector256<double> x)
+    {
+        var p = Vector256.Create(coefficients[0]);
+        for (int k = 1; k < coefficients.Length; k++)
+        {
+            p = p * x + Vector256.Create(coefficients[k]);
+        }
+        return p;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Log1P(Vector256<double> t)
     {
         var s = t / (Vector256.Create(2.0) + t);
-        var s2 = s * s;
-        var sum = Vector256.Create(1.0 / 31);
-        sum = sum * s2 + Vector256.Create(1.0 / 29);
-        sum = sum * s2 + Vector256.Create(1.0 / 27);
-        sum = sum * s2 + Vector256.Create(1.0 / 25);
-        sum = sum * s2 + Vector256.Create(1.0 / 23);
-        sum = sum * s2 + Vector256.Create(1.0 / 21);
-        sum = sum * s2 + Vector256.Create(1.0 / 19);
-        sum = sum * s2 + Vector256.Create(1.0 / 17);
-        sum = sum * s2 + Vector256.Create(1.0 / 15);
-        sum = sum * s2 + Vector256.Create(1.0 / 13);
-        sum = sum * s2 + Vector256.Create(1.0 / 11);
-        sum = sum * s2 + Vector256.Create(1.0 / 9);
-        sum = sum * s2 + Vector256.Create(1.0 / 7);
-        sum = sum * s2 + Vector256.Create(1.0 / 5);
-        sum = sum * s2 + Vector256.Create(1.0 / 3);
-        sum = sum * s2 + Vector256.Create(1.0 / 1);
+        var sum = Horner(AtanhSeries, s * s);
         return Vector256.Create(2.0) * s * sum;
     }
 }
