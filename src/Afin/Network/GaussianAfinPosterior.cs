@@ -13,7 +13,6 @@ public sealed class GaussianAfinPosterior : AfinPosterior
 {
     private const double Log2Pi = 1.8378770664093454836;
     private readonly double[] _mean;
-    private readonly double[,] _chol;
     /// <summary>L row-major, the layout of <see cref="DenseCholesky"/>'s triangular solves and products.</summary>
     private readonly double[] _cholRows;
     private readonly Lazy<double[,]> _covariance;
@@ -26,7 +25,6 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     internal GaussianAfinPosterior(double[] mean, double[,] precisionCholesky, Func<int, int, int, double[]>? standardNormal = null) : base(mean.Length)
     {
         _mean = mean;
-        _chol = precisionCholesky;
         _cholRows = Matrix.ToRowMajor(precisionCholesky);
         _covariance = new Lazy<double[,]>(ComputeCovariance);
         _standardNormal = standardNormal ?? Engine.ManagedStandardNormal.Draw;
@@ -39,7 +37,7 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     public override double[] Mean => (double[])_mean.Clone();
 
     /// <summary>The lower Cholesky factor L of the precision matrix (a copy).</summary>
-    public double[,] PrecisionCholesky => (double[,])_chol.Clone();
+    public double[,] PrecisionCholesky => Matrix.FromRowMajor(_cholRows, Dimension, Dimension);
 
     /// <summary>The precision matrix Λ = L·Lᵀ (a copy).</summary>
     public double[,] Precision
@@ -52,12 +50,8 @@ public sealed class GaussianAfinPosterior : AfinPosterior
             {
                 for (int j = 0; j < d; j++)
                 {
-                    double s = 0;
-                    for (int k = 0; k <= Math.Min(i, j); k++)
-                    {
-                        s += _chol[i, k] * _chol[j, k];
-                    }
-                    p[i, j] = s;
+                    int shared = Math.Min(i, j) + 1;
+                    p[i, j] = Matrix.Dot(_cholRows.AsSpan(i * d, shared), _cholRows.AsSpan(j * d, shared));
                 }
             }
             return p;
@@ -122,20 +116,14 @@ public sealed class GaussianAfinPosterior : AfinPosterior
     private double[,] ComputeCovariance()
     {
         int d = Dimension;
-        // M = L⁻¹ (lower triangular) by forward substitution, then Σ = Mᵀ M.
-        var m = new double[d, d];
-        for (int c = 0; c < d; c++)
+        // M = L⁻¹ (lower triangular): the forward solve of L M = I, then Σ = Mᵀ M.
+        var identity = new double[d * d];
+        for (int i = 0; i < d; i++)
         {
-            for (int i = c; i < d; i++)
-            {
-                double s = i == c ? 1 : 0;
-                for (int k = c; k < i; k++)
-                {
-                    s -= _chol[i, k] * m[k, c];
-                }
-                m[i, c] = s / _chol[i, i];
-            }
+            identity[i * d + i] = 1;
         }
+        DenseCholesky.ForwardSolveColumns(_cholRows, d, identity, d);
+        var m = Matrix.FromRowMajor(identity, d, d);
         var cov = new double[d, d];
         for (int i = 0; i < d; i++)
         {
