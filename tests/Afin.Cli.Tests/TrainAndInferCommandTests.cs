@@ -27,6 +27,9 @@ public sealed class TrainAndInferCommandTests
         Assert.AreEqual(0, resumed.ExitCode, resumed.Error);
         StringAssert.Contains(resumed.Error, "resuming");
         StringAssert.Contains(resumed.Error, "at step 2 of 4");
+        var restarted = CliRunner.Run(["train", "--out", model, "--steps", "6", "--warm-restart", "--lr", "5e-4", .. TinyNetwork]);
+        Assert.AreEqual(0, restarted.ExitCode, restarted.Error);
+        StringAssert.Contains(restarted.Error, "at step 4 of 6; a new learning-rate cycle: warm-up to 0.0005");
 
         string samples = CliRunner.TempFile(".csv");
         var infer = CliRunner.Run("infer", "--problem", CliRunner.Problem("mixed-families.json"), "--model", model, "--samples", "50", "--samples-out", samples);
@@ -35,7 +38,7 @@ public sealed class TrainAndInferCommandTests
         Assert.AreEqual("afin-gaussian", json.RootElement.GetProperty("method").GetString());
         Assert.AreEqual(3, json.RootElement.GetProperty("mean").GetArrayLength());
         Assert.IsTrue(json.RootElement.GetProperty("diagnostics").GetProperty("in_training_range").GetBoolean());
-        Assert.AreEqual(4, json.RootElement.GetProperty("diagnostics").GetProperty("model_steps").GetInt32());
+        Assert.AreEqual(6, json.RootElement.GetProperty("diagnostics").GetProperty("model_steps").GetInt32());
         Assert.AreEqual(51, File.ReadAllLines(samples).Length);
 
         var outside = CliRunner.Run("infer", "--problem", CliRunner.Problem("logistic-regression.json"), "--model", model);
@@ -125,5 +128,8 @@ public sealed class TrainAndInferCommandTests
         var badFamily = CliRunner.Run(["train", "--out", CliRunner.TempFile(".afin"), "--likelihoods", "poisson", .. TinyNetwork]);
         Assert.AreEqual(2, badFamily.ExitCode);
         StringAssert.Contains(badFamily.Error, "poisson");
+        var nothingToRestart = CliRunner.Run(["train", "--out", CliRunner.TempFile(".afin"), "--warm-restart", .. TinyNetwork]);
+        Assert.AreEqual(2, nothingToRestart.ExitCode);
+        StringAssert.Contains(nothingToRestart.Error, "--warm-restart: no checkpoint");
     }
 }

@@ -28,11 +28,16 @@ internal static class TrainCommand
             var outFile = parse.GetValue(o.Out)!;
             string checkpoint = parse.GetValue(o.Checkpoint)?.FullName ?? outFile.FullName + ".ckpt";
             int steps = parse.GetValue(o.Steps);
+            bool resume = File.Exists(checkpoint) && !parse.GetValue(o.Restart);
+            if (parse.GetValue(o.WarmRestart) && !resume)
+            {
+                throw new InvalidInputException($"train: --warm-restart: no checkpoint to resume at {checkpoint}");
+            }
             AfinTrainer trainer;
             try
             {
-                trainer = File.Exists(checkpoint) && !parse.GetValue(o.Restart)
-                    ? AfinTrainer.Resume(checkpoint, steps)
+                trainer = resume
+                    ? AfinTrainer.Resume(checkpoint, steps, parse.GetValue(o.WarmRestart) ? parse.GetValue(o.LearningRate) : null)
                     : new AfinTrainer(o.Network(parse), o.Tasks(parse), o.Training(parse));
             }
             catch (ArgumentException e)
@@ -47,7 +52,8 @@ internal static class TrainCommand
             {
                 trainer.ReferenceProblems = SuiteValidation(parse.GetValue(o.SuiteReferences), io);
                 io.Error.WriteLine(trainer.Step > 0
-                    ? $"resuming from {checkpoint} at step {trainer.Step} of {trainer.Options.Steps}"
+                    ? $"resuming from {checkpoint} at step {trainer.Step} of {trainer.Options.Steps}" +
+                      (trainer.Options.CycleStart == trainer.Step ? $"; a new learning-rate cycle: warm-up to {trainer.Options.LearningRate:G3}, then cosine decay" : "")
                     : $"training {trainer.NetworkOptions.Architecture} {trainer.NetworkOptions.Family} AFIN, {trainer.Options.Steps} steps, d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}; checkpoint {checkpoint}");
                 // --plot-loss: the reports are kept, and drawn after training or when the run is cancelled.
                 var history = new TrainingHistory();

@@ -15,6 +15,7 @@ internal sealed class TrainOptions
     internal Option<FileInfo> Out { get; } = new("--out") { Description = "Where to write the trained model.", Required = true };
     internal Option<FileInfo?> Checkpoint { get; } = new("--checkpoint") { Description = "Checkpoint file (default: OUT.ckpt); an existing one is resumed." };
     internal Option<bool> Restart { get; } = new("--restart") { Description = "Ignore an existing checkpoint and start afresh." };
+    internal Option<bool> WarmRestart { get; } = new("--warm-restart") { Description = "Resume the checkpoint's weights but begin a new learning-rate cycle at its step: warm-up to --lr, then cosine decay to --steps (as in SGDR)." };
     internal Option<PosteriorFamily> Family { get; } = new("--family") { Description = "Posterior family: Gaussian or Flow.", DefaultValueFactory = _ => NetworkDefaults.Family };
     internal Option<AfinArchitecture> Architecture { get; } = new("--architecture") { Description = "Faithful (one token per site, as published) or Pooled (one token per likelihood family; cost linear in N).", DefaultValueFactory = _ => NetworkDefaults.Architecture };
     internal Option<LatentCoordinates> Coordinates { get; } = new("--coordinates") { Description = "The coordinates the network sees problems in: Original (as stated), Diagonal or Full (Laplace coordinates: each problem mapped through its Laplace approximation; the default, chosen by the ablation in docs/benchmarks.md).", DefaultValueFactory = _ => LatentCoordinates.Full };
@@ -45,7 +46,7 @@ internal sealed class TrainOptions
 
     internal IEnumerable<Option> All =>
     [
-        Out, Checkpoint, Restart, Architecture, Coordinates, FeatureVersion, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, TaskKind, DMin, DMax, NMin, NMax, Priors, Likelihoods,
+        Out, Checkpoint, Restart, WarmRestart, Architecture, Coordinates, FeatureVersion, SiteLayers, Family, Width, Hidden, EncoderLayers, MergeBlocks, TaskKind, DMin, DMax, NMin, NMax, Priors, Likelihoods,
         Steps, BatchSize, MicroBatches, LearningRate, ValidationEvery, CheckpointEvery, Seed, Device,
         SuiteReferences, PlotLoss,
     ];

@@ -253,14 +253,23 @@ public sealed class AfinTrainer : IDisposable
         return trainer;
     }
 
-    /// <summary>Continues a run from its checkpoint; <paramref name="steps"/> may extend the planned number of steps.</summary>
+    /// <summary>
+    /// Continues a run from its checkpoint; <paramref name="steps"/> may extend the planned number of steps, and
+    /// <paramref name="restartLearningRate"/> starts a new learning-rate cycle at the checkpoint's step (a warm restart,
+    /// as in SGDR: warm-up to that peak, then cosine decay to <paramref name="steps"/>) instead of continuing the old one.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message says why.</exception>
-    public static AfinTrainer Resume(string path, int? steps = null)
+    /// <exception cref="ArgumentException">The restart asks for no steps beyond the checkpoint's, or a peak that is not positive.</exception>
+    public static AfinTrainer Resume(string path, int? steps = null, double? restartLearningRate = null)
     {
         var content = AfinFileFormat.Read(File.ReadAllBytes(path), AfinFileKind.Checkpoint, path);
         var header = JsonSerializer.Deserialize<CheckpointHeader>(content.HeaderJson, AfinModel.HeaderJson)
             ?? throw new InvalidDataException($"{path}: corrupt: empty header");
         var options = steps is null ? header.Options : header.Options with { Steps = steps.Value };
+        if (restartLearningRate is { } peak)
+        {
+            options = options with { CycleStart = header.Step, LearningRate = peak };
+        }
         var trainer = new AfinTrainer(header.Network, header.Tasks, options);
         ModuleWeights.Load(trainer._network, content.Section("weights", path), path);
         ModuleWeights.Load(trainer._ema, content.Section("ema", path), path);

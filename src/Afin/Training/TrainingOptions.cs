@@ -18,6 +18,12 @@ public sealed record TrainingOptions
     /// <summary>AdamW weight decay.</summary>
     public double WeightDecay { get; init; } = 1e-4;
 
+    /// <summary>
+    /// The step at which the learning-rate schedule (warm-up, then cosine decay to <see cref="Steps"/>) begins: 0 for a
+    /// run's first cycle; a warm restart (as in SGDR) of a resumed run sets it to the step it resumes from.
+    /// </summary>
+    public int CycleStart { get; init; }
+
     /// <summary>Steps of linear warm-up from 1% of the peak learning rate.</summary>
     public int WarmupSteps { get; init; } = 100;
 
@@ -70,20 +76,28 @@ public sealed record TrainingOptions
             throw new ArgumentException("WarmupSteps, ValidationEvery, CheckpointEvery, FlowWarmupSteps and EmaStartStep must be >= 0");
         }
         Positive(nameof(ValidationProblems), ValidationProblems);
+        if (CycleStart < 0 || CycleStart >= Steps)
+        {
+            throw new ArgumentException($"{nameof(CycleStart)}: expected in [0, {nameof(Steps)} = {Steps}), got {CycleStart}");
+        }
         if (Device?.ToLowerInvariant() is not ("cpu" or "cuda" or "auto"))
         {
             throw new ArgumentException($"{nameof(Device)}: expected cpu, cuda or auto, got '{Device}'");
         }
     }
 
-    /// <summary>The learning rate at a step: linear warm-up from 1%, then cosine decay to the final fraction.</summary>
+    /// <summary>
+    /// The learning rate at a step: from <see cref="CycleStart"/>, linear warm-up from 1%, then cosine decay to the final
+    /// fraction at <see cref="Steps"/>.
+    /// </summary>
     public double LearningRateAt(int step)
     {
-        if (step < WarmupSteps)
+        int inCycle = Math.Max(0, step - CycleStart);
+        if (inCycle < WarmupSteps)
         {
-            return LearningRate * (0.01 + 0.99 * step / Math.Max(1, WarmupSteps));
+            return LearningRate * (0.01 + 0.99 * inCycle / Math.Max(1, WarmupSteps));
         }
-        double progress = (double)(step - WarmupSteps) / Math.Max(1, Steps - WarmupSteps);
+        double progress = (double)(inCycle - WarmupSteps) / Math.Max(1, Steps - CycleStart - WarmupSteps);
         double floor = FinalLearningRateFraction * LearningRate;
         return floor + (LearningRate - floor) * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)));
     }

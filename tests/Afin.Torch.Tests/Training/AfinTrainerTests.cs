@@ -170,6 +170,36 @@ public sealed class AfinTrainerTests
         Assert.AreEqual(0.1, options.LearningRateAt(100), 1e-12);
     }
 
+    [TestMethod]
+    public void AWarmRestartBeginsANewCycleWhereTheRunStands()
+    {
+        var options = new TrainingOptions { Steps = 300, CycleStart = 100, WarmupSteps = 10, LearningRate = 1.0, FinalLearningRateFraction = 0.1 };
+        Assert.AreEqual(0.01, options.LearningRateAt(100), 1e-12);
+        Assert.AreEqual(1.0, options.LearningRateAt(110), 1e-12);
+        Assert.AreEqual(0.55, options.LearningRateAt(205), 1e-12);
+        Assert.AreEqual(0.1, options.LearningRateAt(300), 1e-12);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => (options with { CycleStart = 300 }).Validate());
+        StringAssert.Contains(e.Message, "CycleStart");
+    }
+
+    [TestMethod]
+    public void AResumedRunCanRestartItsSchedule()
+    {
+        string checkpoint = TinyTraining.TempPath(".ckpt");
+        using (var trainer = new AfinTrainer(TinyTraining.Network, TinyTraining.Tasks, TinyTraining.Options(3) with { ValidationEvery = 0 }))
+        {
+            trainer.Train(checkpoint);
+        }
+        using var resumed = AfinTrainer.Resume(checkpoint, steps: 8, restartLearningRate: 5e-4);
+        Assert.AreEqual(3, resumed.Options.CycleStart);
+        Assert.AreEqual(5e-4 * 0.01, resumed.Options.LearningRateAt(3), 1e-15);
+        resumed.Train(checkpoint);
+        Assert.AreEqual(8, resumed.Step);
+        using var again = AfinTrainer.Resume(checkpoint);
+        Assert.AreEqual(3, again.Options.CycleStart, "the cycle's start is kept in the checkpoint");
+        File.Delete(checkpoint);
+    }
+
     private sealed class Collect(List<TrainingProgress> reports) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => reports.Add(value);
