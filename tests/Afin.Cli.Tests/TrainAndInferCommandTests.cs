@@ -29,7 +29,7 @@ public sealed class TrainAndInferCommandTests
         StringAssert.Contains(resumed.Error, "at step 2 of 4");
         var restarted = CliRunner.Run(["train", "--out", model, "--steps", "6", "--warm-restart", "--lr", "5e-4", .. TinyNetwork]);
         Assert.AreEqual(0, restarted.ExitCode, restarted.Error);
-        StringAssert.Contains(restarted.Error, "at step 4 of 6; a new learning-rate cycle: warm-up to 0.0005");
+        StringAssert.Contains(restarted.Error, "at step 4 of 6; a new learning-rate cycle: warm-up to 0.0005, then cosine decay; tasks d 1..4");
 
         string samples = CliRunner.TempFile(".csv");
         var infer = CliRunner.Run("infer", "--problem", CliRunner.Problem("mixed-families.json"), "--model", model, "--samples", "50", "--samples-out", samples);
@@ -131,5 +131,15 @@ public sealed class TrainAndInferCommandTests
         var nothingToRestart = CliRunner.Run(["train", "--out", CliRunner.TempFile(".afin"), "--warm-restart", .. TinyNetwork]);
         Assert.AreEqual(2, nothingToRestart.ExitCode);
         StringAssert.Contains(nothingToRestart.Error, "--warm-restart: no checkpoint");
+    }
+
+    [TestMethod]
+    public void AWarmRestartThatNamesATaskPresetDrawsTheCommandsTasks()
+    {
+        string model = TrainTiny(2, out var train);
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+        var newTasks = CliRunner.Run(["train", "--out", model, "--steps", "3", "--warm-restart", "--tasks", "synthetic", .. TinyNetwork.Select(a => a == "4" ? "3" : a)]);
+        Assert.AreEqual(0, newTasks.ExitCode, newTasks.Error);
+        StringAssert.Contains(newTasks.Error, "tasks d 1..3");
     }
 }

@@ -37,7 +37,7 @@ internal static class TrainCommand
             try
             {
                 trainer = resume
-                    ? AfinTrainer.Resume(checkpoint, steps, parse.GetValue(o.WarmRestart) ? parse.GetValue(o.LearningRate) : null)
+                    ? Resume(parse, o, checkpoint, steps)
                     : new AfinTrainer(o.Network(parse), o.Tasks(parse), o.Training(parse));
             }
             catch (ArgumentException e)
@@ -53,7 +53,8 @@ internal static class TrainCommand
                 trainer.ReferenceProblems = SuiteValidation(parse.GetValue(o.SuiteReferences), io);
                 io.Error.WriteLine(trainer.Step > 0
                     ? $"resuming from {checkpoint} at step {trainer.Step} of {trainer.Options.Steps}" +
-                      (trainer.Options.CycleStart == trainer.Step ? $"; a new learning-rate cycle: warm-up to {trainer.Options.LearningRate:G3}, then cosine decay" : "")
+                      (trainer.Options.CycleStart == trainer.Step ? $"; a new learning-rate cycle: warm-up to {trainer.Options.LearningRate:G3}, then cosine decay" +
+                          $"; tasks d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}" : "")
                     : $"training {trainer.NetworkOptions.Architecture} {trainer.NetworkOptions.Family} AFIN, {trainer.Options.Steps} steps, d {trainer.Tasks.MinDimension}..{trainer.Tasks.MaxDimension}, N {trainer.Tasks.MinSites}..{trainer.Tasks.MaxSites}; checkpoint {checkpoint}");
                 // --plot-loss: the reports are kept, and drawn after training or when the run is cancelled.
                 var history = new TrainingHistory();
@@ -77,6 +78,21 @@ internal static class TrainCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Resumes the checkpoint. A warm restart begins a new learning-rate cycle at its step, and, when the command names
+    /// a task preset (<c>--tasks</c>), draws the new cycle's tasks from the distribution the command's task options
+    /// describe; otherwise the checkpoint's own tasks go on.
+    /// </summary>
+    private static AfinTrainer Resume(ParseResult parse, TrainOptions o, string checkpoint, int steps)
+    {
+        if (!parse.GetValue(o.WarmRestart))
+        {
+            return AfinTrainer.Resume(checkpoint, steps);
+        }
+        var tasks = parse.GetResult(o.TaskKind) is { Implicit: false } ? o.Tasks(parse) : null;
+        return AfinTrainer.Resume(checkpoint, steps, parse.GetValue(o.LearningRate), tasks);
     }
 
     private static Persistence.AfinModel RunWithProgressBar(CommandIO io, AfinTrainer trainer, string checkpoint, TrainingHistory history, CancellationToken cancellationToken)

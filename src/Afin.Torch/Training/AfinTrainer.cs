@@ -254,13 +254,17 @@ public sealed class AfinTrainer : IDisposable
     }
 
     /// <summary>
-    /// Continues a run from its checkpoint; <paramref name="steps"/> may extend the planned number of steps, and
+    /// Continues a run from its checkpoint; <paramref name="steps"/> may extend the planned number of steps,
     /// <paramref name="restartLearningRate"/> starts a new learning-rate cycle at the checkpoint's step (a warm restart,
-    /// as in SGDR: warm-up to that peak, then cosine decay to <paramref name="steps"/>) instead of continuing the old one.
+    /// as in SGDR: warm-up to that peak, then cosine decay to <paramref name="steps"/>) instead of continuing the old one,
+    /// and <paramref name="tasks"/> replaces the task distribution from the checkpoint's step on.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint; the message says why.</exception>
-    /// <exception cref="ArgumentException">The restart asks for no steps beyond the checkpoint's, or a peak that is not positive.</exception>
-    public static AfinTrainer Resume(string path, int? steps = null, double? restartLearningRate = null)
+    /// <exception cref="ArgumentException">
+    /// The restart asks for no steps beyond the checkpoint's or a peak that is not positive, or the new tasks are invalid
+    /// or have likelihood families the network has no adapter for.
+    /// </exception>
+    public static AfinTrainer Resume(string path, int? steps = null, double? restartLearningRate = null, TaskDistribution? tasks = null)
     {
         var content = AfinFileFormat.Read(File.ReadAllBytes(path), AfinFileKind.Checkpoint, path);
         var header = JsonSerializer.Deserialize<CheckpointHeader>(content.HeaderJson, AfinModel.HeaderJson)
@@ -270,7 +274,7 @@ public sealed class AfinTrainer : IDisposable
         {
             options = options with { CycleStart = header.Step, LearningRate = peak };
         }
-        var trainer = new AfinTrainer(header.Network, header.Tasks, options);
+        var trainer = new AfinTrainer(header.Network, tasks ?? header.Tasks, options);
         ModuleWeights.Load(trainer._network, content.Section("weights", path), path);
         ModuleWeights.Load(trainer._ema, content.Section("ema", path), path);
         using (var reader = new BinaryReader(new MemoryStream(content.Section("optimizer", path))))

@@ -24,9 +24,10 @@ public sealed record TaskDistribution
 
     /// <summary>
     /// The distribution of users' regressions: d up to 32 (counting the intercept), N up to 512, and 80% of tasks
-    /// user-like (<see cref="UserTaskMix"/>'s defaults); the rest are the synthetic design kinds.
+    /// user-like (<see cref="UserTaskMix"/>'s defaults, and three in four of its shrinkage Student-t tasks conditioned on a strong signal); the rest
+    /// are the synthetic design kinds.
     /// </summary>
-    public static TaskDistribution Realistic => new() { MaxDimension = 32, MaxSites = 512, UserTasks = new UserTaskMix() };
+    public static TaskDistribution Realistic => new() { MaxDimension = 32, MaxSites = 512, UserTasks = new UserTaskMix { StrongSignalProbability = 0.75 } };
 
     /// <summary>Smallest latent dimension d.</summary>
     public int MinDimension { get; init; } = 1;

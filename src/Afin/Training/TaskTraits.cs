@@ -6,4 +6,9 @@ namespace Afin.Training;
 /// <param name="Shrinkage">Whether the prior is a shrinkage prior (Laplace or Student-t of small scale).</param>
 /// <param name="TargetRareRate">For an imbalanced logit task, the rate of the rarer label its intercept prior was centred at; otherwise null.</param>
 /// <param name="Separated">Whether every Bernoulli site with the task's rare indicator set is a positive (quasi-separation).</param>
-public sealed record TaskTraits(IReadOnlyList<DesignColumnKind> Columns, bool Unscaled, bool Shrinkage, double? TargetRareRate, bool Separated);
+/// <param name="StrongSignal">
+/// Whether the task's data pull some coefficient far from its shrinkage prior's centre (see
+/// <see cref="UserTaskMix.StrongSignalProbability"/>).
+/// </param>
+public sealed record TaskTraits(IReadOnlyList<DesignColumnKind> Columns, bool Unscaled, bool Shrinkage, double? TargetRareRate, bool Separated,
+    bool StrongSignal = false);

@@ -13,11 +13,13 @@ internal sealed class UserPrior
 {
     private readonly Func<Random, double[]> _draw;
 
-    private UserPrior(Prior prior, Func<Random, double[]> draw, bool shrinkage)
+    private UserPrior(Prior prior, Func<Random, double[]> draw, bool shrinkage, double[] location, double[] scales)
     {
         Prior = prior;
         _draw = draw;
         Shrinkage = shrinkage;
+        Location = location;
+        Scales = scales;
     }
 
     /// <summary>The prior the problem states.</summary>
@@ -25,6 +27,12 @@ internal sealed class UserPrior
 
     /// <summary>Whether it is a shrinkage prior.</summary>
     internal bool Shrinkage { get; }
+
+    /// <summary>The prior's centre per coordinate.</summary>
+    internal double[] Location { get; }
+
+    /// <summary>The prior's scale per coordinate: a Gaussian's sd, a Laplace's b, a Student-t's scale.</summary>
+    internal double[] Scales { get; }
 
     /// <summary>Draws a true latent from <see cref="Prior"/>.</summary>
     internal double[] Draw(Random rng) => _draw(rng);
@@ -58,8 +66,15 @@ internal sealed class UserPrior
             "full_rank_gaussian" => FullRank(rng, loc, sd),
             _ => throw new InvalidOperationException($"unknown prior family {family}"),
         };
-        return new UserPrior(prior.Prior, prior.Draw, shrinkage);
+        return new UserPrior(prior.Prior, prior.Draw, shrinkage, loc, ScalesOf(prior.Prior, sd));
     }
+
+    private static double[] ScalesOf(Prior prior, double[] sd) => prior switch
+    {
+        LaplacePrior laplace => laplace.Scale.ToArray(),
+        StudentTPrior t => t.Scale.ToArray(),
+        _ => sd,
+    };
 
     private static double LogUniform(Random rng, double lo, double hi) => Math.Exp(Math.Log(lo) + rng.NextDouble() * Math.Log(hi / lo));
 

@@ -50,6 +50,16 @@ public sealed record UserTaskMix
     /// <summary>Probability that the prior is a shrinkage prior (Laplace or Student-t of small scale) where the task's prior families allow.</summary>
     public double ShrinkageProbability { get; init; } = 0.3;
 
+    /// <summary>
+    /// Probability that a task with a shrinkage Student-t prior is conditioned on a strong signal: (z0, y) are redrawn
+    /// until the Laplace mode of some coefficient (the intercept aside) lies at least 4 prior scales from the prior's
+    /// centre. Users fit sparse models to data with a few strong effects, where the
+    /// likelihood and the prior's spike disagree and the heavy tails give the posterior two modes; the prior's own draws
+    /// rarely give such data. The condition reads y alone, so every posterior stays the stated one. 0 in model files
+    /// written before it existed.
+    /// </summary>
+    public double StrongSignalProbability { get; init; }
+
     /// <summary>Smallest degrees of freedom of a shrinkage Student-t prior or a robust Student-t likelihood (heavy tails, outliers).</summary>
     public double MinDegreesOfFreedom { get; init; } = 2;
 
@@ -65,6 +75,7 @@ public sealed record UserTaskMix
         CheckProbability(nameof(ImbalanceProbability), ImbalanceProbability);
         CheckProbability(nameof(SeparationProbability), SeparationProbability);
         CheckProbability(nameof(ShrinkageProbability), ShrinkageProbability);
+        CheckProbability(nameof(StrongSignalProbability), StrongSignalProbability);
         if (ColumnKindWeights is null || ColumnKindWeights.Count != 4 || ColumnKindWeights.Any(w => !(w >= 0)) || !(ColumnKindWeights.Sum() > 0))
         {
             throw new ArgumentException($"{nameof(ColumnKindWeights)}: expected 4 non-negative weights (continuous, binary, one-hot, count) with a positive sum");
@@ -91,7 +102,7 @@ public sealed record UserTaskMix
         builder.Append(CultureInfo.InvariantCulture,
             $"ImbalanceProbability = {ImbalanceProbability}, MinPositiveRate = {MinPositiveRate}, SeparationProbability = {SeparationProbability}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"ShrinkageProbability = {ShrinkageProbability}, MinDegreesOfFreedom = {MinDegreesOfFreedom}, MaxTrials = {MaxTrials}");
+            $"ShrinkageProbability = {ShrinkageProbability}, StrongSignalProbability = {StrongSignalProbability}, MinDegreesOfFreedom = {MinDegreesOfFreedom}, MaxTrials = {MaxTrials}");
         return true;
     }
 

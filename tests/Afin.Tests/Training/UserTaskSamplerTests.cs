@@ -103,12 +103,66 @@ public sealed class UserTaskSamplerTests
     }
 
     [TestMethod]
+    public void StrongSignalTasksPullACoefficientFarFromTheSpikeAndKeepTheirStatedPosterior()
+    {
+        var mix = new UserTaskMix { Probability = 1, InterceptProbability = 0, ShrinkageProbability = 1, StrongSignalProbability = 1 };
+        var distribution = AllUserLike with { PriorFamilies = ["student_t"], LikelihoodFamilies = ["linear_gaussian"], UserTasks = mix };
+        var sampler = new TaskSampler(distribution, 5);
+        var strong = new List<SimulatedTask>();
+        for (int i = 0; i < 300; i++)
+        {
+            var task = sampler.SampleTask(1, 3);
+            if (task.Traits!.StrongSignal)
+            {
+                strong.Add(task);
+            }
+        }
+        Assert.IsGreaterThan(120, strong.Count, "most tasks asked for a strong signal find one");
+        var pit = new List<double>();
+        foreach (var task in strong)
+        {
+            var prior = (StudentTPrior)task.Problem.Prior;
+            double mode = Afin.Laplace.LaplaceApproximation.Compute(task.Problem).Mode[0];
+            Assert.IsGreaterThanOrEqualTo(3.9, Math.Abs(mode - prior.Loc[0]) / prior.Scale[0], "the mode lies 4 prior scales out");
+            pit.Add(PosteriorCdf(task.Problem, task.TrueLatent[0]));
+        }
+        // Accepting on y alone leaves z0 | y distributed as the stated posterior: its CDF at the truth is uniform.
+        double mean = pit.Average();
+        double variance = pit.Select(u => (u - mean) * (u - mean)).Sum() / (pit.Count - 1);
+        Assert.AreEqual(0.5, mean, 0.06);
+        Assert.AreEqual(1.0 / 12, variance, 0.02);
+    }
+
+    /// <summary>The posterior CDF of a d = 1 problem at <paramref name="z"/>, by the midpoint rule over the prior's and the data's range.</summary>
+    private static double PosteriorCdf(BayesianProblem problem, double z)
+    {
+        var laplace = Afin.Laplace.LaplaceApproximation.Compute(problem);
+        var prior = (StudentTPrior)problem.Prior;
+        double width = Math.Max(laplace.StdDev[0], prior.Scale[0]);
+        double lo = Math.Min(laplace.Mode[0], prior.Loc[0]) - 40 * width, hi = Math.Max(laplace.Mode[0], prior.Loc[0]) + 40 * width;
+        var density = problem.LogDensity();
+        const int points = 10001;
+        var logP = Enumerable.Range(0, points).Select(i => density.Evaluate([lo + (hi - lo) * (i + 0.5) / points])).ToArray();
+        double max = logP.Max();
+        double total = 0, below = 0;
+        for (int i = 0; i < points; i++)
+        {
+            double w = Math.Exp(logP[i] - max);
+            total += w;
+            below += lo + (hi - lo) * (i + 0.5) / points <= z ? w : 0;
+        }
+        return below / total;
+    }
+
+    [TestMethod]
     public void InvalidMixIsRejectedByName()
     {
         var e = Assert.ThrowsExactly<ArgumentException>(() => new TaskSampler(TaskDistribution.Realistic with { UserTasks = new UserTaskMix { SeparationProbability = 1.5 } }, 0));
         StringAssert.Contains(e.Message, "SeparationProbability");
         e = Assert.ThrowsExactly<ArgumentException>(() => new TaskSampler(TaskDistribution.Realistic with { UserTasks = new UserTaskMix { ColumnKindWeights = [1, 0] } }, 0));
         StringAssert.Contains(e.Message, "ColumnKindWeights");
+        e = Assert.ThrowsExactly<ArgumentException>(() => new TaskSampler(TaskDistribution.Realistic with { UserTasks = new UserTaskMix { StrongSignalProbability = -0.1 } }, 0));
+        StringAssert.Contains(e.Message, "StrongSignalProbability");
     }
 
     /// <summary>Intercepts are ones, indicators and dummies 0/1, counts non-negative integers.</summary>
