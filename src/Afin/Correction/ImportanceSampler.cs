@@ -37,6 +37,44 @@ public static class ImportanceSampler
     }
 
     /// <summary>
+    /// Importance sampling that stops early where the weights are hopeless: the target is evaluated at the first
+    /// <paramref name="probeDraws"/> draws first, and when their k-hat exceeds <paramref name="hopelessParetoK"/> the
+    /// result of those draws alone is returned. Otherwise the rest are evaluated and the result is the one
+    /// <see cref="RunProposal(IImportanceProposal, ILogDensity, int, int)"/> gives with the same seed: the probe's draws
+    /// are its first ones, so an accepted run costs one small Pareto fit more, not more evaluations of the target.
+    /// </summary>
+    internal static ImportanceSamplingResult RunProposal(IImportanceProposal proposal, ILogDensity target, int draws, int seed,
+        int probeDraws, double hopelessParetoK)
+    {
+        var points = LogRatios.Draw(proposal, draws, seed);
+        var logProposal = LogRatios.Proposal(proposal, points);
+        if (probeDraws >= draws)
+        {
+            return Reweight(points, LogRatios.Target(target, points), logProposal);
+        }
+        var probe = Rows(points, 0, probeDraws);
+        var probeTarget = LogRatios.Target(target, probe);
+        var probeProposal = logProposal[..probeDraws];
+        var ratios = LogRatios.Combine(probeTarget, probeProposal, out int nonFinite);
+        if (nonFinite == probeDraws || ParetoSmoothing.Smooth(ratios).ParetoK > hopelessParetoK)
+        {
+            return Reweight(probe, probeTarget, probeProposal);
+        }
+        var logTarget = new double[draws];
+        probeTarget.CopyTo(logTarget, 0);
+        LogRatios.Target(target, Rows(points, probeDraws, draws)).CopyTo(logTarget, probeDraws);
+        return Reweight(points, logTarget, logProposal);
+    }
+
+    private static double[,] Rows(double[,] points, int from, int to)
+    {
+        int d = points.GetLength(1);
+        var rows = new double[to - from, d];
+        Buffer.BlockCopy(points, from * d * sizeof(double), rows, 0, (to - from) * d * sizeof(double));
+        return rows;
+    }
+
+    /// <summary>
     /// Weights draws already made from a proposal, given log p and log q at each; for callers that have
     /// evaluated the densities themselves (in a batch, on a device, or in parallel).
     /// </summary>

@@ -16,6 +16,8 @@ namespace Afin.Inference;
 /// <see cref="AutoInferenceOptions.MaxMonteCarloError"/>, more draws from the same proposal, as many as that error says
 /// are needed, if no more than <see cref="AutoInferenceOptions.MaxProposalDraws"/>.</item>
 /// </list>
+/// A first run weighs a quarter of its draws before the rest and stops there when their k-hat exceeds
+/// <see cref="HopelessParetoK"/>, so hopeless weights do not cost a whole run before NUTS.
 /// </summary>
 internal static class ProposalSearch
 {
@@ -38,7 +40,7 @@ internal static class ProposalSearch
         ProposalRun? afin = null;
         if (context.Posterior is { } q)
         {
-            afin = TryRun(context, ImportanceProposal.Afin, q, options.ProposalDraws, options.Seed, trials);
+            afin = TryRun(context, ImportanceProposal.Afin, q, options.ProposalDraws, options.Seed, trials, probe: true);
             if (afin is not null && afin.IsAccepted(options))
             {
                 return new Outcome(afin, trials, null, clock.Elapsed);
@@ -48,7 +50,7 @@ internal static class ProposalSearch
         ProposalRun? t = null, mixture = null;
         if (studentT is not null)
         {
-            t = TryRun(context, ImportanceProposal.LaplaceStudentT, studentT, options.ProposalDraws, options.Seed + 1, trials);
+            t = TryRun(context, ImportanceProposal.LaplaceStudentT, studentT, options.ProposalDraws, options.Seed + 1, trials, probe: true);
             if (afin is not null && t is not null)
             {
                 mixture = TryMix(context.Posterior!, afin.Result, studentT, t.Result, trials);
@@ -121,14 +123,34 @@ internal static class ProposalSearch
         return TryMix(afin, a.Result, studentT, b.Result, trials);
     }
 
-    /// <summary>The weights of <paramref name="draws"/> draws from one proposal, listed as a trial; a failure (no finite weight) is listed and gives null.</summary>
+    /// <summary>
+    /// A quarter of a first run's draws are weighted before the rest: weights whose k-hat already exceeds
+    /// <see cref="HopelessParetoK"/> there cannot be accepted (their mean does not exist), so the other three quarters of the
+    /// target's evaluations would be paid for an answer that is discarded.
+    /// </summary>
+    private const int ProbeFraction = 4;
+
+    /// <summary>The fewest draws a probe's k-hat is fitted to (its Pareto tail then has 47 draws); smaller runs are not probed.</summary>
+    private const int MinProbeDraws = 250;
+
+    /// <summary>
+    /// The k-hat above which weights are given up on: above 1 the ratios have no mean and more draws do not help; the
+    /// acceptance bar is 0.7, so the gap absorbs the noise of a k-hat fitted to a quarter of the draws.
+    /// </summary>
+    internal const double HopelessParetoK = 1.0;
+
+    /// <summary>
+    /// The weights of <paramref name="draws"/> draws from one proposal, listed as a trial; a failure (no finite weight) is
+    /// listed and gives null. With <paramref name="probe"/>, hopeless weights stop after a quarter of the draws.
+    /// </summary>
     internal static ProposalRun? TryRun(InferenceContext context, ImportanceProposal kind, IImportanceProposal proposal, int draws, int seed,
-        List<ProposalDiagnostics> trials)
+        List<ProposalDiagnostics> trials, bool probe = false)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
         try
         {
-            var run = new ProposalRun(kind, ImportanceSampler.RunProposal(proposal, context.Problem.LogDensity(), draws, seed));
+            int probeDraws = probe ? Math.Max(MinProbeDraws, draws / ProbeFraction) : draws;
+            var run = new ProposalRun(kind, ImportanceSampler.RunProposal(proposal, context.Problem.LogDensity(), draws, seed, probeDraws, HopelessParetoK));
             trials.Add(run.Diagnostics);
             return run;
         }

@@ -32,13 +32,36 @@ public sealed class DefensiveMixtureTests
     }
 
     [TestMethod]
-    public void UnequalRunsAreRefused()
+    public void UnequalRunsAreWeightedByTheirShares()
     {
         var problem = CorrectionTestKit.ConjugateProblem(2, d: 2);
         var exact = Afin.References.ExactPosterior.Compute(problem);
-        var q = CorrectionTestKit.Around(exact, 0, 1);
-        var a = ImportanceSampler.RunProposal(q, problem.LogDensity(), 100, 1);
-        var b = ImportanceSampler.RunProposal(q, problem.LogDensity(), 120, 2);
-        Assert.Throws<ArgumentException>(() => DefensiveMixture.Combine(q, a, q, b));
+        var afin = CorrectionTestKit.Around(exact, shiftInSd: 2, scale: 0.6);
+        var t = MultivariateStudentT.FromCovariance(exact.Mean, exact.Covariance, 5);
+        var first = ImportanceSampler.RunProposal(afin, problem.LogDensity(), 250, 1);
+        var second = ImportanceSampler.RunProposal(t, problem.LogDensity(), 750, 2);
+
+        var pooled = DefensiveMixture.Combine(afin, first, t, second);
+
+        Assert.AreEqual(1000, pooled.DrawCount);
+        var qa = afin.LogDensity(pooled.Draws);
+        var qt = t.LogDensity(pooled.Draws);
+        for (int i = 0; i < pooled.DrawCount; i += 37)
+        {
+            Assert.AreEqual(Math.Log(0.25 * Math.Exp(qa[i]) + 0.75 * Math.Exp(qt[i])), pooled.LogProposal[i], 1e-9, $"draw {i}");
+        }
+        Assert.IsLessThan(0.15, CorrectionTestKit.MeanError(pooled.Mean, exact));
+    }
+
+    [TestMethod]
+    public void RunsOfDifferentDimensionsAreRefused()
+    {
+        var a = CorrectionTestKit.ConjugateProblem(2, d: 2);
+        var b = CorrectionTestKit.ConjugateProblem(3, d: 3);
+        var qa = CorrectionTestKit.Around(Afin.References.ExactPosterior.Compute(a), 0, 1);
+        var qb = CorrectionTestKit.Around(Afin.References.ExactPosterior.Compute(b), 0, 1);
+        var ra = ImportanceSampler.RunProposal(qa, a.LogDensity(), 100, 1);
+        var rb = ImportanceSampler.RunProposal(qb, b.LogDensity(), 100, 2);
+        Assert.Throws<ArgumentException>(() => DefensiveMixture.Combine(qa, ra, qb, rb));
     }
 }

@@ -45,6 +45,25 @@ public sealed class ImportanceSamplerTests
     }
 
     [TestMethod]
+    public void AProbeThatPassesGivesTheWholeRunAndOneThatFailsStopsAfterIt()
+    {
+        var problem = CorrectionTestKit.ConjugateProblem(14);
+        var exact = ExactPosterior.Compute(problem);
+        var good = CorrectionTestKit.Around(exact, 0.1, 1.2);
+        var whole = ImportanceSampler.RunProposal(good, problem.LogDensity(), 2000, 3);
+        var probed = ImportanceSampler.RunProposal(good, problem.LogDensity(), 2000, 3, probeDraws: 500, hopelessParetoK: 1.0);
+        Assert.AreEqual(2000, probed.DrawCount);
+        Assert.AreEqual(whole.ParetoK, probed.ParetoK);
+        CollectionAssert.AreEqual(whole.Mean, probed.Mean, "the probe's draws are the run's first ones");
+
+        // Shifted 4 sds and 20 times too narrow: the ratios' tail is far heavier than any with a mean.
+        var hopeless = CorrectionTestKit.Around(exact, 4, 0.05);
+        var stopped = ImportanceSampler.RunProposal(hopeless, problem.LogDensity(), 2000, 3, probeDraws: 500, hopelessParetoK: 1.0);
+        Assert.AreEqual(500, stopped.DrawCount);
+        Assert.IsGreaterThan(1.0, stopped.ParetoK);
+    }
+
+    [TestMethod]
     public void EstimatesConvergeToTheExactPosteriorAsDrawsGrow()
     {
         var problem = CorrectionTestKit.ConjugateProblem(14);
