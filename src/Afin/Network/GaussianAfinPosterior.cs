@@ -97,12 +97,7 @@ public sealed class GaussianAfinPosterior : AfinPosterior
             {
                 centred[i] = points[n, i] - _mean[i];
             }
-            // Lᵀ(z - μ) as a sum of L's rows, row i (up to the diagonal) scaled by z_i - μ_i: every pass reads a row in order.
-            Array.Clear(projected);
-            for (int i = 0; i < d; i++)
-            {
-                Matrix.AddScaled(projected.AsSpan(0, i + 1), centred[i], _cholRows.AsSpan(i * d, i + 1));
-            }
+            DenseCholesky.LowerTransposeTimes(_cholRows, d, centred, projected);
             double quad = 0;
             foreach (double p in projected)
             {

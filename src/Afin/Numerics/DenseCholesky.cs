@@ -77,6 +77,19 @@ internal static class DenseCholesky
         }
     }
 
+    /// <summary>
+    /// y = Lᵀ x for the lower factor <paramref name="l"/>, as a sum of L's rows scaled by x: every pass reads a row in
+    /// order, where a column of the row-major factor would stride through memory.
+    /// </summary>
+    internal static void LowerTransposeTimes(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> x, Span<double> y)
+    {
+        y[..n].Clear();
+        for (int i = 0; i < n; i++)
+        {
+            Modelling.Matrix.AddScaled(y[..(i + 1)], x[i], l.Slice(i * n, i + 1));
+        }
+    }
+
     /// <summary>||L^-1 z||^2 by forward substitution; <paramref name="work"/> holds n values.</summary>
     internal static double ForwardSquaredNorm(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> z, Span<double> work)
     {

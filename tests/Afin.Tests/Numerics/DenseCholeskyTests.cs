@@ -45,7 +45,7 @@ public sealed class DenseCholeskyTests
             }
             Assert.AreEqual(0.5 * spd.Cholesky().DeterminantLn, DenseCholesky.HalfLogDeterminant(factor, n), 1e-9 * Math.Max(1, n));
 
-            // L x, ||L^-1 z||^2, and the column solve against MathNet.
+            // L x, Lᵀ x, ||L^-1 z||^2, and the column solve against MathNet.
             var x = Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray();
             var y = new double[n];
             DenseCholesky.LowerTimes(factor, n, x, y);
@@ -53,6 +53,12 @@ public sealed class DenseCholeskyTests
             for (int i = 0; i < n; i++)
             {
                 Assert.AreEqual(expectedY[i], y[i], 1e-10 * scale * n);
+            }
+            DenseCholesky.LowerTransposeTimes(factor, n, x, y);
+            var expectedTransposed = expected.Transpose() * Vector<double>.Build.Dense(x);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.AreEqual(expectedTransposed[i], y[i], 1e-10 * scale * n, $"n = {n}: Lᵀx[{i}]");
             }
             var full = (double[])x.Clone();
             DenseCholesky.Solve(factor, n, full);
