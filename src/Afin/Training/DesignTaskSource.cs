@@ -65,24 +65,25 @@ public sealed class DesignTaskSource : ITrainingTaskSource
         DataLike = dataLike;
         if (dataLike)
         {
-            var checks = new DataLikeness?[_templates.Length];
-            Parallel.For(0, _templates.Length, i => checks[i] = DataLikeness.For(_templates[i]));
-            _likeness = new Dictionary<BayesianProblem, DataLikeness?>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < _templates.Length; i++)
-            {
-                _likeness[_templates[i]] = checks[i];
-            }
+            _likeness = PerTemplate(DataLikeness.For);
         }
         if (regionScale > 0)
         {
-            var regions = new PosteriorRegion[_templates.Length];
-            Parallel.For(0, _templates.Length, i => regions[i] = new PosteriorRegion(_templates[i], regionScale));
-            _regions = new Dictionary<BayesianProblem, PosteriorRegion>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < _templates.Length; i++)
-            {
-                _regions[_templates[i]] = regions[i];
-            }
+            _regions = PerTemplate(t => new PosteriorRegion(t, regionScale));
         }
+    }
+
+    /// <summary>A value per template, computed in parallel (each costs a Laplace fit or more), keyed by the template itself.</summary>
+    private Dictionary<BayesianProblem, T> PerTemplate<T>(Func<BayesianProblem, T> compute)
+    {
+        var values = new T[_templates.Length];
+        Parallel.For(0, _templates.Length, i => values[i] = compute(_templates[i]));
+        var byTemplate = new Dictionary<BayesianProblem, T>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < _templates.Length; i++)
+        {
+            byTemplate[_templates[i]] = values[i];
+        }
+        return byTemplate;
     }
 
     /// <summary>0: true latents come from the templates' priors; positive: from their priors restricted to their posteriors' regions (see the constructor).</summary>
