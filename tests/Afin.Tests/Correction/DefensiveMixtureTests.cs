@@ -6,50 +6,31 @@ namespace Afin.Tests.Correction;
 public sealed class DefensiveMixtureTests
 {
     [TestMethod]
-    public void PooledDrawsAreWeightedByTheHalfAndHalfMixtureDensity()
+    [DataRow(500, 500, DisplayName = "equal runs: half and half")]
+    [DataRow(250, 750, DisplayName = "a run stopped early: a quarter and three quarters")]
+    public void PooledDrawsAreWeightedByTheMixtureInTheRunsProportions(int firstDraws, int secondDraws)
     {
         var problem = CorrectionTestKit.ConjugateProblem(1, d: 2);
         var exact = Afin.References.ExactPosterior.Compute(problem);
         var afin = CorrectionTestKit.Around(exact, shiftInSd: 2, scale: 0.6);
         var t = MultivariateStudentT.FromCovariance(exact.Mean, exact.Covariance, 5);
-        var first = ImportanceSampler.RunProposal(afin, problem.LogDensity(), 500, 1);
-        var second = ImportanceSampler.RunProposal(t, problem.LogDensity(), 500, 2);
+        var first = ImportanceSampler.RunProposal(afin, problem.LogDensity(), firstDraws, 1);
+        var second = ImportanceSampler.RunProposal(t, problem.LogDensity(), secondDraws, 2);
 
         var pooled = DefensiveMixture.Combine(afin, first, t, second);
 
-        Assert.AreEqual(1000, pooled.DrawCount);
+        int total = firstDraws + secondDraws;
+        Assert.AreEqual(total, pooled.DrawCount);
         var qa = afin.LogDensity(pooled.Draws);
         var qt = t.LogDensity(pooled.Draws);
-        for (int i = 0; i < pooled.DrawCount; i += 37)
+        for (int i = 0; i < total; i += 37)
         {
-            double expected = Math.Log(0.5 * Math.Exp(qa[i]) + 0.5 * Math.Exp(qt[i]));
+            double expected = Math.Log((double)firstDraws / total * Math.Exp(qa[i]) + (double)secondDraws / total * Math.Exp(qt[i]));
             Assert.AreEqual(expected, pooled.LogProposal[i], 1e-9, $"draw {i}");
-            Assert.AreEqual(i < 500 ? first.LogTarget[i] : second.LogTarget[i - 500], pooled.LogTarget[i], "the target is not evaluated again");
+            Assert.AreEqual(i < firstDraws ? first.LogTarget[i] : second.LogTarget[i - firstDraws], pooled.LogTarget[i], "the target is not evaluated again");
         }
         // The mixture covers the posterior where the shifted, narrow q does not: its answer is accurate.
         Assert.IsLessThan(0.7, pooled.ParetoK);
-        Assert.IsLessThan(0.15, CorrectionTestKit.MeanError(pooled.Mean, exact));
-    }
-
-    [TestMethod]
-    public void UnequalRunsAreWeightedByTheirShares()
-    {
-        var problem = CorrectionTestKit.ConjugateProblem(2, d: 2);
-        var exact = Afin.References.ExactPosterior.Compute(problem);
-        var afin = CorrectionTestKit.Around(exact, shiftInSd: 2, scale: 0.6);
-        var t = MultivariateStudentT.FromCovariance(exact.Mean, exact.Covariance, 5);
-        var first = ImportanceSampler.RunProposal(afin, problem.LogDensity(), 250, 1);
-        var second = ImportanceSampler.RunProposal(t, problem.LogDensity(), 750, 2);
-
-        var pooled = DefensiveMixture.Combine(afin, first, t, second);
-
-        Assert.AreEqual(1000, pooled.DrawCount);
-        var qa = afin.LogDensity(pooled.Draws);
-        var qt = t.LogDensity(pooled.Draws);
-        for (int i = 0; i < pooled.DrawCount; i += 37)
-        {
-            Assert.AreEqual(Math.Log(0.25 * Math.Exp(qa[i]) + 0.75 * Math.Exp(qt[i])), pooled.LogProposal[i], 1e-9, $"draw {i}");
-        }
         Assert.IsLessThan(0.15, CorrectionTestKit.MeanError(pooled.Mean, exact));
     }
 
