@@ -28,7 +28,7 @@ public sealed class TrainTasksTests
         Assert.AreEqual(0, run.ExitCode, run.Error);
         var files = Directory.GetFiles(dir, "tasks-*.png").Select(Path.GetFileName).Order().ToArray();
         CollectionAssert.AreEqual(
-            new[] { "tasks-column-kinds.png", "tasks-condition.png", "tasks-dimension.png", "tasks-positive-rate.png", "tasks-prior-scale.png", "tasks-scale-spread.png", "tasks-sites.png" },
+            new[] { "tasks-column-kinds.png", "tasks-condition.png", "tasks-dimension.png", "tasks-positive-rate.png", "tasks-prior-scale.png", "tasks-scale-spread.png", "tasks-sites.png", "tasks-student-t-pull.png" },
             files);
         Directory.Delete(dir, recursive: true);
     }

@@ -54,6 +54,8 @@ internal static class TasksPlotCommand
             (a.Name, a.S.Condition), (b.Name, b.S.Condition), 0, 5, 25));
         yield return ("prior-scale", TaskDistributionPlot.Histogram("Prior scale of each coordinate", "log10 scale",
             (a.Name, a.S.PriorScale), (b.Name, b.S.PriorScale), -4, 2.5, 26, "share of prior coordinates"));
+        yield return ("student-t-pull", TaskDistributionPlot.Histogram("Pull of the data on Student-t priors: max |mode - centre| / scale", "log10 prior scales",
+            (a.Name, a.S.StudentTPull), (b.Name, b.S.StudentTPull), -2.5, 2, 18, "share of Student-t-prior tasks"));
         yield return ("column-kinds", TaskDistributionPlot.Categories("What design columns hold",
             TaskStatistics.Kinds.Select(k => k == DesignColumnKind.OneHot ? "one-hot" : k.ToString().ToLowerInvariant()).ToArray(), (a.Name, a.S.ColumnCounts), (b.Name, b.S.ColumnCounts)));
     }

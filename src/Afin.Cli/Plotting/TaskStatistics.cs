@@ -6,7 +6,8 @@ namespace Afin.Cli.Plotting;
 
 /// <summary>
 /// What the tasks of a <see cref="TaskDistribution"/> look like, measured on a sample of its tasks: shapes, label
-/// rates, how unequal and how correlated design columns are, what the columns hold and how wide the priors are.
+/// rates, how unequal and how correlated design columns are, what the columns hold, how wide the priors are and how
+/// far the data pull a Student-t prior's coefficients.
 /// </summary>
 internal sealed class TaskStatistics
 {
@@ -30,6 +31,12 @@ internal sealed class TaskStatistics
 
     /// <summary>log10 of each prior coordinate's scale (a full-rank Gaussian's marginal sd).</summary>
     internal List<double> PriorScale { get; } = [];
+
+    /// <summary>
+    /// For each task with a Student-t prior, log10 of how far its data pull a coefficient from the prior: the largest
+    /// |mode - centre| / scale over the coordinates (the intercept aside), at the Laplace mode.
+    /// </summary>
+    internal List<double> StudentTPull { get; } = [];
 
     /// <summary>Design columns of each kind (synthetic designs count as continuous), in <see cref="Kinds"/> order.</summary>
     internal double[] ColumnCounts { get; } = new double[KindOrder.Length];
@@ -57,6 +64,10 @@ internal sealed class TaskStatistics
         AddRate(problem.Blocks);
         AddPriorScales(problem.Prior);
         var kinds = task.Traits?.Columns ?? Enumerable.Repeat(DesignColumnKind.Continuous, problem.Dimension).ToArray();
+        if (problem.Prior is StudentTPrior t)
+        {
+            AddPull(problem, t, kinds);
+        }
         if (problem.Blocks.OfType<LinearBlock>().Any())
         {
             foreach (var kind in kinds)
@@ -100,6 +111,25 @@ internal sealed class TaskStatistics
             _ => [],
         };
         PriorScale.AddRange(scales.Select(Math.Log10));
+    }
+
+    private void AddPull(BayesianProblem problem, StudentTPrior prior, IReadOnlyList<DesignColumnKind> kinds)
+    {
+        double[] mode;
+        try
+        {
+            mode = Laplace.LaplaceApproximation.Compute(problem).Mode;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return;
+        }
+        double pull = Enumerable.Range(0, mode.Length).Where(j => kinds[j] != DesignColumnKind.Intercept)
+            .Select(j => Math.Abs(mode[j] - prior.Loc[j]) / prior.Scale[j]).DefaultIfEmpty(0).Max();
+        if (pull > 0)
+        {
+            StudentTPull.Add(Math.Log10(pull));
+        }
     }
 
     /// <summary>Column sds and correlations over the rows of every linear block together.</summary>
