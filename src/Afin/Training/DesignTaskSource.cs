@@ -105,7 +105,18 @@ public sealed class DesignTaskSource : ITrainingTaskSource
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         var rng = new Random(seed);
         var candidates = _byDimension[_templates[rng.Next(_templates.Length)].Dimension];
-        return Enumerable.Range(0, count).Select(_ => Sample(candidates[rng.Next(candidates.Length)], rng)).ToArray();
+        // Each task gets its template and a seed of its own first, so the tasks can be drawn on all cores (a data-like
+        // task costs a Laplace fit per candidate draw) and still be the same whatever the threads' timing.
+        var templates = new BayesianProblem[count];
+        var seeds = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            templates[i] = candidates[rng.Next(candidates.Length)];
+            seeds[i] = rng.Next();
+        }
+        var tasks = new SimulatedTask[count];
+        Parallel.For(0, count, i => tasks[i] = Sample(templates[i], new Random(seeds[i])));
+        return tasks;
     }
 
     private SimulatedTask Sample(BayesianProblem template, Random rng)
