@@ -3,7 +3,12 @@ using Afin.Network;
 
 namespace Afin.Training;
 
-/// <summary>Scores a network on reference problems with the realistic suite's headline metrics.</summary>
+/// <summary>
+/// Scores a network on reference problems with the realistic suite's headline metrics: the median over problems of the
+/// largest standardised mean error and of KL / d, as <c>afin bench real</c> reports them, and of each problem's mean
+/// standardised error over its coordinates (the bench reports the median over coordinates; the campaign's history keeps
+/// this one).
+/// </summary>
 internal static class ReferenceValidation
 {
     internal static ValidationScores Score(AfinNetwork network, IReadOnlyList<ReferenceProblem> references, int step)
