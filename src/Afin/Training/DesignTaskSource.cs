@@ -115,7 +115,15 @@ public sealed class DesignTaskSource : ITrainingTaskSource
             seeds[i] = rng.Next();
         }
         var tasks = new SimulatedTask[count];
-        Parallel.For(0, count, i => tasks[i] = Sample(templates[i], new Random(seeds[i])));
+        try
+        {
+            Parallel.For(0, count, i => tasks[i] = Sample(templates[i], new Random(seeds[i])));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Callers rely on the documented exception, not on the parallel loop's wrapper around it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return tasks;
     }
 
