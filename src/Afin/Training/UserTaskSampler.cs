@@ -7,8 +7,8 @@ namespace Afin.Training;
 /// <summary>
 /// Draws the user-like tasks of a <see cref="UserTaskMix"/>: a <see cref="UserDesign"/>, a <see cref="UserPrior"/>, a true
 /// latent from that prior and the observations, redrawn (latent and observations together) until the labels show the
-/// imbalance or separation asked for, and, for some shrinkage tasks, until the data carry a strong signal. Accepting on the data alone conditions on an event of y, so the posterior of every
-/// accepted task is still its stated posterior.
+/// imbalance or separation asked for, and, for some shrinkage tasks, until the data carry a strong signal. Accepting on
+/// the data alone conditions on an event of y, so the posterior of every accepted task is still its stated posterior.
 /// </summary>
 internal sealed class UserTaskSampler
 {
@@ -64,8 +64,9 @@ internal sealed class UserTaskSampler
             .Select(f => (Family: f, Rows: Enumerable.Range(0, sites).Where(i => families[i] == f).ToArray())).ToArray();
         var rows = groups.Select(g => g.Rows.Select(r => Row(design.X, r)).ToArray()).ToArray();
         // Only heavy tails let strong effects escape the spike (two modes, where Laplace's approximation is furthest off);
-        // a Laplace prior's posterior stays log-concave.
-        bool strong = prior.Shrinkage && prior.Prior is StudentTPrior && _rng.NextDouble() < _mix.StrongSignalProbability;
+        // a Laplace prior's posterior stays log-concave. Without the trait no number is drawn, so older runs draw as before.
+        bool strong = prior.Shrinkage && prior.Prior is StudentTPrior && _mix.StrongSignalProbability > 0
+            && _rng.NextDouble() < _mix.StrongSignalProbability;
         double[] z0;
         List<ObservationBlock> blocks;
         BayesianProblem problem;
