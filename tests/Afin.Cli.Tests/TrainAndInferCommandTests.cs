@@ -141,5 +141,8 @@ public sealed class TrainAndInferCommandTests
         var newTasks = CliRunner.Run(["train", "--out", model, "--steps", "3", "--warm-restart", "--tasks", "synthetic", .. TinyNetwork.Select(a => a == "4" ? "3" : a)]);
         Assert.AreEqual(0, newTasks.ExitCode, newTasks.Error);
         StringAssert.Contains(newTasks.Error, "tasks d 1..3");
+        var noStepsLeft = CliRunner.Run(["train", "--out", model, "--steps", "3", "--warm-restart", .. TinyNetwork]);
+        Assert.AreEqual(2, noStepsLeft.ExitCode);
+        StringAssert.Contains(noStepsLeft.Error, "a warm restart needs more steps than the run has made");
     }
 }

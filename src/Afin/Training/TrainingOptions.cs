@@ -78,7 +78,8 @@ public sealed record TrainingOptions
         Positive(nameof(ValidationProblems), ValidationProblems);
         if (CycleStart < 0 || CycleStart >= Steps)
         {
-            throw new ArgumentException($"{nameof(CycleStart)}: expected in [0, {nameof(Steps)} = {Steps}), got {CycleStart}");
+            throw new ArgumentException($"{nameof(CycleStart)}: a learning-rate cycle must start at a step from 0 to below the last one " +
+                $"({nameof(Steps)} = {Steps}), got {CycleStart}; a warm restart needs more steps than the run has made");
         }
         if (Device?.ToLowerInvariant() is not ("cpu" or "cuda" or "auto"))
         {
