@@ -66,6 +66,22 @@ public static class ImportanceSampler
         return Reweight(points, logTarget, logProposal);
     }
 
+    /// <summary>
+    /// <paramref name="earlier"/> extended by <paramref name="more"/> draws from the same proposal (another seed): the
+    /// target is evaluated at the new draws only, and all are weighted together.
+    /// </summary>
+    internal static ImportanceSamplingResult Extend(ImportanceSamplingResult earlier, IImportanceProposal proposal, ILogDensity target, int more, int seed)
+    {
+        var points = LogRatios.Draw(proposal, more, seed);
+        var logProposal = LogRatios.Proposal(proposal, points);
+        var logTarget = LogRatios.Target(target, points);
+        int n = earlier.DrawCount, d = earlier.Dimension;
+        var draws = new double[n + more, d];
+        Buffer.BlockCopy(earlier.Draws, 0, draws, 0, n * d * sizeof(double));
+        Buffer.BlockCopy(points, 0, draws, n * d * sizeof(double), more * d * sizeof(double));
+        return Reweight(draws, [.. earlier.LogTarget, .. logTarget], [.. earlier.LogProposal, .. logProposal]);
+    }
+
     private static double[,] Rows(double[,] points, int from, int to)
     {
         int d = points.GetLength(1);

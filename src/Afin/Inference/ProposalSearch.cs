@@ -13,8 +13,9 @@ namespace Afin.Inference;
 /// already made; the run with the smallest Monte Carlo error among the reliable ones is chosen (the smallest k-hat when
 /// none is reliable);</item>
 /// <item>when the chosen weights are reliable but their Monte Carlo error exceeds
-/// <see cref="AutoInferenceOptions.MaxMonteCarloError"/>, more draws from the same proposal, as many as that error says
-/// are needed, if no more than <see cref="AutoInferenceOptions.MaxProposalDraws"/>.</item>
+/// <see cref="AutoInferenceOptions.MaxMonteCarloError"/>, more draws from the same proposal added to its run, as many as
+/// that error says are needed, if no more than <see cref="AutoInferenceOptions.MaxProposalDraws"/> in all (AFIN's
+/// weights are extended so at once, before the other proposals, when they need at most three times their draws).</item>
 /// </list>
 /// A first run weighs a quarter of its draws before the rest and stops there when their k-hat exceeds
 /// <see cref="HopelessParetoK"/>, so hopeless weights do not cost a whole run before NUTS.
@@ -41,6 +42,12 @@ internal static class ProposalSearch
         if (context.Posterior is { } q)
         {
             afin = TryRun(context, ImportanceProposal.Afin, q, options.ProposalDraws, options.Seed, trials, probe: true);
+            if (afin is not null && afin.IsReliable(options) && !afin.IsAccepted(options)
+                && DrawsToRefine(afin, options) <= CloseEnoughFactor * options.ProposalDraws)
+            {
+                // Reliable weights a few more draws from the bar: extending them costs less than trying another proposal.
+                afin = Refine(context, afin, q, null, trials) ?? afin;
+            }
             if (afin is not null && afin.IsAccepted(options))
             {
                 return new Outcome(afin, trials, null, clock.Elapsed);
@@ -85,7 +92,7 @@ internal static class ProposalSearch
         List<ProposalDiagnostics> trials)
     {
         var options = context.Options;
-        double needed = DrawsForError(chosen.Result, options.MonteCarloBar(chosen.Result.Dimension)) * 1.25;
+        double needed = DrawsToRefine(chosen, options);
         if (!(needed <= options.MaxProposalDraws))
         {
             return null;
@@ -94,10 +101,39 @@ internal static class ProposalSearch
         int seed = options.Seed + 2;
         return chosen.Proposal switch
         {
-            ImportanceProposal.Afin => TryRun(context, chosen.Proposal, afin!, draws, seed, trials),
-            ImportanceProposal.LaplaceStudentT => TryRun(context, chosen.Proposal, studentT!, draws, seed, trials),
+            ImportanceProposal.Afin => TryExtend(context, chosen, afin!, draws, seed, trials),
+            ImportanceProposal.LaplaceStudentT => TryExtend(context, chosen, studentT!, draws, seed, trials),
             _ => RefineMixture(context, afin!, studentT!, (draws + 1) / 2, seed, trials),
         };
+    }
+
+    /// <summary>How many draws in all the run's error says reach the bar, a quarter more for the noise of that estimate.</summary>
+    private static double DrawsToRefine(ProposalRun run, AutoInferenceOptions options) =>
+        DrawsForError(run.Result, options.MonteCarloBar(run.Result.Dimension)) * 1.25;
+
+    /// <summary>
+    /// AFIN's reliable weights are extended at once, before another proposal is tried, when they need at most this many
+    /// times the first run's draws in all.
+    /// </summary>
+    private const double CloseEnoughFactor = 3;
+
+    /// <summary>The run extended to <paramref name="draws"/> draws in all (its own draws kept), listed as a trial; null on failure.</summary>
+    private static ProposalRun? TryExtend(InferenceContext context, ProposalRun run, IImportanceProposal proposal, int draws, int seed,
+        List<ProposalDiagnostics> trials)
+    {
+        context.CancellationToken.ThrowIfCancellationRequested();
+        int more = Math.Max(1, draws - run.Result.DrawCount);
+        try
+        {
+            var extended = new ProposalRun(run.Proposal, ImportanceSampler.Extend(run.Result, proposal, context.Problem.LogDensity(), more, seed));
+            trials.Add(extended.Diagnostics);
+            return extended;
+        }
+        catch (InvalidOperationException e)
+        {
+            trials.Add(new ProposalDiagnostics(run.Proposal, run.Result.DrawCount + more, double.NaN, double.NaN, double.NaN, e.Message));
+            return null;
+        }
     }
 
     /// <summary>The draws at which the run's largest Monte Carlo error would reach <paramref name="bar"/>, at the convergence rate its k-hat implies.</summary>

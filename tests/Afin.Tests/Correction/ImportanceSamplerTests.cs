@@ -64,6 +64,25 @@ public sealed class ImportanceSamplerTests
     }
 
     [TestMethod]
+    public void AnExtendedRunKeepsItsDrawsAndWeighsThemWithTheNewOnes()
+    {
+        var problem = CorrectionTestKit.ConjugateProblem(15);
+        var exact = ExactPosterior.Compute(problem);
+        var q = CorrectionTestKit.Around(exact, 0.3, 1.1);
+        var first = ImportanceSampler.RunProposal(q, problem.LogDensity(), 500, 4);
+        var extended = ImportanceSampler.Extend(first, q, problem.LogDensity(), 1500, 5);
+        Assert.AreEqual(2000, extended.DrawCount);
+        for (int i = 0; i < 500; i += 23)
+        {
+            Assert.AreEqual(first.Draws[i, 0], extended.Draws[i, 0]);
+            Assert.AreEqual(first.LogTarget[i], extended.LogTarget[i], "earlier draws are not evaluated again");
+        }
+        // Four times the draws: the Monte Carlo error about halves, and the answer stays within it of the exact one.
+        Assert.IsLessThan(0.7 * first.MaxRelativeMonteCarloError, extended.MaxRelativeMonteCarloError);
+        Assert.IsLessThan(4 * extended.MaxRelativeMonteCarloError, CorrectionTestKit.MeanError(extended.Mean, exact));
+    }
+
+    [TestMethod]
     public void EstimatesConvergeToTheExactPosteriorAsDrawsGrow()
     {
         var problem = CorrectionTestKit.ConjugateProblem(14);
