@@ -28,20 +28,15 @@ public static class ImportanceSampler
     }
 
     /// <summary>Importance sampling from any proposal; the arguments are checked already.</summary>
-    internal static ImportanceSamplingResult RunProposal(IImportanceProposal proposal, ILogDensity target, int draws, int seed)
-    {
-        var points = LogRatios.Draw(proposal, draws, seed);
-        var logProposal = LogRatios.Proposal(proposal, points);
-        var logTarget = LogRatios.Target(target, points);
-        return Reweight(points, logTarget, logProposal);
-    }
+    internal static ImportanceSamplingResult RunProposal(IImportanceProposal proposal, ILogDensity target, int draws, int seed) =>
+        RunProposal(proposal, target, draws, seed, probeDraws: draws, hopelessParetoK: double.PositiveInfinity);
 
     /// <summary>
     /// Importance sampling that stops early where the weights are hopeless: the target is evaluated at the first
     /// <paramref name="probeDraws"/> draws first, and when their k-hat exceeds <paramref name="hopelessParetoK"/> the
     /// result of those draws alone is returned. Otherwise the rest are evaluated and the result is the one
-    /// <see cref="RunProposal(IImportanceProposal, ILogDensity, int, int)"/> gives with the same seed: the probe's draws
-    /// are its first ones, so an accepted run costs one small Pareto fit more, not more evaluations of the target.
+    /// plain run gives with the same seed: the probe's draws are its first ones, so an accepted run costs one small Pareto
+    /// fit more, not more evaluations of the target. A probe of all the draws is a plain run.
     /// </summary>
     internal static ImportanceSamplingResult RunProposal(IImportanceProposal proposal, ILogDensity target, int draws, int seed,
         int probeDraws, double hopelessParetoK)

@@ -69,21 +69,21 @@ internal sealed class UserTaskSampler
             && _rng.NextDouble() < _mix.StrongSignalProbability;
         double[] z0;
         List<ObservationBlock> blocks;
-        BayesianProblem problem;
+        BayesianProblem? problem;
         bool labelsAsAsked, signalAsAsked = false;
         int attempt = 0;
         do
         {
             z0 = prior.Draw(_rng);
             blocks = groups.Select((g, i) => Simulate(g.Family, rows[i], z0)).ToList();
-            problem = BayesianProblem.Create(prior.Prior, blocks, d);
             labelsAsAsked = (!separation || Separated(blocks, groups, design)) && (rareRate is null || Imbalanced(blocks, rareRate.Value));
             // The label checks cost nothing; the signal check costs a Laplace fit, so it runs only on draws that pass them.
-            signalAsAsked = strong && labelsAsAsked && StrongSignal(problem, prior, design.HasIntercept);
+            problem = strong && labelsAsAsked ? BayesianProblem.Create(prior.Prior, blocks, d) : null;
+            signalAsAsked = problem is not null && StrongSignal(problem, prior, design.HasIntercept);
         }
         while (++attempt < (strong ? MaxStrongSignalDraws : MaxDraws) && !(labelsAsAsked && (!strong || signalAsAsked)));
         var traits = new TaskTraits(design.Columns, design.Unscaled, prior.Shrinkage, rareRate, separation && Separated(blocks, groups, design), signalAsAsked);
-        return new SimulatedTask(problem, z0) { Traits = traits };
+        return new SimulatedTask(problem ?? BayesianProblem.Create(prior.Prior, blocks, d), z0) { Traits = traits };
     }
 
     /// <summary>
