@@ -89,7 +89,6 @@ internal static class VectorSoftplus
         return p * scale.AsDouble();
     }
 
-    /// <summary>log(1 + t) for 0 ≤ t ≤ 1 as 2 atanh(t / (2 + t)).</summary>
     /// <summary>Σ c[k] x^(K-k) by Horner's rule, the highest power first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Horner(double[] coefficients, Vector256<double> x)
@@ -102,6 +101,7 @@ internal static class VectorSoftplus
         return p;
     }
 
+    /// <summary>log(1 + t) for 0 ≤ t ≤ 1 as 2 atanh(t / (2 + t)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Log1P(Vector256<double> t)
     {
